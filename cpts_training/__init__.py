@@ -1,0 +1,1 @@
+"""Formation des coordinateurs de CPTS."""

@@ -1,0 +1,130 @@
+"""Build the public course book (Jupyter Book 1.x) from the course's sources.
+
+The book is assembled in a staging folder: the static pages of ``book/``, the
+référentiel page generated from ``course/referentiel.yaml``, the module
+notebooks (executed by Jupyter Book) and the trainees' version of each
+assessment (no solution, no hidden test, not executed). ``_toc.yml`` is
+generated from the syllabus, so a new module appears in the book by being
+added to ``course/syllabus.yaml``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from cpts_training.errors import CPTSError
+from cpts_training.paths import assessments_dir, book_dir, modules_dir
+from cpts_training.referentiel import load_referentiel, render_markdown
+from cpts_training.syllabus import Syllabus, assessment_notebooks, load_syllabus
+from cpts_training.trainer.nbgrader_runner import nbgrader_environment
+from cpts_training.trainer.student_version import student_version
+
+TRAINER_ONLY_TAG = "formateur"
+"""Cells tagged so are for trainers only and never reach the book."""
+
+WIDGET_TAG = "widget"
+"""Cells tagged so display an interactive form, which the static book cannot run."""
+
+WIDGET_NOTE = (
+    "```{note}\nDans JupyterLab, la cellule ci-dessus affiche un **formulaire interactif**. "
+    "Le livre n'en montre pas l'image : installez le cours (`make lab`) pour l'utiliser.\n```"
+)
+
+
+def public_module_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A module notebook as the public sees it: no trainer-only cell, widgets explained."""
+    cells = []
+    for cell in notebook.cells:
+        tags = list(cell.metadata.get("tags", []))
+        if TRAINER_ONLY_TAG in tags:
+            continue
+        if WIDGET_TAG in tags:
+            cell.metadata["tags"] = [*tags, "remove-output"]
+            cells.append(cell)
+            cells.append(nbformat.v4.new_markdown_cell(WIDGET_NOTE))
+            continue
+        cells.append(cell)
+    notebook.cells = cells
+    return notebook
+
+
+def _toc(syllabus: Syllabus) -> dict[str, object]:
+    modules = [{"file": f"modules/{Path(m.notebook).stem}"} for m in syllabus.modules]
+    assessments = [
+        {"file": f"evaluations/{Path(nb).stem}"}
+        for a in syllabus.assessments
+        for nb in assessment_notebooks(a.id)
+    ]
+    return {
+        "format": "jb-book",
+        "root": "intro",
+        "parts": [
+            {"caption": "Le cadre", "chapters": [{"file": "referentiel"}]},
+            {"caption": "Modules", "chapters": modules},
+            {"caption": "Évaluations (version stagiaire)", "chapters": assessments},
+        ],
+    }
+
+
+def stage_book(staging: Path) -> Path:
+    """Assemble the book's sources in ``staging`` (emptied first) and return it."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    shutil.copytree(book_dir(), staging, ignore=shutil.ignore_patterns("_build", "_staging"))
+    syllabus = load_syllabus()
+    (staging / "referentiel.md").write_text(render_markdown(load_referentiel()), encoding="utf-8")
+    for module in syllabus.modules:
+        notebook = nbformat.read(modules_dir() / module.notebook, as_version=4)
+        destination = staging / "modules" / module.notebook
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(public_module_version(notebook), destination)
+    for assessment in syllabus.assessments:
+        for source in assessment_notebooks(assessment.id, assessments_dir()):
+            released = student_version(nbformat.read(source, as_version=4))
+            destination = staging / "evaluations" / source.name
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(released, destination)
+    (staging / "_toc.yml").write_text(
+        yaml.safe_dump(_toc(syllabus), allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    return staging
+
+
+def build_book(output: Path | None = None) -> Path:
+    """Build the HTML book; return the folder holding ``index.html``.
+
+    ``output`` (default ``book/_build``) receives the staged sources in
+    ``output/sources`` and the HTML in ``output/html``.
+    """
+    output = Path(output or book_dir() / "_build").resolve()
+    staging = stage_book(output / "sources")
+    html = output / "html"
+    command = [
+        str(Path(sys.executable).parent / "jupyter-book"),
+        "build",
+        str(staging),
+        "--path-output",
+        str(output / "jb"),
+        "--warningiserror",
+        "--keep-going",
+    ]
+    result = subprocess.run(
+        command, env=nbgrader_environment(), capture_output=True, text=True, check=False
+    )
+    built = output / "jb" / "_build" / "html"
+    if result.returncode != 0 or not (built / "index.html").is_file():
+        tail = "\n".join((result.stdout + result.stderr).strip().splitlines()[-25:])
+        raise CPTSError(
+            "La construction du livre a échoué. Fin du journal de Jupyter Book :\n"
+            f"{tail}\nCorrigez le carnet ou la page en cause puis relancez « make book »."
+        )
+    if html.exists():
+        shutil.rmtree(html)
+    shutil.copytree(built, html)
+    return html

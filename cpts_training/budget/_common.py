@@ -1,0 +1,149 @@
+"""Small helpers shared by the budget modules: dates, months, money and checks.
+
+All checks raise :class:`~cpts_training.errors.InputError` with a French message.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import numbers
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from cpts_training.errors import InputError
+from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+"""French month names, January first."""
+
+
+def to_date(value: Any, what: str) -> dt.date:
+    """Convert a date, datetime, pandas Timestamp or ISO text (AAAA-MM-JJ) to a date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime().date()
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError(
+            f"{what} vaut « {value} », ce n'est pas une date. "
+            "Écrivez-la au format AAAA-MM-JJ, par exemple 2025-04-01."
+        ) from None
+
+
+def fr_date(day: dt.date) -> str:
+    """Date written the French way: 01/04/2025."""
+    return day.strftime("%d/%m/%Y")
+
+
+def month_label(year: int, month: int) -> str:
+    """« avril 2025 »."""
+    return f"{MONTHS_FR[month - 1]} {year}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months; the day is clamped to the month's end
+    (31/01 + 1 month = 28/02 or 29/02)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def months_between(start: dt.date, end: dt.date) -> float:
+    """Number of months from ``start`` to ``end`` (0 when ``end`` <= ``start``).
+
+    Whole calendar months are counted first (01/10 → 01/04 = 6 months); a remaining
+    part of a month counts as the fraction of that month's days
+    (01/10 → 16/10 = 15/31 month).
+    """
+    if end <= start:
+        return 0.0
+    whole = (end.year - start.year) * 12 + (end.month - start.month)
+    while whole > 0 and add_months(start, whole) > end:
+        whole -= 1
+    base = add_months(start, whole)
+    rest = (end - base).days
+    if rest == 0:
+        return float(whole)
+    month_days = (add_months(start, whole + 1) - base).days
+    return round(whole + rest / month_days, 6)
+
+
+def cents(x: float) -> float:
+    """Round an amount to the cent, half away from zero (as by hand)."""
+    return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def check_amount(value: Any, what: str) -> float:
+    """Return ``value`` as a float; fail if it is not a finite, non-negative number."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"{what} vaut « {value} », ce n'est pas un nombre. "
+            "Saisissez un montant en euros (nombre sans espace ni symbole €)."
+        )
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise InputError(f"{what} n'est pas renseigné. Saisissez un montant en euros.")
+    if number < 0:
+        raise InputError(
+            f"{what} vaut {format_euros(number, 2)} : un montant ne peut pas être négatif. "
+            "Saisissez un montant positif ou nul."
+        )
+    return number
+
+
+def check_rate(value: Any, what: str) -> float:
+    """Return ``value`` as a float in [0, 1]; fail otherwise (rates are fractions)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"{what} vaut « {value} », ce n'est pas un nombre. "
+            "Saisissez une fraction entre 0 et 1 (0,85 pour 85 %)."
+        )
+    rate = float(value)
+    if math.isnan(rate):
+        raise InputError(f"{what} n'est pas renseigné. Saisissez une fraction entre 0 et 1.")
+    if rate > 1:
+        raise InputError(
+            f"{what} vaut {format_decimal_fr(rate)} ({format_percent(rate)}) : "
+            "il dépasse 100 %. Saisissez une fraction entre 0 et 1 (0,85 pour 85 %)."
+        )
+    if rate < 0:
+        raise InputError(
+            f"{what} vaut {format_decimal_fr(rate)} ({format_percent(rate)}) : "
+            "un taux ne peut pas être négatif. Saisissez une fraction entre 0 et 1."
+        )
+    return rate
+
+
+def check_whole(value: Any, what: str, minimum: int = 0, maximum: int | None = None) -> int:
+    """Return ``value`` as an int between ``minimum`` and ``maximum``; fail otherwise."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or (isinstance(value, float) and not value.is_integer())
+    ):
+        raise InputError(f"{what} vaut « {value} » : saisissez un nombre entier.")
+    number = int(value)
+    if number < minimum or (maximum is not None and number > maximum):
+        bounds = f"entre {minimum} et {maximum}" if maximum is not None else f"≥ {minimum}"
+        raise InputError(f"{what} vaut {number} : saisissez un nombre entier {bounds}.")
+    return number

@@ -1,0 +1,137 @@
+"""Self-checks for trainees: each answers in French with what is right, what is wrong, a hint.
+
+A check never raises on a trainee's answer: an empty, placeholder (``...``) or
+non-numeric answer gets a French explanation instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from numbers import Real
+
+from cpts_training.datasets import Territory
+from cpts_training.formatting import format_number_fr
+from cpts_training.territory import aci_size
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The verdict of a self-check, displayed as a coloured French message."""
+
+    correct: bool
+    message: str
+    hint: str | None = None
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def __str__(self) -> str:
+        prefix = "✅ Bonne réponse" if self.correct else "❌ Pas encore"
+        text = f"{prefix} : {self.message}"
+        return f"{text}\nIndice : {self.hint}" if self.hint and not self.correct else text
+
+    def _repr_html_(self) -> str:
+        colour, border = ("#e8f5e9", "#2e7d32") if self.correct else ("#fff3e0", "#e65100")
+        title = "✅ Bonne réponse" if self.correct else "❌ Pas encore"
+        hint = (
+            f"<br><em>Indice : {html.escape(self.hint)}</em>"
+            if self.hint and not self.correct
+            else ""
+        )
+        return (
+            f'<div style="background:{colour};border-left:4px solid {border};'
+            f'padding:0.6em 1em;margin:0.4em 0"><strong>{title}</strong> — '
+            f"{html.escape(self.message)}{hint}</div>"
+        )
+
+
+def as_number(answer: object) -> float | None:
+    """The answer as a float, or None if it is missing or not a number."""
+    if answer is None or answer is Ellipsis or isinstance(answer, bool):
+        return None
+    if isinstance(answer, Real):
+        value = float(answer)
+        return None if math.isnan(value) else value
+    if isinstance(answer, str):
+        cleaned = answer.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+        cleaned = cleaned.rstrip("%€").replace(",", ".")
+        try:
+            return float(cleaned)
+        except ValueError:
+            return None
+    return None
+
+
+def missing_answer(what: str) -> CheckResult:
+    """Verdict for an answer that was not given yet."""
+    return CheckResult(
+        False,
+        f"aucune réponse numérique pour « {what} ».",
+        "remplacez les trois points « ... » par un nombre, puis exécutez la cellule "
+        "(Maj + Entrée).",
+    )
+
+
+def check_number(
+    answer: object,
+    expected: float,
+    what: str,
+    tolerance: float = 0.0,
+    unit: str = "",
+    hint: str | None = None,
+    decimals: int = 0,
+) -> CheckResult:
+    """Compare a numeric answer with the expected value, within ``tolerance``."""
+    value = as_number(answer)
+    if value is None:
+        return missing_answer(what)
+    suffix = f" {unit}" if unit else ""
+    if abs(value - expected) <= tolerance:
+        return CheckResult(
+            True, f"{what} = {format_number_fr(value, decimals)}{suffix}.", None
+        )
+    direction = "trop élevée" if value > expected else "trop faible"
+    return CheckResult(
+        False,
+        f"votre valeur de {what} ({format_number_fr(value, decimals)}{suffix}) est {direction}.",
+        hint,
+    )
+
+
+def check_choice(answer: object, expected: object, what: str, hint: str | None = None) -> CheckResult:
+    """Compare an answer picked from a list (a size, a category) with the expected one."""
+    if answer is None or answer is Ellipsis or answer == "":
+        return CheckResult(False, f"aucun choix pour « {what} ».", "choisissez une réponse.")
+    if answer == expected:
+        return CheckResult(True, f"{what} : {answer}.")
+    return CheckResult(False, f"« {answer} » n'est pas la bonne réponse pour {what}.", hint)
+
+
+def check_share_75_plus(answer: object, territory: Territory) -> CheckResult:
+    """Self-check of the share (in %, one decimal) of people aged 75 and over."""
+    expected = round(100 * territory.share_75_plus, 1)
+    return check_number(
+        answer,
+        expected,
+        "la part des 75 ans et plus",
+        tolerance=0.05,
+        unit="%",
+        decimals=1,
+        hint="divisez le nombre de personnes de 75 ans et plus par la population totale, "
+        "multipliez par 100, puis arrondissez à une décimale.",
+    )
+
+
+def check_aci_size(answer: object, territory: Territory) -> CheckResult:
+    """Self-check of the ACI size of the territory's CPTS."""
+    population = territory.population
+    expected = aci_size(population)
+    return check_choice(
+        answer,
+        expected,
+        "la taille ACI de la CPTS",
+        hint=f"la population couverte est de {format_number_fr(population)} habitants : "
+        "comparez-la aux seuils 40 000, 80 000 et 175 000.",
+    )

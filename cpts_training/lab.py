@@ -1,0 +1,158 @@
+"""The trainee's JupyterLab: a personal copy of the course, in French, without instructor tools.
+
+``prepare_trainee_space`` copies the course notebooks into the trainee's folder
+(never overwriting a notebook the trainee already has) and writes the
+JupyterLab settings; ``lab_command`` and ``trainee_environment`` give the
+command and environment that start JupyterLab on the home notebook.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cpts_training.paths import modules_dir
+
+HOME_NOTEBOOK = "Accueil.ipynb"
+"""Name of the course's home notebook in the trainee's folder."""
+
+_SETTINGS_DIR = ".jupyter-formation"
+
+# nbgrader's JupyterLab plugins are instructor tools (assignment creation,
+# formgrader, course list) or need an nbgrader exchange the trainee does not have.
+DISABLED_LAB_EXTENSIONS = ("@jupyter/nbgrader",)
+DISABLED_SERVER_EXTENSIONS = (
+    "nbgrader.server_extensions.formgrader",
+    "nbgrader.server_extensions.course_list",
+    "nbgrader.server_extensions.assignment_list",
+)
+
+USER_SETTINGS: dict[str, dict[str, object]] = {
+    "@jupyterlab/translation-extension/plugin": {"locale": "fr_FR"},
+    "@jupyterlab/apputils-extension/notification": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
+}
+
+
+@dataclass
+class TraineeSpace:
+    """What ``prepare_trainee_space`` did in the trainee's folder."""
+
+    root: Path
+    copied: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+    @property
+    def home(self) -> Path:
+        """Path of the home notebook."""
+        return self.root / HOME_NOTEBOOK
+
+    def report(self) -> str:
+        """French summary for the terminal."""
+        lines = [f"Espace stagiaire : {self.root}"]
+        if self.copied:
+            lines.append(f"  copiés : {', '.join(self.copied)}")
+        if self.kept:
+            lines.append(
+                f"  conservés (déjà présents, votre travail n'est pas écrasé) : "
+                f"{', '.join(self.kept)}"
+            )
+        return "\n".join(lines)
+
+
+def course_notebooks(source: Path | None = None) -> list[Path]:
+    """Module notebooks of the course, home notebook first, then in file-name order."""
+    source = source or modules_dir()
+    notebooks = sorted(source.glob("*.ipynb"))
+    return sorted(notebooks, key=lambda p: (p.name != "accueil.ipynb", p.name))
+
+
+def _target_name(notebook: Path) -> str:
+    return HOME_NOTEBOOK if notebook.name == "accueil.ipynb" else notebook.name
+
+
+def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSpace:
+    """Copy the course notebooks into ``target`` and write the JupyterLab settings.
+
+    A notebook that already exists in ``target`` is kept as it is: the
+    trainee's work is never overwritten.
+    """
+    target = Path(target).resolve()
+    target.mkdir(parents=True, exist_ok=True)
+    space = TraineeSpace(root=target)
+    for notebook in course_notebooks(source):
+        destination = target / _target_name(notebook)
+        if destination.exists():
+            space.kept.append(destination.name)
+        else:
+            shutil.copy2(notebook, destination)
+            space.copied.append(destination.name)
+    _write_settings(target / _SETTINGS_DIR)
+    return space
+
+
+def _write_json(path: Path, content: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _write_settings(settings_root: Path) -> None:
+    config = settings_root / "config"
+    _write_json(
+        config / "labconfig" / "page_config.json",
+        {"disabledExtensions": {name: True for name in DISABLED_LAB_EXTENSIONS}},
+    )
+    _write_json(
+        config / "jupyter_server_config.json",
+        {"ServerApp": {"jpserver_extensions": {n: False for n in DISABLED_SERVER_EXTENSIONS}}},
+    )
+    user_settings = settings_root / "user-settings"
+    for plugin, values in USER_SETTINGS.items():
+        path = user_settings / f"{plugin}.jupyterlab-settings"
+        if not path.exists():  # keep the trainee's own choices
+            _write_json(path, values)
+
+
+def trainee_environment(target: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment variables that point JupyterLab to the trainee's settings."""
+    target = Path(target).resolve()
+    env = dict(os.environ if base is None else base)
+    settings_root = target / _SETTINGS_DIR
+    env["JUPYTER_CONFIG_DIR"] = str(settings_root / "config")
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings_root / "user-settings")
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(settings_root / "workspaces")
+    bin_dir = str(Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
+    return env
+
+
+def lab_command(
+    target: Path,
+    port: int | None = None,
+    open_browser: bool = True,
+    token: str | None = None,
+) -> list[str]:
+    """Command line that starts JupyterLab on the trainee's home notebook."""
+    target = Path(target).resolve()
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={target}",
+        f"--LabApp.default_url=/lab/tree/{HOME_NOTEBOOK}",
+    ]
+    if port is not None:
+        command.append(f"--ServerApp.port={port}")
+    if not open_browser:
+        command.append("--no-browser")
+    if token is not None:
+        command.append(f"--IdentityProvider.token={token}")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    return command

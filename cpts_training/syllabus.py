@@ -1,0 +1,171 @@
+"""The course plan (``course/syllabus.yaml``): modules, assessments, competencies.
+
+The syllabus says which module teaches which competencies of the référentiel;
+the assessments' graded cells say which competencies they assess (in their
+``cpts_training.competencies`` metadata). Both are checked against the
+référentiel.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from cpts_training.errors import DataError
+from cpts_training.paths import assessments_dir, course_dir, modules_dir
+from cpts_training.referentiel import Referentiel, load_referentiel
+
+METADATA_KEY = "cpts_training"
+
+
+class Module(BaseModel):
+    """A module notebook of the course."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    notebook: str
+    duration: str
+    summary: str
+    competencies: list[str]
+
+
+class Assessment(BaseModel):
+    """An nbgrader assessment (a folder of ``assessments/``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    title: str
+    modules: list[str]
+
+
+class Syllabus(BaseModel):
+    """The whole course plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str
+    home: str
+    modules: list[Module]
+    assessments: list[Assessment]
+
+    def module(self, module_id: str) -> Module:
+        """The module with id ``module_id``."""
+        for module in self.modules:
+            if module.id == module_id:
+                return module
+        raise DataError(
+            f"Module « {module_id} » inconnu. Modules : {', '.join(m.id for m in self.modules)}."
+        )
+
+
+def load_syllabus(
+    path: Path | None = None, referentiel: Referentiel | None = None
+) -> Syllabus:
+    """Load and check ``course/syllabus.yaml``.
+
+    Every competency id must exist in the référentiel, every module notebook
+    and assessment folder must exist, and every assessment must name known
+    modules.
+    """
+    path = path or course_dir() / "syllabus.yaml"
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        syllabus = Syllabus.model_validate(raw)
+    except yaml.YAMLError as error:
+        raise DataError(f"{path.name} : YAML illisible ({error}). Corrigez la syntaxe.") from error
+    except ValidationError as error:
+        first = error.errors()[0]
+        place = " → ".join(str(part) for part in first["loc"])
+        raise DataError(
+            f"{path.name} : champ « {place} » absent ou invalide. "
+            "Comparez avec un module existant du fichier."
+        ) from error
+    referentiel = referentiel or load_referentiel()
+    module_ids = {m.id for m in syllabus.modules}
+    if len(module_ids) != len(syllabus.modules):
+        raise DataError(f"{path.name} : deux modules portent le même identifiant.")
+    for module in syllabus.modules:
+        for competency_id in module.competencies:
+            referentiel.competency(competency_id)
+        if not (modules_dir() / module.notebook).is_file():
+            raise DataError(
+                f"{path.name} : le carnet « {module.notebook} » du module {module.id} "
+                "est introuvable dans modules/."
+            )
+    for assessment in syllabus.assessments:
+        unknown = [m for m in assessment.modules if m not in module_ids]
+        if unknown:
+            raise DataError(
+                f"{path.name} : l'évaluation {assessment.id} cite des modules inconnus : "
+                f"{', '.join(unknown)}."
+            )
+    return syllabus
+
+
+def graded_cells(notebook_path: Path) -> list[dict[str, object]]:
+    """The graded cells of an nbgrader source notebook with their competencies.
+
+    Each item: ``grade_id``, ``points``, ``kind`` (« automatique » for a test
+    cell, « manuelle » for an answer graded by hand), ``competencies``.
+    """
+    notebook = nbformat.read(notebook_path, as_version=4)
+    cells: list[dict[str, object]] = []
+    for cell in notebook.cells:
+        grading = cell.metadata.get("nbgrader", {})
+        if not grading.get("grade"):
+            continue
+        cells.append(
+            {
+                "grade_id": grading["grade_id"],
+                "points": grading.get("points", 0),
+                "kind": "manuelle" if grading.get("solution") else "automatique",
+                "competencies": list(cell.metadata.get(METADATA_KEY, {}).get("competencies", [])),
+            }
+        )
+    return cells
+
+
+def assessment_notebooks(assessment_id: str, root: Path | None = None) -> list[Path]:
+    """The source notebooks of an assessment."""
+    return sorted(((root or assessments_dir()) / assessment_id).glob("*.ipynb"))
+
+
+@dataclass(frozen=True)
+class ModuleCard:
+    """The heading card of a module: duration, summary and competencies (French HTML)."""
+
+    module: Module
+    competency_labels: dict[str, str]
+
+    def _repr_html_(self) -> str:
+        items = "".join(
+            f"<li><code>{cid}</code> {html.escape(label)}</li>"
+            for cid, label in self.competency_labels.items()
+        )
+        return (
+            '<div style="border:1px solid #90a4ae;border-radius:6px;padding:0.6em 1em">'
+            f"<strong>{html.escape(self.module.title)}</strong> — durée indicative : "
+            f"{html.escape(self.module.duration)}<br>{html.escape(self.module.summary)}"
+            f"<br><em>Compétences du référentiel travaillées :</em><ul>{items}</ul></div>"
+        )
+
+    def __str__(self) -> str:
+        lines = [f"{self.module.title} ({self.module.duration})", self.module.summary]
+        lines += [f"- {cid} {label}" for cid, label in self.competency_labels.items()]
+        return "\n".join(lines)
+
+
+def module_card(module_id: str) -> ModuleCard:
+    """The card shown at the top of module ``module_id``."""
+    referentiel = load_referentiel()
+    module = load_syllabus(referentiel=referentiel).module(module_id)
+    labels = {cid: referentiel.competency(cid).label for cid in module.competencies}
+    return ModuleCard(module, labels)

@@ -1,0 +1,58 @@
+"""Territorial description of the case study: figures for the modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from cpts_training.datasets import Territory
+from cpts_training.errors import InputError
+from cpts_training.formatting import format_number_fr
+from cpts_training.reference import load_parameter
+
+STATUT_COLOURS = {
+    "bourg-centre": "#1565c0",
+    "pôle de proximité": "#42a5f5",
+    "village": "#b0bec5",
+}
+
+
+def population_chart(territory: Territory) -> Figure:
+    """Horizontal bar chart of the population of each commune, coloured by statut."""
+    communes = territory.communes.sort_values("population")
+    figure, axis = plt.subplots(figsize=(8, 0.32 * len(communes) + 1.4))
+    colours = [STATUT_COLOURS.get(s, "#9e9e9e") for s in communes["statut"]]
+    axis.barh(communes["commune"], communes["population"], color=colours)
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: format_number_fr(x)))
+    axis.set_xlabel("Habitants")
+    axis.set_title(f"Population par commune — {territory.name}")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATUT_COLOURS.values()]
+    axis.legend(handles, list(STATUT_COLOURS), title="Statut", loc="lower right")
+    if territory.fictional:
+        figure.text(0.01, 0.005, "Données fictives créées pour la formation", fontsize=8,
+                    color="#616161")
+    figure.tight_layout()
+    return figure
+
+
+def aci_size(population: int, at: dt.date | str | None = None) -> int:
+    """ACI size (1 to 4) of a CPTS covering ``population`` inhabitants on date ``at``.
+
+    Formula: the largest size whose lower bound (parameter
+    ``aci/seuils_population``) is at most ``population``; below the size-2 bound,
+    size 1. Source: the parameter's references (ACI CPTS of 2019).
+    """
+    if population < 0:
+        raise InputError(
+            f"Population négative ({format_number_fr(population)}) : saisissez un nombre "
+            "d'habitants positif."
+        )
+    thresholds = load_parameter("aci/seuils_population").value_at(at or dt.date.today())
+    size = 1
+    for key, lower_bound in sorted(thresholds.items(), key=lambda item: item[1]):
+        if population >= lower_bound:
+            size = int(key.removeprefix("taille_"))
+    return size

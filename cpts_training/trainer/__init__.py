@@ -1,0 +1,1 @@
+"""Trainer tooling: cohort workspace, nbgrader pipeline, feedback and grades."""

@@ -1,0 +1,43 @@
+"""The trainees' version of an assessment notebook, made by nbgrader's own preprocessors.
+
+Used wherever a released notebook is needed outside a trainer's workspace (the
+public book): solutions become a French stub, hidden tests and marking schemes
+are removed, outputs are cleared.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions
+
+CODE_STUB = (
+    "# VOTRE RÉPONSE ICI : remplacez ces deux lignes par votre calcul\n"
+    'raise NotImplementedError("Réponse à compléter")'
+)
+TEXT_STUB = "VOTRE RÉPONSE ICI (double-cliquez pour écrire)"
+
+
+def student_version(notebook: NotebookNode) -> NotebookNode:
+    """Return a copy of an nbgrader source ``notebook`` as trainees receive it."""
+    result = copy.deepcopy(notebook)
+    resources: dict[str, object] = {}
+    for preprocessor in (
+        ClearSolutions(code_stub={"python": CODE_STUB}, text_stub=TEXT_STUB),
+        ClearHiddenTests(),
+        ClearMarkScheme(),
+        ClearOutput(),
+    ):
+        result, resources = preprocessor.preprocess(result, resources)
+    return result
+
+
+def write_student_version(source: Path, destination: Path) -> Path:
+    """Write the trainees' version of the notebook ``source`` to ``destination``."""
+    notebook = nbformat.read(source, as_version=4)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(student_version(notebook), destination)
+    return destination

@@ -1,0 +1,132 @@
+"""The trainer's cohort workspace: an nbgrader course directory outside the repository.
+
+Layout (nbgrader's): ``nbgrader_config.py``, ``source/<assessment>/`` (copied
+from the repository's ``assessments/``), then ``release/``, ``submitted/``,
+``autograded/``, ``feedback/`` and ``gradebook.db`` as nbgrader creates them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from cpts_training.errors import CPTSError
+from cpts_training.paths import assessments_dir, repository_root
+
+COURSE_ID = "cpts-occitanie"
+CONFIG_NAME = "nbgrader_config.py"
+
+_CONFIG_TEMPLATE = '''"""Configuration nbgrader de l'espace formateur (créée par cpts-training)."""
+
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from cpts_training.trainer.feedback import SanitizeFeedback
+from cpts_training.trainer.student_version import CODE_STUB, TEXT_STUB
+
+c = get_config()  # noqa: F821
+
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.root = {root!r}
+c.Exchange.root = {exchange!r}
+
+# Temps maximal d'exécution d'une cellule lors de la correction automatique (secondes).
+c.Execute.timeout = 120
+
+# Ce que voit le stagiaire à la place d'une solution.
+c.ClearSolutions.code_stub = {{"python": CODE_STUB}}
+c.ClearSolutions.text_stub = TEXT_STUB
+
+# Les retours ne montrent ni le code des tests cachés ni les traces d'erreur Python.
+c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
+'''
+
+_GUIDE = """# Espace formateur — {course_id}
+
+Cet espace a été créé par `cpts-training workspace init`. Les commandes ci-dessous
+se lancent depuis le dépôt du cours (après `make lab` ou `make test`, qui installent
+l'outil), en désignant cet espace avec `--workspace {root}`.
+
+1. Publier une évaluation (version stagiaire, sans solutions ni tests cachés) :
+   `cpts-training assessment release evaluation_00 --workspace {root}`
+   → le carnet à distribuer est dans `release/evaluation_00/`.
+2. Déposer la copie rendue par un stagiaire :
+   `cpts-training assessment submit evaluation_00 ID_STAGIAIRE carnet.ipynb --workspace {root}`
+3. Corriger automatiquement : `cpts-training assessment autograde evaluation_00 --workspace {root}`
+4. Corriger à la main les réponses rédigées (grille dans le carnet) : `nbgrader formgrader`
+   depuis cet espace, ou l'onglet « Formgrader » de JupyterLab lancé ici.
+5. Produire les retours HTML : `cpts-training assessment feedback evaluation_00 --workspace {root}`
+6. Exporter les notes : `cpts-training assessment export notes.csv --workspace {root}`
+
+Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
+remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
+copie est alors archivée dans `archives/`.
+"""
+
+
+def init_workspace(
+    directory: Path,
+    source: Path | None = None,
+    course_id: str = COURSE_ID,
+) -> Path:
+    """Create a trainer's nbgrader course directory in ``directory``.
+
+    ``directory`` must not exist or be empty, and must lie outside the course
+    repository. The assessments of ``source`` (default: the repository's
+    ``assessments/``) become the workspace's ``source/``.
+    """
+    directory = Path(directory).expanduser().resolve()
+    source = Path(source) if source is not None else assessments_dir()
+    _refuse_inside_repository(directory)
+    if directory.exists() and any(directory.iterdir()):
+        raise CPTSError(
+            f"Le dossier {directory} existe déjà et n'est pas vide : il n'est pas modifié, "
+            "pour ne perdre aucune copie ni note. Choisissez un nouveau dossier, ou videz "
+            "celui-ci vous-même si vous êtes sûr de ne plus en avoir besoin."
+        )
+    assessments = sorted(p for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    if not assessments:
+        raise CPTSError(
+            f"Aucune évaluation trouvée dans {source} (un sous-dossier par évaluation, "
+            "contenant au moins un carnet .ipynb)."
+        )
+    directory.mkdir(parents=True, exist_ok=True)
+    for assessment in assessments:
+        shutil.copytree(
+            assessment,
+            directory / "source" / assessment.name,
+            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
+        )
+    (directory / "exchange").mkdir()
+    config = _CONFIG_TEMPLATE.format(
+        course_id=course_id, root=str(directory), exchange=str(directory / "exchange")
+    )
+    (directory / CONFIG_NAME).write_text(config, encoding="utf-8")
+    (directory / "LISEZMOI.md").write_text(
+        _GUIDE.format(course_id=course_id, root=directory), encoding="utf-8"
+    )
+    return directory
+
+
+def _refuse_inside_repository(directory: Path) -> None:
+    try:
+        root = repository_root()
+    except CPTSError:
+        return
+    if directory == root or root in directory.parents:
+        raise CPTSError(
+            f"L'espace formateur ({directory}) doit être créé hors du dépôt du cours "
+            f"({root}) : les copies des stagiaires et les notes ne doivent pas être publiées "
+            "avec le cours. Choisissez par exemple ~/formation-cpts-2026."
+        )
+
+
+def require_workspace(directory: Path) -> Path:
+    """Return ``directory`` resolved, or fail in French if it is not a workspace."""
+    directory = Path(directory).expanduser().resolve()
+    if not (directory / CONFIG_NAME).is_file():
+        raise CPTSError(
+            f"{directory} n'est pas un espace formateur (pas de {CONFIG_NAME}). "
+            "Créez-en un avec « cpts-training workspace init DOSSIER »."
+        )
+    return directory
