@@ -89,9 +89,7 @@ def check_number(
         return missing_answer(what)
     suffix = f" {unit}" if unit else ""
     if abs(value - expected) <= tolerance:
-        return CheckResult(
-            True, f"{what} = {format_number_fr(value, decimals)}{suffix}.", None
-        )
+        return CheckResult(True, f"{what} = {format_number_fr(value, decimals)}{suffix}.", None)
     direction = "trop élevée" if value > expected else "trop faible"
     return CheckResult(
         False,
@@ -100,7 +98,9 @@ def check_number(
     )
 
 
-def check_choice(answer: object, expected: object, what: str, hint: str | None = None) -> CheckResult:
+def check_choice(
+    answer: object, expected: object, what: str, hint: str | None = None
+) -> CheckResult:
     """Compare an answer picked from a list (a size, a category) with the expected one."""
     if answer is None or answer is Ellipsis or answer == "":
         return CheckResult(False, f"aucun choix pour « {what} ».", "choisissez une réponse.")

@@ -26,7 +26,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-workspace_app = typer.Typer(help="Espace formateur (dossier de cours nbgrader).", no_args_is_help=True)
+workspace_app = typer.Typer(
+    help="Espace formateur (dossier de cours nbgrader).", no_args_is_help=True
+)
 assessment_app = typer.Typer(
     help="Évaluations : publier, déposer, corriger, rendre les retours, exporter.",
     no_args_is_help=True,

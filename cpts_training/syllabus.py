@@ -66,9 +66,7 @@ class Syllabus(BaseModel):
         )
 
 
-def load_syllabus(
-    path: Path | None = None, referentiel: Referentiel | None = None
-) -> Syllabus:
+def load_syllabus(path: Path | None = None, referentiel: Referentiel | None = None) -> Syllabus:
     """Load and check ``course/syllabus.yaml``.
 
     Every competency id must exist in the référentiel, every module notebook

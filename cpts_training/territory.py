@@ -32,8 +32,9 @@ def population_chart(territory: Territory) -> Figure:
     handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATUT_COLOURS.values()]
     axis.legend(handles, list(STATUT_COLOURS), title="Statut", loc="lower right")
     if territory.fictional:
-        figure.text(0.01, 0.005, "Données fictives créées pour la formation", fontsize=8,
-                    color="#616161")
+        figure.text(
+            0.01, 0.005, "Données fictives créées pour la formation", fontsize=8, color="#616161"
+        )
     figure.tight_layout()
     return figure
 

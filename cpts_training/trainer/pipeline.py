@@ -100,9 +100,7 @@ def scores(workspace: Path, assessment: str) -> pd.DataFrame:
                         {
                             "stagiaire": submission.student.id,
                             "cellule": grade.name,
-                            "type": (
-                                "automatique" if grade.auto_score is not None else "manuelle"
-                            ),
+                            "type": ("automatique" if grade.auto_score is not None else "manuelle"),
                             "points": grade.score,
                             "points_max": grade.max_score,
                             "a_corriger": bool(grade.needs_manual_grade),

@@ -1,0 +1,506 @@
+"""Budget prévisionnel of a CPTS, presented by nature (plan comptable des associations).
+
+A budget is a DataFrame with one row per line and the columns of
+:data:`BUDGET_COLUMNS`:
+
+- ``compte`` (str): account number; charges are accounts 60 to 68, products 70 to 78
+  (parameter ``comptabilite/classes_comptes``). A sub-account (641, 6411…) is
+  accepted when its first two digits are known;
+- ``libelle`` (str): French label of the line;
+- ``montant_eur`` (float, euros, ≥ 0);
+- ``sens`` (« charge » or « produit »), ``classe`` (the two-digit account) and
+  ``rubrique`` (French label of the class), derived from ``compte``.
+
+Build one with :func:`make_budget` from lines (dicts, tuples or a DataFrame) or with the
+line builders of this module (salaries, indemnities to professionals, IT,
+communication, premises; ACI, FIR, local authorities, calls for projects). Each line
+account is unique within a budget, so that a forecast and its actuals can be matched
+line by line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from cpts_training.budget._common import cents, check_amount, check_rate, check_whole
+from cpts_training.budget.aci import AciContract, calendar_year_funding
+from cpts_training.errors import InputError
+from cpts_training.formatting import format_euros, format_percent
+from cpts_training.reference import load_parameter
+
+SENS_CHARGE = "charge"
+SENS_PRODUIT = "produit"
+
+BUDGET_COLUMNS = ("compte", "libelle", "montant_eur", "sens", "classe", "rubrique")
+"""Columns of a budget table (see the module docstring)."""
+
+LINE_COLUMNS = ("compte", "libelle", "montant_eur")
+"""Columns a trainee enters; the others are derived."""
+
+INDEMNITY_COLUMNS = (
+    "professionnel",
+    "profession",
+    "heures",
+    "taux_horaire_eur",
+    "montant_eur",
+    "plafond_eur",
+    "depassement_eur",
+)
+"""Columns of :func:`indemnity_table`."""
+
+DEFAULT_ACCOUNTS = {
+    "salaire": "6411",
+    "charges_sociales": "6451",
+    "indemnites": "6228",
+    "materiel_informatique": "6063",
+    "logiciels": "6156",
+    "communication": "623",
+    "loyer": "6132",
+    "assurance": "616",
+    "aci": "741",
+    "fir": "742",
+    "collectivite": "743",
+    "appel_a_projets": "744",
+}
+"""Default accounts used by the line builders (sub-accounts chosen for the course)."""
+
+_CLASSES = "comptabilite/classes_comptes"
+
+
+@dataclass(frozen=True)
+class BudgetSummary:
+    """Totals of a budget: charges, products and result (products − charges)."""
+
+    total_charges_eur: float
+    total_produits_eur: float
+    resultat_eur: float
+
+    @property
+    def nature_resultat(self) -> str:
+        """« excédent », « déficit » or « équilibre »."""
+        if self.resultat_eur > 0:
+            return "excédent"
+        if self.resultat_eur < 0:
+            return "déficit"
+        return "équilibre"
+
+    def to_frame(self) -> pd.DataFrame:
+        """Three rows (« Total des charges », « Total des produits », « Résultat »),
+        columns ``poste`` and ``montant_eur``."""
+        return pd.DataFrame(
+            {
+                "poste": [
+                    "Total des charges",
+                    "Total des produits",
+                    "Résultat (produits − charges)",
+                ],
+                "montant_eur": [
+                    self.total_charges_eur,
+                    self.total_produits_eur,
+                    self.resultat_eur,
+                ],
+            }
+        )
+
+    def __str__(self) -> str:
+        return (
+            f"Charges : {format_euros(self.total_charges_eur, 2)} ; "
+            f"produits : {format_euros(self.total_produits_eur, 2)} ; "
+            f"résultat : {format_euros(self.resultat_eur, 2)} ({self.nature_resultat})."
+        )
+
+
+@dataclass(frozen=True)
+class BalanceCheck:
+    """Outcome of :func:`check_balance`: balanced or not, the gap and a French message."""
+
+    balanced: bool
+    gap_eur: float
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.balanced
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def account_classes(at: dt.date | str = "2020-01-01") -> dict[str, str]:
+    """Two-digit accounts (60–68, 70–78) and their French labels."""
+    return dict(load_parameter(_CLASSES).value_at(at))
+
+
+def account_class(account: Any) -> tuple[str, str, str]:
+    """``(classe, rubrique, sens)`` of an account number, e.g. ``"6411"`` →
+    ``("64", "Charges de personnel", "charge")``.
+
+    Raises :class:`InputError` naming the account and listing the valid classes.
+    """
+    text = _account_text(account)
+    classes = account_classes()
+    prefix = text[:2]
+    if len(text) < 2 or not text.isdigit() or prefix not in classes:
+        valid = ", ".join(f"{k} ({v})" for k, v in classes.items())
+        raise InputError(
+            f"Compte « {account} » inconnu : un compte de charges commence par 60 à 68, un "
+            f"compte de produits par 70 à 78 (hors 73). Comptes valides : {valid}."
+        )
+    sens = SENS_CHARGE if prefix.startswith("6") else SENS_PRODUIT
+    return prefix, classes[prefix], sens
+
+
+def budget_line(account: Any, label: str, amount_eur: float) -> dict[str, Any]:
+    """One validated budget line ``{"compte", "libelle", "montant_eur"}``."""
+    text = _account_text(account)
+    account_class(text)
+    if not isinstance(label, str) or not label.strip():
+        raise InputError(f"La ligne du compte {text} n'a pas de libellé : saisissez-en un.")
+    amount = check_amount(amount_eur, f"Le montant de la ligne « {label} » (compte {text})")
+    return {"compte": text, "libelle": label.strip(), "montant_eur": cents(amount)}
+
+
+def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]]) -> pd.DataFrame:
+    """Validate budget lines and return a budget table (:data:`BUDGET_COLUMNS`).
+
+    ``lines`` is a DataFrame with columns ``compte``, ``libelle``, ``montant_eur``, or an
+    iterable of dicts with those keys, or of tuples ``(compte, libelle, montant_eur)``.
+    Raises :class:`InputError` for a negative amount, an unknown account (the message
+    lists the valid ones) or an account used twice.
+    """
+    if isinstance(lines, pd.DataFrame):
+        missing = [c for c in LINE_COLUMNS if c not in lines.columns]
+        if missing:
+            raise InputError(
+                f"Colonne(s) manquante(s) dans le budget : {', '.join(missing)}. "
+                f"Un budget a les colonnes {', '.join(LINE_COLUMNS)}."
+            )
+        records: list[Any] = lines[list(LINE_COLUMNS)].to_dict("records")
+    else:
+        records = list(lines)
+    rows = []
+    for position, record in enumerate(records, start=1):
+        if isinstance(record, Mapping):
+            missing = [c for c in LINE_COLUMNS if c not in record]
+            if missing:
+                raise InputError(
+                    f"Ligne {position} du budget : clé(s) manquante(s) {', '.join(missing)}."
+                )
+            values = (record["compte"], record["libelle"], record["montant_eur"])
+        else:
+            values = tuple(record)
+            if len(values) != 3:
+                raise InputError(
+                    f"Ligne {position} du budget : donnez (compte, libellé, montant en euros)."
+                )
+        try:
+            line = budget_line(*values)
+        except InputError as exc:
+            raise InputError(f"Ligne {position} du budget : {exc}") from None
+        rows.append(line)
+    seen: dict[str, int] = {}
+    for position, line in enumerate(rows, start=1):
+        if line["compte"] in seen:
+            raise InputError(
+                f"Ligne {position} du budget : le compte {line['compte']} est déjà utilisé à la "
+                f"ligne {seen[line['compte']]}. Regroupez les deux montants sur une ligne ou "
+                "utilisez un sous-compte (par exemple 64111 et 64112)."
+            )
+        seen[line["compte"]] = position
+    out = pd.DataFrame(rows, columns=list(LINE_COLUMNS))
+    if out.empty:
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in LINE_COLUMNS})
+    classes = [account_class(a) for a in out["compte"]]
+    out["montant_eur"] = out["montant_eur"].astype(float)
+    out["sens"] = [c[2] for c in classes]
+    out["classe"] = [c[0] for c in classes]
+    out["rubrique"] = [c[1] for c in classes]
+    return out[list(BUDGET_COLUMNS)].reset_index(drop=True)
+
+
+def default_employer_rate(at: dt.date | str = "2025-01-01") -> float:
+    """Default employer social-charge rate (parameter ``budget/taux_charges_patronales``,
+    unverified: no collective agreement is specific to CPTS, set your own)."""
+    return float(load_parameter("budget/taux_charges_patronales").value_at(at))
+
+
+def salary_cost(gross_annual_eur: float, employer_rate: float | None = None) -> float:
+    """Employer cost of a salary: gross annual salary × (1 + employer rate).
+
+    ``employer_rate`` is a fraction (0.42 for 42 %); by default the parameter
+    ``budget/taux_charges_patronales``, which each CPTS must set from its collective
+    agreement.
+    """
+    gross = check_amount(gross_annual_eur, "Le salaire brut annuel")
+    rate = default_employer_rate() if employer_rate is None else employer_rate
+    rate = check_rate(rate, "Le taux de charges patronales")
+    return cents(gross * (1 + rate))
+
+
+def salary_lines(
+    label: str,
+    gross_annual_eur: float,
+    employer_rate: float | None = None,
+    account_gross: str = DEFAULT_ACCOUNTS["salaire"],
+    account_charges: str = DEFAULT_ACCOUNTS["charges_sociales"],
+) -> list[dict[str, Any]]:
+    """Two lines for a salaried post: gross salary (64x) and employer charges (64x).
+
+    Charges = gross × rate; gross + charges = :func:`salary_cost`. ``label`` names the
+    post, e.g. « coordinatrice (1 ETP) ».
+    """
+    gross = check_amount(gross_annual_eur, f"Le salaire brut annuel ({label})")
+    rate = default_employer_rate() if employer_rate is None else employer_rate
+    rate = check_rate(rate, "Le taux de charges patronales")
+    charges = cents(salary_cost(gross, rate) - cents(gross))
+    return [
+        budget_line(account_gross, f"Salaire brut — {label}", gross),
+        budget_line(
+            account_charges, f"Charges patronales — {label} ({format_percent(rate, 1)})", charges
+        ),
+    ]
+
+
+def indemnity_cap(year: int) -> float:
+    """Annual cap of the indemnities paid to one professional in ``year``.
+
+    Cap = PASS of the year (parameter ``pss/plafond_annuel`` on 1 January) × the
+    parameter ``cpts/plafond_indemnites_en_pass`` (1), décret n° 2022-375, art.
+    D1434-44 CSP.
+    """
+    civil = check_whole(year, "L'année", minimum=1900, maximum=2200)
+    day = dt.date(civil, 12, 31)
+    pass_ = float(load_parameter("pss/plafond_annuel").value_at(dt.date(civil, 1, 1)))
+    ratio = float(load_parameter("cpts/plafond_indemnites_en_pass").value_at(day))
+    return cents(pass_ * ratio)
+
+
+def indemnity_table(professionals: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Indemnity of each professional for ``year``: hours × hourly rate, and the cap.
+
+    ``professionals`` has the columns ``professionnel`` (name), ``profession``, ``heures``
+    and ``taux_horaire_eur``. Returns :data:`INDEMNITY_COLUMNS`, with ``plafond_eur`` =
+    :func:`indemnity_cap` and ``depassement_eur`` = max(0, montant − plafond). Nothing is
+    clipped: see :func:`professionals_above_cap` and :func:`indemnity_line`.
+    """
+    required = ("professionnel", "profession", "heures", "taux_horaire_eur")
+    if not isinstance(professionals, pd.DataFrame):
+        professionals = pd.DataFrame(list(professionals))
+    missing = [c for c in required if c not in professionals.columns]
+    if missing:
+        raise InputError(
+            f"Colonne(s) manquante(s) dans la liste des professionnels : {', '.join(missing)}. "
+            f"Colonnes attendues : {', '.join(required)}."
+        )
+    cap = indemnity_cap(year)
+    rows = []
+    for position, record in enumerate(professionals[list(required)].to_dict("records"), 1):
+        name = record["professionnel"]
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"Professionnel n° {position} : saisissez son nom.")
+        hours = check_amount(record["heures"], f"Le nombre d'heures de {name}")
+        rate = check_amount(record["taux_horaire_eur"], f"Le taux horaire de {name}")
+        amount = cents(hours * rate)
+        rows.append(
+            (name, record["profession"], hours, rate, amount, cap, cents(max(0.0, amount - cap)))
+        )
+    return pd.DataFrame(rows, columns=list(INDEMNITY_COLUMNS))
+
+
+def professionals_above_cap(professionals: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Rows of :func:`indemnity_table` whose amount exceeds the annual cap (the PASS)."""
+    table = indemnity_table(professionals, year)
+    return table[table["depassement_eur"] > 0].reset_index(drop=True)
+
+
+def indemnity_line(
+    professionals: pd.DataFrame,
+    year: int,
+    account: str = DEFAULT_ACCOUNTS["indemnites"],
+    label: str | None = None,
+) -> dict[str, Any]:
+    """One budget line: total indemnities of the professionals for ``year``.
+
+    Total = Σ hours × hourly rate. Raises :class:`InputError` naming every professional
+    whose amount exceeds the annual cap (PASS of the year), rather than clipping it.
+    """
+    table = indemnity_table(professionals, year)
+    above = table[table["depassement_eur"] > 0]
+    if not above.empty:
+        who = "; ".join(
+            f"{r.professionnel} : {format_euros(r.montant_eur)} "
+            f"(dépassement de {format_euros(r.depassement_eur)})"
+            for r in above.itertuples()
+        )
+        raise InputError(
+            f"Indemnités au-dessus du plafond annuel de {format_euros(table['plafond_eur'][0])} "
+            f"par professionnel (PASS {year}) : {who}. Réduisez les heures ou le taux "
+            "horaire de ces professionnels : le montant n'est pas écrêté automatiquement."
+        )
+    total = cents(table["montant_eur"].sum())
+    text = label or f"Indemnités des professionnels de santé ({len(table)} professionnels)"
+    return budget_line(account, text, total)
+
+
+def it_lines(
+    equipment_eur: float = 0.0,
+    software_eur: float = 0.0,
+    account_equipment: str = DEFAULT_ACCOUNTS["materiel_informatique"],
+    account_software: str = DEFAULT_ACCOUNTS["logiciels"],
+) -> list[dict[str, Any]]:
+    """IT lines: small equipment (60x) and software, secure messaging and subscriptions
+    (61x). Zero amounts give no line."""
+    lines = []
+    if check_amount(equipment_eur, "Le matériel informatique") > 0:
+        lines.append(budget_line(account_equipment, "Matériel informatique", equipment_eur))
+    if check_amount(software_eur, "Les logiciels et abonnements") > 0:
+        lines.append(
+            budget_line(account_software, "Logiciels, messagerie sécurisée et abonnements",
+                        software_eur)
+        )
+    return lines
+
+
+def communication_line(
+    amount_eur: float,
+    label: str = "Communication (site internet, supports, réunions publiques)",
+    account: str = DEFAULT_ACCOUNTS["communication"],
+) -> dict[str, Any]:
+    """Communication line (623)."""
+    return budget_line(account, label, amount_eur)
+
+
+def premises_lines(
+    monthly_rent_eur: float,
+    months: int = 12,
+    insurance_eur: float = 0.0,
+    account_rent: str = DEFAULT_ACCOUNTS["loyer"],
+    account_insurance: str = DEFAULT_ACCOUNTS["assurance"],
+) -> list[dict[str, Any]]:
+    """Premises: rent = monthly rent (charges included) × months; insurance if any."""
+    rent = check_amount(monthly_rent_eur, "Le loyer mensuel")
+    count = check_whole(months, "Le nombre de mois de loyer", minimum=0, maximum=12)
+    lines = [budget_line(account_rent, "Loyer et charges du bureau", cents(rent * count))]
+    if check_amount(insurance_eur, "L'assurance") > 0:
+        lines.append(budget_line(account_insurance, "Assurances", insurance_eur))
+    return lines
+
+
+def aci_product_line(
+    contract: AciContract,
+    year: int,
+    achievement_by_year: Mapping[int, Mapping[str, float]] | None = None,
+    account: str = DEFAULT_ACCOUNTS["aci"],
+) -> dict[str, Any]:
+    """ACI product of a civil year: total of :func:`~cpts_training.budget.aci.
+    calendar_year_funding` (contract-year amounts spread over the months of the year)."""
+    funding = calendar_year_funding(contract, year, achievement_by_year)
+    total = cents(funding["total_eur"].sum())
+    return budget_line(account, f"Financement ACI (Assurance maladie) {year}", total)
+
+
+def fir_line(
+    amount_eur: float,
+    label: str = "Fonds d'intervention régional (ARS)",
+    account: str = DEFAULT_ACCOUNTS["fir"],
+) -> dict[str, Any]:
+    """FIR line (subvention of the ARS)."""
+    return budget_line(account, label, amount_eur)
+
+
+def local_authority_line(
+    amount_eur: float,
+    funder: str = "collectivité territoriale",
+    account: str = DEFAULT_ACCOUNTS["collectivite"],
+) -> dict[str, Any]:
+    """Subsidy of a local authority (commune, communauté de communes, département…)."""
+    return budget_line(account, f"Subvention — {funder}", amount_eur)
+
+
+def call_for_projects_line(
+    amount_eur: float,
+    name: str,
+    account: str = DEFAULT_ACCOUNTS["appel_a_projets"],
+) -> dict[str, Any]:
+    """Funding obtained through a call for projects (appel à projets)."""
+    return budget_line(account, f"Appel à projets — {name}", amount_eur)
+
+
+def budget_summary(budget: pd.DataFrame) -> BudgetSummary:
+    """Total charges, total products and result = products − charges."""
+    table = ensure_budget(budget)
+    charges = cents(table.loc[table["sens"] == SENS_CHARGE, "montant_eur"].sum())
+    products = cents(table.loc[table["sens"] == SENS_PRODUIT, "montant_eur"].sum())
+    return BudgetSummary(charges, products, cents(products - charges))
+
+
+def check_balance(budget: pd.DataFrame, tolerance_eur: float = 1.0) -> BalanceCheck:
+    """Is the budget balanced (|products − charges| ≤ ``tolerance_eur``)?
+
+    The message gives the gap and which side to adjust: with a surplus, add charges
+    (planned actions) or lower the expected products; with a deficit, cut charges or
+    find further products.
+    """
+    tolerance = check_amount(tolerance_eur, "La tolérance d'équilibre")
+    summary = budget_summary(budget)
+    gap = summary.resultat_eur
+    charges = format_euros(summary.total_charges_eur, 2)
+    products = format_euros(summary.total_produits_eur, 2)
+    if abs(gap) <= tolerance:
+        return BalanceCheck(
+            True,
+            gap,
+            f"Le budget est équilibré : produits {products}, charges {charges} "
+            f"(écart de {format_euros(abs(gap), 2)}, dans la tolérance de "
+            f"{format_euros(tolerance, 2)}).",
+        )
+    amount = format_euros(abs(gap), 2)
+    if gap > 0:
+        message = (
+            f"Le budget n'est pas équilibré : les produits ({products}) dépassent les charges "
+            f"({charges}) de {amount} (excédent prévisionnel). Ajustez le côté des charges "
+            f"(actions prévues, indemnités) ou réduisez les produits attendus de {amount}."
+        )
+    else:
+        message = (
+            f"Le budget n'est pas équilibré : les charges ({charges}) dépassent les produits "
+            f"({products}) de {amount} (déficit prévisionnel). Réduisez les charges de "
+            f"{amount} ou trouvez des produits supplémentaires (subvention, appel à projets)."
+        )
+    return BalanceCheck(False, gap, message)
+
+
+def by_nature(budget: pd.DataFrame) -> pd.DataFrame:
+    """Amounts grouped by two-digit account: ``sens``, ``classe``, ``rubrique``,
+    ``montant_eur`` and ``part`` (share of the side's total, a fraction)."""
+    table = ensure_budget(budget)
+    grouped = (
+        table.groupby(["sens", "classe", "rubrique"], as_index=False)["montant_eur"]
+        .sum()
+        .sort_values(["sens", "classe"])
+        .reset_index(drop=True)
+    )
+    totals = grouped.groupby("sens")["montant_eur"].transform("sum")
+    grouped["part"] = [a / t if t else math.nan for a, t in zip(grouped["montant_eur"], totals,
+                                                                 strict=True)]
+    return grouped
+
+
+def ensure_budget(budget: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
+    """``budget`` if it is already a budget table, else :func:`make_budget` of it."""
+    if isinstance(budget, pd.DataFrame) and all(c in budget.columns for c in BUDGET_COLUMNS):
+        return budget
+    return make_budget(budget)
+
+
+def _account_text(account: Any) -> str:
+    if isinstance(account, bool):
+        return str(account)
+    if isinstance(account, float) and account.is_integer():
+        account = int(account)
+    return str(account).strip()

@@ -1,0 +1,144 @@
+"""The trainee's JupyterLab: French, on the home notebook, without instructor tools."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cpts_training.lab import (
+    HOME_NOTEBOOK,
+    course_notebooks,
+    lab_command,
+    prepare_trainee_space,
+    trainee_environment,
+)
+from cpts_training.paths import modules_dir
+
+
+def test_space_gets_every_course_notebook(tmp_path: Path) -> None:
+    space = prepare_trainee_space(tmp_path / "stagiaire")
+    expected = {HOME_NOTEBOOK} | {
+        p.name for p in course_notebooks(modules_dir()) if p.name != "accueil.ipynb"
+    }
+    assert set(space.copied) == expected
+    assert space.home.is_file()
+    assert space.kept == []
+
+
+def test_trainee_work_is_never_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "stagiaire"
+    prepare_trainee_space(target)
+    work = target / "00_prise_en_main.ipynb"
+    work.write_text("mon travail", encoding="utf-8")
+    space = prepare_trainee_space(target)
+    assert "00_prise_en_main.ipynb" in space.kept
+    assert work.read_text(encoding="utf-8") == "mon travail"
+    assert "votre travail n'est pas écrasé" in space.report()
+
+
+def test_settings_speak_french_and_hide_nbgrader(tmp_path: Path) -> None:
+    target = tmp_path / "stagiaire"
+    prepare_trainee_space(target)
+    env = trainee_environment(target, base={"PATH": "/usr/bin"})
+    page_config = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig" / "page_config.json"
+    assert json.loads(page_config.read_text())["disabledExtensions"] == {"@jupyter/nbgrader": True}
+    locale = (
+        Path(env["JUPYTERLAB_SETTINGS_DIR"])
+        / "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
+    )
+    assert json.loads(locale.read_text())["locale"] == "fr_FR"
+    assert env["PATH"].split(os.pathsep)[0] == str(Path(sys.executable).parent)
+
+
+def test_lab_command_opens_the_home_notebook(tmp_path: Path) -> None:
+    command = lab_command(tmp_path, port=9999, open_browser=False, token="")
+    assert f"--ServerApp.root_dir={tmp_path.resolve()}" in command
+    assert f"--LabApp.default_url=/lab/tree/{HOME_NOTEBOOK}" in command
+    assert "--no-browser" in command and "--ServerApp.port=9999" in command
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> tuple[int, str, dict[str, str]]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, "", dict(error.headers)
+
+
+@pytest.fixture
+def running_lab(tmp_path: Path):
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cpts_training",
+            "lab",
+            "--directory",
+            str(tmp_path / "espace"),
+            "--port",
+            str(port),
+            "--no-browser",
+            "--token",
+            "",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if _get(f"{base}/api/status")[0] == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        os.killpg(process.pid, signal.SIGTERM)
+        pytest.fail("JupyterLab did not start: " + process.stdout.read().decode()[-2000:])
+    yield base
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_launch_command_serves_french_lab_on_the_home_notebook(running_lab: str) -> None:
+    status, page, _ = _get(f"{running_lab}/lab")
+    assert status == 200
+    assert '"@jupyter/nbgrader"' in page  # listed among the disabled extensions
+    status, _, headers = _get(f"{running_lab}/")
+    assert status == 302 and headers["Location"].startswith(f"/lab/tree/{HOME_NOTEBOOK}")
+    status, body, _ = _get(
+        f"{running_lab}/lab/api/settings/@jupyterlab/translation-extension:plugin"
+    )
+    assert status == 200 and json.loads(body)["settings"]["locale"] == "fr_FR"
+    status, body, _ = _get(f"{running_lab}/lab/api/translations/fr_FR")
+    assert status == 200 and json.loads(body)["data"]
+    assert _get(f"{running_lab}/formgrader")[0] == 404
+    status, body, _ = _get(f"{running_lab}/api/contents/{HOME_NOTEBOOK}")
+    assert status == 200 and "Accueil" in body
