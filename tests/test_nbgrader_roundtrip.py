@@ -110,7 +110,7 @@ def test_feedback_is_html_without_hidden_tests_or_tracebacks(
             assert line not in text and line.replace("'", "&#39;") not in text
         assert "Traceback (most recent call last)" not in text
     bruno = graded_workspace / "feedback" / "bruno" / ASSESSMENT / f"{ASSESSMENT}.html"
-    assert "La population totale n&#39;est pas la bonne." in bruno.read_text(encoding="utf-8")
+    assert "La population totale n'est pas la bonne." in bruno.read_text(encoding="utf-8")
 
 
 def test_export_writes_one_csv_row_per_trainee(graded_workspace: Path, tmp_path: Path) -> None:
