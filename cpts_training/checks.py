@@ -28,13 +28,13 @@ class CheckResult:
         return self.correct
 
     def __str__(self) -> str:
-        prefix = "✅ Bonne réponse" if self.correct else "❌ Pas encore"
+        prefix = "✔ Bonne réponse" if self.correct else "✘ Pas encore"
         text = f"{prefix} : {self.message}"
         return f"{text}\nIndice : {self.hint}" if self.hint and not self.correct else text
 
     def _repr_html_(self) -> str:
         colour, border = ("#e8f5e9", "#2e7d32") if self.correct else ("#fff3e0", "#e65100")
-        title = "✅ Bonne réponse" if self.correct else "❌ Pas encore"
+        title = "✔ Bonne réponse" if self.correct else "✘ Pas encore"
         hint = (
             f"<br><em>Indice : {html.escape(self.hint)}</em>"
             if self.hint and not self.correct

@@ -91,7 +91,7 @@ def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSp
         if destination.exists():
             space.kept.append(destination.name)
         else:
-            shutil.copy2(notebook, destination)
+            shutil.copyfile(notebook, destination)
             space.copied.append(destination.name)
     _write_settings(target / _SETTINGS_DIR)
     return space

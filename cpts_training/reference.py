@@ -32,6 +32,7 @@ Every loader validates the file and fails with a French
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import yaml
 
 from cpts_training.errors import DataError, InputError
@@ -140,8 +142,13 @@ class Parameter:
         return current
 
     def value_at(self, at: dt.date | str) -> Any:
-        """Value in force on ``at``: the value of the latest date on or before ``at``."""
-        return self.entry_at(at).value
+        """Value in force on ``at``: the value of the latest date on or before ``at``.
+
+        A mapping value is returned as a copy, so changing it does not change the
+        parameter.
+        """
+        value = self.entry_at(at).value
+        return copy.deepcopy(value) if isinstance(value, Mapping) else value
 
     def verified_at(self, at: dt.date | str) -> bool:
         """True when the value in force on ``at`` was checked against a source."""
@@ -156,11 +163,9 @@ class Parameter:
             parts.append(f"{ref.label} ({detail})" if detail else ref.label)
         return "Source : " + " ; ".join(parts)
 
-    def to_frame(self):  # -> pandas.DataFrame (imported lazily)
+    def to_frame(self) -> pd.DataFrame:
         """Table of the dated values, for display (columns ``date_effet``, ``valeur``,
         ``verifie``, ``note``)."""
-        import pandas as pd
-
         return pd.DataFrame(
             {
                 "date_effet": [v.start for v in self.values],
@@ -253,9 +258,7 @@ def parse_parameter(name: str, raw: Any, source: str | None = None) -> Parameter
         raise DataError(f"{src} : « description » doit être un texte en français non vide.")
     metadata = _parse_metadata(raw["metadata"], src)
     values = _parse_values(raw["values"], metadata.unit, src)
-    return Parameter(
-        name=name, description=description.strip(), metadata=metadata, values=values
-    )
+    return Parameter(name=name, description=description.strip(), metadata=metadata, values=values)
 
 
 def _parse_metadata(raw: Any, src: str) -> ParameterMetadata:
@@ -386,7 +389,10 @@ def _check_value(value: Any, unit: str, where: str, path: str) -> None:
             "Écrivez un nombre sans espace ni symbole (point décimal)."
         )
     if value != value or value < 0:  # NaN or negative
-        raise DataError(f"{where} : {path} vaut {value} ; un paramètre doit être positif ou nul.")
+        raise DataError(
+            f"{where} : {path} vaut {value} : une valeur négative est impossible, "
+            "un paramètre doit être positif ou nul."
+        )
     if unit == "rate" and value > 1:
         raise DataError(
             f"{where} : {path} vaut {value} ; un taux s'écrit comme une fraction entre 0 et 1 "

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -30,3 +40,71 @@ def secret_lines(notebook_path: Path) -> dict[str, list[str]]:
         solutions += marked_regions(cell.source, "BEGIN SOLUTION", "END SOLUTION")
         hidden += marked_regions(cell.source, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
     return {"solution": solutions, "hidden": hidden}
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(url: str) -> tuple[int, str, dict[str, str]]:
+    """GET ``url`` without following redirects: status, body, headers."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8"), dict(response.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, "", dict(error.headers)
+
+
+@contextmanager
+def trainee_lab(directory: Path) -> Iterator[str]:
+    """Start the README's launch command headless on a free port; yield its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cpts_training",
+            "lab",
+            "--directory",
+            str(directory),
+            "--port",
+            str(port),
+            "--no-browser",
+            "--token",
+            "",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if http_get(f"{base}/api/status")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(
+                    "JupyterLab did not start: " + process.stdout.read1().decode()[-2000:]
+                )
+            time.sleep(0.5)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()

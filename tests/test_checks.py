@@ -60,8 +60,8 @@ def test_aci_size_check(territory) -> None:
 def test_choice_check_and_html_rendering() -> None:
     good = check_choice("A", "A", "la lettre")
     bad = check_choice("B", "A", "la lettre", hint="relisez")
-    assert "✅ Bonne réponse" in good._repr_html_()
-    assert "❌ Pas encore" in bad._repr_html_() and "relisez" in bad._repr_html_()
+    assert "✔ Bonne réponse" in good._repr_html_()
+    assert "✘ Pas encore" in bad._repr_html_() and "relisez" in bad._repr_html_()
     assert "<script>" not in check_choice("<script>", "A", "x")._repr_html_()
 
 

@@ -4,13 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -23,6 +17,8 @@ from cpts_training.lab import (
     trainee_environment,
 )
 from cpts_training.paths import modules_dir
+from tests.helpers import http_get as _get
+from tests.helpers import trainee_lab
 
 
 def test_space_gets_every_course_notebook(tmp_path: Path) -> None:
@@ -67,64 +63,10 @@ def test_lab_command_opens_the_home_notebook(tmp_path: Path) -> None:
     assert "--no-browser" in command and "--ServerApp.port=9999" in command
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, str, dict[str, str]]:
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
-            return None
-
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(url, timeout=5) as response:
-            return response.status, response.read().decode("utf-8"), dict(response.headers)
-    except urllib.error.HTTPError as error:
-        return error.code, "", dict(error.headers)
-
-
 @pytest.fixture
 def running_lab(tmp_path: Path):
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cpts_training",
-            "lab",
-            "--directory",
-            str(tmp_path / "espace"),
-            "--port",
-            str(port),
-            "--no-browser",
-            "--token",
-            "",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if _get(f"{base}/api/status")[0] == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        os.killpg(process.pid, signal.SIGTERM)
-        pytest.fail("JupyterLab did not start: " + process.stdout.read().decode()[-2000:])
-    yield base
-    os.killpg(process.pid, signal.SIGINT)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    with trainee_lab(tmp_path / "espace") as base:
+        yield base
 
 
 def test_launch_command_serves_french_lab_on_the_home_notebook(running_lab: str) -> None:

@@ -285,9 +285,7 @@ class AciContract:
     def check_year(self, contract_year: Any) -> int:
         """Return ``contract_year`` if it is a year of the contract (1–5), else fail."""
         years = self.contract_years
-        return check_whole(
-            contract_year, "L'année de contrat", minimum=years[0], maximum=years[-1]
-        )
+        return check_whole(contract_year, "L'année de contrat", minimum=years[0], maximum=years[-1])
 
     def mission(self, mission_id: str) -> AciMission:
         """The mission ``mission_id`` of the contract; fail in French if it is not there."""
@@ -535,9 +533,7 @@ def payment_schedule(
     chosen = _check_years(contract, years)
     by_year = _check_achievement_by_year(contract, achievement_by_year)
     signature = contract.signature_date
-    advance_rate = float(
-        load_parameter("aci/versement/taux_avance_part_fixe").value_at(signature)
-    )
+    advance_rate = float(load_parameter("aci/versement/taux_avance_part_fixe").value_at(signature))
     fonct_rate = float(
         load_parameter("aci/versement/taux_avance_fonctionnement").value_at(signature)
     )
@@ -558,12 +554,26 @@ def payment_schedule(
                 balance = cents(row.part_fixe_eur - advance)
                 fonct_pct = format_percent(fonct_rate)
                 rows.append(
-                    (start, year, row.mission, row.libelle, NATURE_FONCTIONNEMENT,
-                     f"Fonctionnement — avance {fonct_pct} (année {year})", advance)
+                    (
+                        start,
+                        year,
+                        row.mission,
+                        row.libelle,
+                        NATURE_FONCTIONNEMENT,
+                        f"Fonctionnement — avance {fonct_pct} (année {year})",
+                        advance,
+                    )
                 )
                 rows.append(
-                    (balance_date, year, row.mission, row.libelle, NATURE_FONCTIONNEMENT,
-                     f"Fonctionnement — solde (année {year})", balance)
+                    (
+                        balance_date,
+                        year,
+                        row.mission,
+                        row.libelle,
+                        NATURE_FONCTIONNEMENT,
+                        f"Fonctionnement — solde (année {year})",
+                        balance,
+                    )
                 )
                 continue
             if row.mois_prorata <= 0:
@@ -573,22 +583,45 @@ def payment_schedule(
             balance = cents(row.part_fixe_eur - advance)
             prorata = format_number_fr(row.mois_prorata, 2).removesuffix(",00")
             rows.append(
-                (max(start, mission_start), year, row.mission, row.libelle, advance_nature,
-                 f"{row.libelle} — avance de la part fixe (année {year}, {prorata} mois)",
-                 advance)
+                (
+                    max(start, mission_start),
+                    year,
+                    row.mission,
+                    row.libelle,
+                    advance_nature,
+                    f"{row.libelle} — avance de la part fixe (année {year}, {prorata} mois)",
+                    advance,
+                )
             )
             rows.append(
-                (balance_date, year, row.mission, row.libelle, NATURE_BALANCE,
-                 f"{row.libelle} — solde de la part fixe (année {year})", balance)
+                (
+                    balance_date,
+                    year,
+                    row.mission,
+                    row.libelle,
+                    NATURE_BALANCE,
+                    f"{row.libelle} — solde de la part fixe (année {year})",
+                    balance,
+                )
             )
             rows.append(
-                (variable_date, year, row.mission, row.libelle, NATURE_VARIABLE,
-                 f"{row.libelle} — part variable (année {year}, "
-                 f"taux d'atteinte {format_percent(row.taux_atteinte)})",
-                 row.part_variable_eur)
+                (
+                    variable_date,
+                    year,
+                    row.mission,
+                    row.libelle,
+                    NATURE_VARIABLE,
+                    f"{row.libelle} — part variable (année {year}, "
+                    f"taux d'atteinte {format_percent(row.taux_atteinte)})",
+                    row.part_variable_eur,
+                )
             )
-    nature_order = {NATURE_FONCTIONNEMENT: 0, advance_nature: 1, NATURE_BALANCE: 2,
-                    NATURE_VARIABLE: 3}
+    nature_order = {
+        NATURE_FONCTIONNEMENT: 0,
+        advance_nature: 1,
+        NATURE_BALANCE: 2,
+        NATURE_VARIABLE: 3,
+    }
     rows = [r for r in rows if r[6] > 0]
     rows.sort(key=lambda r: (r[0], r[1], order[r[2]], nature_order[r[4]]))
     out = pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
@@ -635,7 +668,8 @@ def calendar_year_funding(
             if row.mois_prorata <= 0:
                 continue
             running_start = (
-                start if row.mission == FONCTIONNEMENT
+                start
+                if row.mission == FONCTIONNEMENT
                 else max(start, contract.mission(row.mission).start_date)
             )
             inside = months_between(max(running_start, jan1), min(end, next_jan1))

@@ -74,9 +74,7 @@ class CashSummary:
         return self.message
 
 
-def monthly_spending(
-    budget: pd.DataFrame, profile: Sequence[float] | None = None
-) -> list[float]:
+def monthly_spending(budget: pd.DataFrame, profile: Sequence[float] | None = None) -> list[float]:
     """Spread the budget's charges over 12 months.
 
     Without ``profile``: total charges / 12 each month. With ``profile``: 12 weights (≥ 0,
@@ -121,8 +119,17 @@ def cash_plan(
         net = cents(receipts - outflows[month - 1])
         closing = cents(balance + net)
         rows.append(
-            (month, month_label(civil, month), balance, aci[month], other[month], receipts,
-             outflows[month - 1], net, closing)
+            (
+                month,
+                month_label(civil, month),
+                balance,
+                aci[month],
+                other[month],
+                receipts,
+                outflows[month - 1],
+                net,
+                closing,
+            )
         )
         balance = closing
     return pd.DataFrame(rows, columns=list(PLAN_COLUMNS))
@@ -138,10 +145,7 @@ def cash_summary(plan: pd.DataFrame) -> CashSummary:
     position = min(range(len(closings)), key=lambda i: closings[i])
     minimum = float(closings[position])
     negative = tuple(label for label, c in zip(labels, closings, strict=True) if c < 0)
-    message = (
-        f"Solde de trésorerie le plus bas : {format_euros(minimum)} fin "
-        f"{labels[position]}. "
-    )
+    message = f"Solde de trésorerie le plus bas : {format_euros(minimum)} fin {labels[position]}. "
     if negative:
         worst = ", ".join(
             f"{label} ({format_euros(c)})"
@@ -220,8 +224,9 @@ def what_if_delay(
     in_aci = (pd.to_datetime(aci["date"]).dt.date == day).any()
     in_other = nature is None and (pd.to_datetime(other["date"]).dt.date == day).any()
     if not in_aci and not in_other:
-        dates = sorted(set(pd.to_datetime(aci["date"]).dt.date) |
-                       set(pd.to_datetime(other["date"]).dt.date))
+        dates = sorted(
+            set(pd.to_datetime(aci["date"]).dt.date) | set(pd.to_datetime(other["date"]).dt.date)
+        )
         raise InputError(
             f"Aucun versement le {fr_date(day)}. Dates de versement disponibles : "
             f"{', '.join(fr_date(d) for d in dates) or 'aucune'}."
@@ -237,8 +242,11 @@ def receipts_table(receipts: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
     """Validate other receipts (``date``, ``libelle``, ``montant_eur`` ≥ 0)."""
     if receipts is None:
         return pd.DataFrame(
-            {"date": pd.Series(dtype="datetime64[ns]"), "libelle": pd.Series(dtype=object),
-             "montant_eur": pd.Series(dtype=float)}
+            {
+                "date": pd.Series(dtype="datetime64[ns]"),
+                "libelle": pd.Series(dtype=object),
+                "montant_eur": pd.Series(dtype=float),
+            }
         )
     table = receipts if isinstance(receipts, pd.DataFrame) else pd.DataFrame(list(receipts))
     missing = [c for c in RECEIPT_COLUMNS if c not in table.columns]
@@ -252,9 +260,7 @@ def receipts_table(receipts: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
     dates, amounts = [], []
     for position, r in enumerate(table.to_dict("records"), start=1):
         dates.append(to_date(r["date"], f"La date de l'encaissement n° {position}"))
-        amounts.append(
-            cents(check_amount(r["montant_eur"], f"L'encaissement « {r['libelle']} »"))
-        )
+        amounts.append(cents(check_amount(r["montant_eur"], f"L'encaissement « {r['libelle']} »")))
     return pd.DataFrame(
         {"date": pd.to_datetime(dates), "libelle": list(table["libelle"]), "montant_eur": amounts}
     )
@@ -276,8 +282,7 @@ def _aci_receipts(schedule: pd.DataFrame | None) -> pd.DataFrame:
 
 def _receipts_by_month(receipts: pd.DataFrame, year: int) -> dict[int, float]:
     totals = dict.fromkeys(range(1, 13), 0.0)
-    for day, amount in zip(pd.to_datetime(receipts["date"]), receipts["montant_eur"],
-                           strict=True):
+    for day, amount in zip(pd.to_datetime(receipts["date"]), receipts["montant_eur"], strict=True):
         if day.year == year:
             totals[day.month] += float(amount)
     return {m: cents(v) for m, v in totals.items()}
@@ -298,11 +303,9 @@ def _twelve(values: Sequence[float] | Mapping[int, float], what: str) -> list[fl
     values = list(values)
     if len(values) != 12:
         raise InputError(
-            f"{what} : {len(values)} valeur(s) saisie(s) ; il en faut 12, de janvier à "
-            "décembre."
+            f"{what} : {len(values)} valeur(s) saisie(s) ; il en faut 12, de janvier à décembre."
         )
-    return [check_amount(v, f"{what} ({MONTHS_FR[m - 1]})") for m, v in
-            enumerate(values, start=1)]
+    return [check_amount(v, f"{what} ({MONTHS_FR[m - 1]})") for m, v in enumerate(values, start=1)]
 
 
 def _check_signed(value: Any, what: str) -> float:

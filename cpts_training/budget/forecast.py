@@ -360,8 +360,9 @@ def it_lines(
         lines.append(budget_line(account_equipment, "Matériel informatique", equipment_eur))
     if check_amount(software_eur, "Les logiciels et abonnements") > 0:
         lines.append(
-            budget_line(account_software, "Logiciels, messagerie sécurisée et abonnements",
-                        software_eur)
+            budget_line(
+                account_software, "Logiciels, messagerie sécurisée et abonnements", software_eur
+            )
         )
     return lines
 
@@ -486,8 +487,9 @@ def by_nature(budget: pd.DataFrame) -> pd.DataFrame:
         .reset_index(drop=True)
     )
     totals = grouped.groupby("sens")["montant_eur"].transform("sum")
-    grouped["part"] = [a / t if t else math.nan for a, t in zip(grouped["montant_eur"], totals,
-                                                                 strict=True)]
+    grouped["part"] = [
+        a / t if t else math.nan for a, t in zip(grouped["montant_eur"], totals, strict=True)
+    ]
     return grouped
 
 

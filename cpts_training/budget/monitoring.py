@@ -70,9 +70,7 @@ def compare(
     limit = check_rate(limit, "Le seuil d'alerte")
     plan = ensure_budget(planned)
     real = ensure_budget(actual)
-    merged = plan.merge(
-        real, on="compte", how="outer", suffixes=("_prevu", "_realise"), sort=False
-    )
+    merged = plan.merge(real, on="compte", how="outer", suffixes=("_prevu", "_realise"), sort=False)
     order = {c: i for i, c in enumerate(list(plan["compte"]) + list(real["compte"]))}
     merged = merged.assign(_order=merged["compte"].map(order)).sort_values("_order")
     rows = []
@@ -81,8 +79,9 @@ def compare(
         actual_eur = 0.0 if _missing(r["montant_eur_realise"]) else float(r["montant_eur_realise"])
         label = r["libelle_prevu"] if not _missing(r["libelle_prevu"]) else r["libelle_realise"]
         sens = r["sens_prevu"] if not _missing(r["sens_prevu"]) else r["sens_realise"]
-        rubrique = r["rubrique_prevu"] if not _missing(r["rubrique_prevu"]) else r[
-            "rubrique_realise"]
+        rubrique = (
+            r["rubrique_prevu"] if not _missing(r["rubrique_prevu"]) else r["rubrique_realise"]
+        )
         gap = cents(actual_eur - planned_eur)
         relative = gap / planned_eur if planned_eur else math.nan
         if gap == 0:
@@ -91,19 +90,37 @@ def compare(
             appreciation = "défavorable"
         else:
             appreciation = "favorable"
-        if planned_eur:
-            alert = abs(relative) > limit
-        else:
-            alert = actual_eur != 0
+        # Without a planned amount, any actual amount is an unplanned line.
+        alert = abs(relative) > limit if planned_eur else actual_eur != 0
         message = (
-            _alert_message(r["compte"], label, sens, planned_eur, actual_eur, gap, relative,
-                           limit, appreciation)
+            _alert_message(
+                r["compte"],
+                label,
+                sens,
+                planned_eur,
+                actual_eur,
+                gap,
+                relative,
+                limit,
+                appreciation,
+            )
             if alert
             else ""
         )
         rows.append(
-            (r["compte"], label, sens, rubrique, planned_eur, actual_eur, gap, relative,
-             appreciation, bool(alert), message)
+            (
+                r["compte"],
+                label,
+                sens,
+                rubrique,
+                planned_eur,
+                actual_eur,
+                gap,
+                relative,
+                appreciation,
+                bool(alert),
+                message,
+            )
         )
     return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS)).reset_index(drop=True)
 
@@ -139,8 +156,16 @@ def reforecast(
         remaining = cents(r.prevu_eur * (12 - months) / 12)
         landing = cents(r.realise_eur + remaining)
         rows.append(
-            (r.compte, r.libelle, r.sens, r.prevu_eur, r.realise_eur, remaining, landing,
-             cents(landing - r.prevu_eur))
+            (
+                r.compte,
+                r.libelle,
+                r.sens,
+                r.prevu_eur,
+                r.realise_eur,
+                remaining,
+                landing,
+                cents(landing - r.prevu_eur),
+            )
         )
     return pd.DataFrame(rows, columns=list(REFORECAST_COLUMNS))
 
@@ -158,10 +183,11 @@ def _alert_message(
 ) -> str:
     sign = "+" if gap > 0 else ""
     nature = "charge" if sens == SENS_CHARGE else "produit"
+    article = "une charge" if sens == SENS_CHARGE else "un produit"
     if not planned:
         return (
             f"{label} (compte {account}) : {format_euros(actual)} réalisés sur une ligne de "
-            f"{nature} non prévue au budget. Expliquez cette ligne et ajoutez-la à la "
+            f"{nature}s non prévue au budget. Expliquez cette ligne et ajoutez-la à la "
             "prévision révisée."
         )
     action = (
@@ -173,7 +199,7 @@ def _alert_message(
         f"{label} (compte {account}) : réalisé {format_euros(actual)} pour "
         f"{format_euros(planned)} prévus, soit {sign}{format_euros(gap)} "
         f"({sign}{format_percent(relative, 1)}), au-delà du seuil de {format_percent(limit)}. "
-        f"Écart {appreciation} sur un {nature} : {action}."
+        f"Écart {appreciation} sur {article} : {action}."
     )
 
 

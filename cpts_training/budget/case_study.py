@@ -1,0 +1,303 @@
+"""Case study of the module: the fictional « CPTS de la Vallée de l'Aubrenne ».
+
+Files in ``cpts_training/data/cas/`` (YAML, every figure invented for the course, each
+file carrying ``fictional: true`` and a French ``warning``):
+
+``contrat_aci.yaml``
+    ACI contract (taille 2, signed 2024-04-01; accès aux soins and crises sanitaires
+    graves from 2024-10-01, parcours and prévention from 2025-04-01) with the planned
+    achievement rates per contract year (``taux_atteinte_prevus``) and those observed at
+    the end of year 1 (``taux_atteinte_constates``).
+``budget_previsionnel_2025.yaml`` / ``realise_2025.yaml``
+    Budget lines (``compte``, ``libelle``, ``montant_eur``) and the declared totals
+    (``totaux: {charges_eur, produits_eur}``), checked against the lines.
+``indemnites_professionnels_2025.yaml``
+    Hours and hourly rates of the 15 professionals and their declared total.
+``tresorerie_2025.yaml``
+    Opening cash on 1 January, other receipts and the 12 monthly spending amounts.
+
+Every loader raises :class:`~cpts_training.errors.DataError` with a French message that
+names the file, the entry and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from cpts_training.budget._common import cents
+from cpts_training.budget.aci import AciContract, AciMission, annual_funding
+from cpts_training.budget.cash import cash_plan, receipts_table
+from cpts_training.budget.forecast import (
+    budget_summary,
+    indemnity_line,
+    indemnity_table,
+    make_budget,
+)
+from cpts_training.errors import CPTSError, DataError
+from cpts_training.formatting import format_euros
+
+CASE_DIR = Path(__file__).resolve().parent.parent / "data" / "cas"
+"""Folder of the case-study files."""
+
+CONTRACT_FILE = "contrat_aci.yaml"
+BUDGET_FILE = "budget_previsionnel_2025.yaml"
+ACTUALS_FILE = "realise_2025.yaml"
+PROFESSIONALS_FILE = "indemnites_professionnels_2025.yaml"
+CASH_FILE = "tresorerie_2025.yaml"
+
+
+@dataclass(frozen=True)
+class CashInputs:
+    """Inputs of the cash plan: year, opening balance, other receipts, monthly spending."""
+
+    year: int
+    opening_balance_eur: float
+    other_receipts: pd.DataFrame
+    monthly_spending_eur: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    """Every table of the case study, validated."""
+
+    name: str
+    warning: str
+    contract: AciContract
+    planned_achievement: dict[int, dict[str, float]]
+    observed_achievement: dict[int, dict[str, float]]
+    budget: pd.DataFrame
+    actuals: pd.DataFrame
+    professionals: pd.DataFrame
+    cash: CashInputs
+
+
+def load_case_study(directory: Path | str | None = None) -> CaseStudy:
+    """Load and validate every file of the case study."""
+    folder = Path(directory) if directory is not None else CASE_DIR
+    raw = _read(folder / CONTRACT_FILE)
+    contract = load_contract(folder / CONTRACT_FILE)
+    return CaseStudy(
+        name=str(raw.get("cpts", "")),
+        warning=str(raw["warning"]).strip(),
+        contract=contract,
+        planned_achievement=load_achievement(folder / CONTRACT_FILE, "taux_atteinte_prevus"),
+        observed_achievement=load_achievement(folder / CONTRACT_FILE, "taux_atteinte_constates"),
+        budget=load_budget_file(folder / BUDGET_FILE),
+        actuals=load_budget_file(folder / ACTUALS_FILE),
+        professionals=load_professionals(folder / PROFESSIONALS_FILE),
+        cash=load_cash_inputs(folder / CASH_FILE),
+    )
+
+
+def load_contract(path: Path | str | None = None) -> AciContract:
+    """ACI contract of the case (amounts as written in the file, i.e. the signed contract)."""
+    file = Path(path) if path is not None else CASE_DIR / CONTRACT_FILE
+    raw = _read(file)
+    _require(raw, file, ("taille", "date_signature", "fonctionnement_annuel_eur", "missions"))
+    missions_raw = raw["missions"]
+    if not isinstance(missions_raw, list):
+        raise DataError(f"{file.name} : « missions » doit être une liste de missions.")
+    missions = []
+    for position, item in enumerate(missions_raw, start=1):
+        where = f"{file.name}, mission n° {position}"
+        if not isinstance(item, Mapping):
+            raise DataError(f"{where} : écrivez la mission sous forme de clés et de valeurs.")
+        _require(
+            item,
+            file,
+            ("id", "libelle", "debut", "part_fixe_annuelle_eur", "part_variable_annuelle_eur"),
+            where=where,
+        )
+        with _in_file(where):
+            missions.append(
+                AciMission(
+                    id=item["id"],
+                    label=item["libelle"],
+                    start_date=item["debut"],
+                    fixed_annual_eur=item["part_fixe_annuelle_eur"],
+                    variable_annual_eur=item["part_variable_annuelle_eur"],
+                    optional=bool(item.get("optionnelle", False)),
+                )
+            )
+    with _in_file(file.name):
+        return AciContract(
+            size=raw["taille"],
+            signature_date=raw["date_signature"],
+            fonctionnement_annual_eur=raw["fonctionnement_annuel_eur"],
+            missions=tuple(missions),
+            name=str(raw.get("cpts", "")),
+            amounts_note=str(raw["warning"]).strip(),
+        )
+
+
+def load_achievement(
+    path: Path | str | None = None, key: str = "taux_atteinte_prevus"
+) -> dict[int, dict[str, float]]:
+    """Achievement rates by contract year, from ``key`` of the contract file."""
+    file = Path(path) if path is not None else CASE_DIR / CONTRACT_FILE
+    raw = _read(file)
+    _require(raw, file, (key,))
+    contract = load_contract(file)
+    table = raw[key]
+    if not isinstance(table, Mapping):
+        raise DataError(
+            f"{file.name} : « {key} » doit associer chaque année de contrat à des taux par "
+            "mission (par exemple 1: {acces_aux_soins: 0.8})."
+        )
+    out: dict[int, dict[str, float]] = {}
+    with _in_file(f"{file.name}, {key}"):
+        for year, rates in table.items():
+            checked = contract.check_year(int(year) if str(year).isdigit() else year)
+            if not isinstance(rates, Mapping):
+                raise DataError(f"{file.name}, {key}, année {year} : donnez un taux par mission.")
+            annual_funding(contract, checked, dict(rates))  # validates ids and rates
+            out[checked] = {str(k): float(v) for k, v in rates.items()}
+    return out
+
+
+def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
+    """Budget lines of a file (forecast or actuals), validated, totals checked."""
+    file = Path(path) if path is not None else CASE_DIR / BUDGET_FILE
+    raw = _read(file)
+    _require(raw, file, ("lignes", "totaux"))
+    lines = raw["lignes"]
+    if not isinstance(lines, list) or not lines:
+        raise DataError(f"{file.name} : « lignes » doit être une liste non vide de lignes.")
+    for position, line in enumerate(lines, start=1):
+        if not isinstance(line, Mapping):
+            raise DataError(
+                f"{file.name}, ligne n° {position} de « lignes » : écrivez "
+                '{compte: "623", libelle: "…", montant_eur: 4500}.'
+            )
+    with _in_file(file.name):
+        budget = make_budget(
+            [
+                {
+                    "compte": str(line.get("compte", "")),
+                    "libelle": line.get("libelle"),
+                    "montant_eur": line.get("montant_eur"),
+                }
+                for line in lines
+            ]
+        )
+    totals = raw["totaux"]
+    if not isinstance(totals, Mapping) or not {"charges_eur", "produits_eur"} <= set(totals):
+        raise DataError(f"{file.name} : « totaux » doit contenir charges_eur et produits_eur.")
+    summary = budget_summary(budget)
+    for key, computed, side in (
+        ("charges_eur", summary.total_charges_eur, "charges"),
+        ("produits_eur", summary.total_produits_eur, "produits"),
+    ):
+        declared = totals[key]
+        if not isinstance(declared, int | float) or cents(declared) != computed:
+            raise DataError(
+                f"{file.name} : le total des {side} déclaré ({declared}) ne correspond pas à "
+                f"la somme des lignes ({format_euros(computed, 2)}). Corrigez une ligne ou "
+                "le total déclaré."
+            )
+    return budget
+
+
+def load_professionals(path: Path | str | None = None) -> pd.DataFrame:
+    """Professionals with their hours and hourly rates (declared total checked)."""
+    file = Path(path) if path is not None else CASE_DIR / PROFESSIONALS_FILE
+    raw = _read(file)
+    _require(raw, file, ("exercice", "professionnels", "total_eur"))
+    items = raw["professionnels"]
+    if not isinstance(items, list) or not items:
+        raise DataError(f"{file.name} : « professionnels » doit être une liste non vide.")
+    table = pd.DataFrame(items)
+    with _in_file(file.name):
+        checked = indemnity_table(table, int(raw["exercice"]))
+        indemnity_line(table, int(raw["exercice"]))  # fails when someone exceeds the cap
+    total = cents(checked["montant_eur"].sum())
+    if cents(raw["total_eur"]) != total:
+        raise DataError(
+            f"{file.name} : le total déclaré ({raw['total_eur']}) ne correspond pas à la somme "
+            f"heures × taux horaire ({format_euros(total, 2)}). Corrigez une ligne ou le total."
+        )
+    return table[["professionnel", "profession", "heures", "taux_horaire_eur"]]
+
+
+def load_cash_inputs(path: Path | str | None = None) -> CashInputs:
+    """Opening balance, other receipts and monthly spending of the cash plan."""
+    file = Path(path) if path is not None else CASE_DIR / CASH_FILE
+    raw = _read(file)
+    _require(
+        raw,
+        file,
+        ("annee", "solde_ouverture_eur", "autres_encaissements", "decaissements_mensuels_eur"),
+    )
+    year = raw["annee"]
+    opening_day = raw.get("date_solde_ouverture")
+    if opening_day is not None and opening_day != dt.date(int(year), 1, 1):
+        raise DataError(
+            f"{file.name} : date_solde_ouverture doit être le 1er janvier {year} "
+            "(le plan de trésorerie couvre l'année civile)."
+        )
+    spending = raw["decaissements_mensuels_eur"]
+    if not isinstance(spending, list) or len(spending) != 12:
+        raise DataError(
+            f"{file.name} : decaissements_mensuels_eur doit contenir 12 montants, de janvier "
+            "à décembre."
+        )
+    with _in_file(file.name):
+        receipts = receipts_table(raw["autres_encaissements"])
+        cash_plan(int(year), raw["solde_ouverture_eur"], spending, None, receipts)
+    return CashInputs(
+        year=int(year),
+        opening_balance_eur=float(raw["solde_ouverture_eur"]),
+        other_receipts=receipts,
+        monthly_spending_eur=tuple(float(v) for v in spending),
+    )
+
+
+def _read(file: Path) -> dict[str, Any]:
+    if not file.is_file():
+        raise DataError(f"Fichier introuvable : {file}. Vérifiez le chemin du dossier de l'étude.")
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(
+            f"{file.name} : le YAML est illisible ({exc}). Corrigez l'indentation."
+        ) from exc
+    if not isinstance(raw, dict):
+        raise DataError(f"{file.name} : le fichier doit contenir des clés et des valeurs.")
+    if raw.get("fictional") is True and not str(raw.get("warning", "")).strip():
+        raise DataError(
+            f"{file.name} : des données fictives doivent porter un avertissement (clé « warning »)."
+        )
+    if "fictional" not in raw:
+        raise DataError(
+            f"{file.name} : indiquez « fictional: true » (données inventées) ou "
+            "« fictional: false » (données réelles, avec leur source)."
+        )
+    return raw
+
+
+def _require(raw: Mapping[str, Any], file: Path, keys: tuple[str, ...], where: str = "") -> None:
+    missing = [k for k in keys if k not in raw]
+    if missing:
+        raise DataError(
+            f"{where or file.name} : clé(s) manquante(s) : {', '.join(missing)}. "
+            "Ajoutez-les au fichier."
+        )
+
+
+@contextmanager
+def _in_file(where: str) -> Iterator[None]:
+    """Re-raise a trainee-input error as a DataError naming the file."""
+    try:
+        yield
+    except DataError:
+        raise
+    except CPTSError as exc:
+        raise DataError(f"{where} : {exc}") from exc

@@ -1,0 +1,259 @@
+"""Export of the budget, the planned/actual comparison and the cash plan to XLSX.
+
+The workbook is meant for a treasurer: a title, a notice when the data are fictional,
+accounts and labels, amounts in a euro number format, and totals written as ``=SUM(…)``
+formulas *with their computed value* (so that a reader that does not recalculate, such
+as openpyxl with ``data_only=True``, still sees the totals).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from cpts_training.budget._common import cents
+from cpts_training.budget.cash import cash_summary
+from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, ensure_budget
+from cpts_training.errors import InputError
+
+SHEET_BUDGET = "Budget prévisionnel"
+SHEET_COMPARISON = "Prévu-réalisé"
+SHEET_CASH = "Trésorerie"
+
+EURO_FORMAT = '#,##0.00\\ "€"'
+PERCENT_FORMAT = "0.0%"
+
+
+def export_budget_xlsx(
+    path: Path | str,
+    budget: pd.DataFrame,
+    comparison: pd.DataFrame | None = None,
+    cash_plan: pd.DataFrame | None = None,
+    *,
+    title: str = "Budget prévisionnel",
+    notice: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write the budget (and, if given, the comparison and the cash plan) to ``path``.
+
+    Sheets: « Budget prévisionnel » (charges then products, each with a ``=SUM`` total,
+    then the result), « Prévu-réalisé » (from :func:`~cpts_training.budget.monitoring.
+    compare`) and « Trésorerie » (from :func:`~cpts_training.budget.cash.cash_plan`).
+    ``notice`` is written under the title (e.g. the fictional-data warning).
+
+    Refuses to replace an existing file unless ``overwrite=True`` (French
+    :class:`InputError`). Returns the path written.
+    """
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"Le fichier « {target.name} » doit avoir l'extension .xlsx (classeur Excel)."
+        )
+    if target.exists() and not overwrite:
+        raise InputError(
+            f"Le fichier « {target} » existe déjà : choisissez un autre nom, ou passez "
+            "overwrite=True pour le remplacer."
+        )
+    if not target.parent.is_dir():
+        raise InputError(
+            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
+            "emplacement."
+        )
+    table = ensure_budget(budget)
+    workbook = xlsxwriter.Workbook(str(target))
+    try:
+        formats = _formats(workbook)
+        _budget_sheet(workbook, formats, table, title, notice)
+        if comparison is not None:
+            _comparison_sheet(workbook, formats, comparison, title, notice)
+        if cash_plan is not None:
+            _cash_sheet(workbook, formats, cash_plan, title, notice)
+    finally:
+        workbook.close()
+    return target
+
+
+def _formats(workbook: xlsxwriter.Workbook) -> dict[str, object]:
+    return {
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+        "notice": workbook.add_format({"italic": True, "font_color": "#9c0006"}),
+        "header": workbook.add_format(
+            {"bold": True, "bg_color": "#dce6f1", "border": 1, "text_wrap": True}
+        ),
+        "section": workbook.add_format({"bold": True, "bg_color": "#f2f2f2"}),
+        "text": workbook.add_format({}),
+        "euro": workbook.add_format({"num_format": EURO_FORMAT}),
+        "percent": workbook.add_format({"num_format": PERCENT_FORMAT}),
+        "total_label": workbook.add_format({"bold": True, "top": 1}),
+        "total_euro": workbook.add_format({"bold": True, "top": 1, "num_format": EURO_FORMAT}),
+    }
+
+
+def _heading(sheet, formats, title: str, subtitle: str, notice: str | None) -> int:
+    """Write the title block; return the next free row."""
+    sheet.write(0, 0, f"{title} — {subtitle}", formats["title"])
+    row = 1
+    if notice:
+        sheet.write(row, 0, notice, formats["notice"])
+        row += 1
+    return row + 1
+
+
+def _sum_formula(sheet, formats, row: int, col: int, first: int, last: int, value: float) -> str:
+    """Write ``=SUM(col first:col last)`` with its value in (row, col); return the cell."""
+    cell = xl_rowcol_to_cell(row, col)
+    if last < first:
+        sheet.write_formula(row, col, "=0", formats["total_euro"], 0)
+        return cell
+    start, end = xl_rowcol_to_cell(first, col), xl_rowcol_to_cell(last, col)
+    sheet.write_formula(row, col, f"=SUM({start}:{end})", formats["total_euro"], cents(value))
+    return cell
+
+
+def _budget_sheet(workbook, formats, table: pd.DataFrame, title: str, notice: str | None):
+    sheet = workbook.add_worksheet(SHEET_BUDGET)
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 1, 62)
+    sheet.set_column(2, 2, 18)
+    row = _heading(sheet, formats, title, SHEET_BUDGET, notice)
+    for col, header in enumerate(("Compte", "Libellé", "Montant (€)")):
+        sheet.write(row, col, header, formats["header"])
+    row += 1
+    total_cells = {}
+    totals = {}
+    for sens, heading, total_label in (
+        (SENS_CHARGE, "Charges", "Total des charges"),
+        (SENS_PRODUIT, "Produits", "Total des produits"),
+    ):
+        sheet.write(row, 0, heading, formats["section"])
+        sheet.write(row, 1, "", formats["section"])
+        sheet.write(row, 2, "", formats["section"])
+        row += 1
+        lines = table[table["sens"] == sens]
+        first = row
+        for line in lines.itertuples(index=False):
+            sheet.write_string(row, 0, str(line.compte), formats["text"])
+            sheet.write_string(row, 1, str(line.libelle), formats["text"])
+            sheet.write_number(row, 2, float(line.montant_eur), formats["euro"])
+            row += 1
+        totals[sens] = cents(lines["montant_eur"].sum())
+        sheet.write(row, 1, total_label, formats["total_label"])
+        total_cells[sens] = _sum_formula(sheet, formats, row, 2, first, row - 1, totals[sens])
+        row += 2
+    result = cents(totals[SENS_PRODUIT] - totals[SENS_CHARGE])
+    sheet.write(row, 1, "Résultat (produits − charges)", formats["total_label"])
+    sheet.write_formula(
+        row,
+        2,
+        f"={total_cells[SENS_PRODUIT]}-{total_cells[SENS_CHARGE]}",
+        formats["total_euro"],
+        result,
+    )
+
+
+def _comparison_sheet(workbook, formats, comparison: pd.DataFrame, title, notice):
+    sheet = workbook.add_worksheet(SHEET_COMPARISON)
+    widths = (10, 50, 9, 15, 15, 15, 10, 8, 80)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
+    row = _heading(sheet, formats, title, "suivi du prévu et du réalisé", notice)
+    headers = (
+        "Compte",
+        "Libellé",
+        "Sens",
+        "Prévu (€)",
+        "Réalisé (€)",
+        "Écart (€)",
+        "Écart (%)",
+        "Alerte",
+        "Commentaire",
+    )
+    for col, header in enumerate(headers):
+        sheet.write(row, col, header, formats["header"])
+    row += 1
+    total_rows = {}
+    totals = {}
+    for sens, total_label in (
+        (SENS_CHARGE, "Total des charges"),
+        (SENS_PRODUIT, "Total des produits"),
+    ):
+        lines = comparison[comparison["sens"] == sens]
+        first = row
+        for line in lines.itertuples(index=False):
+            planned, actual = xl_rowcol_to_cell(row, 3), xl_rowcol_to_cell(row, 4)
+            gap = xl_rowcol_to_cell(row, 5)
+            sheet.write_string(row, 0, str(line.compte))
+            sheet.write_string(row, 1, str(line.libelle))
+            sheet.write_string(row, 2, str(line.sens))
+            sheet.write_number(row, 3, float(line.prevu_eur), formats["euro"])
+            sheet.write_number(row, 4, float(line.realise_eur), formats["euro"])
+            sheet.write_formula(
+                row,
+                5,
+                f"={actual}-{planned}",
+                formats["euro"],
+                cents(line.realise_eur - line.prevu_eur),
+            )
+            relative = line.ecart_relatif
+            sheet.write_formula(
+                row,
+                6,
+                f'=IF({planned}=0,"",{gap}/{planned})',
+                formats["percent"],
+                "" if relative is None or math.isnan(relative) else float(relative),
+            )
+            sheet.write_string(row, 7, "Oui" if line.alerte else "Non")
+            sheet.write_string(row, 8, str(line.message))
+            row += 1
+        sheet.write(row, 1, total_label, formats["total_label"])
+        sums = [cents(lines[c].sum()) for c in ("prevu_eur", "realise_eur")]
+        sums.append(cents(sums[1] - sums[0]))
+        for offset, value in enumerate(sums):
+            _sum_formula(sheet, formats, row, 3 + offset, first, row - 1, value)
+        total_rows[sens] = row
+        totals[sens] = sums
+        row += 2
+    sheet.write(row, 1, "Résultat (produits − charges)", formats["total_label"])
+    for offset in range(3):
+        col = 3 + offset
+        products = xl_rowcol_to_cell(total_rows[SENS_PRODUIT], col)
+        charges = xl_rowcol_to_cell(total_rows[SENS_CHARGE], col)
+        value = cents(totals[SENS_PRODUIT][offset] - totals[SENS_CHARGE][offset])
+        sheet.write_formula(row, col, f"={products}-{charges}", formats["total_euro"], value)
+
+
+def _cash_sheet(workbook, formats, plan: pd.DataFrame, title, notice):
+    sheet = workbook.add_worksheet(SHEET_CASH)
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 7, 17)
+    row = _heading(sheet, formats, title, "plan de trésorerie mensuel", notice)
+    columns = (
+        ("libelle_mois", "Mois"),
+        ("solde_ouverture_eur", "Solde d'ouverture (€)"),
+        ("encaissements_aci_eur", "Encaissements ACI (€)"),
+        ("autres_encaissements_eur", "Autres encaissements (€)"),
+        ("encaissements_eur", "Total des encaissements (€)"),
+        ("decaissements_eur", "Décaissements (€)"),
+        ("flux_net_eur", "Flux net (€)"),
+        ("solde_cloture_eur", "Solde de clôture (€)"),
+    )
+    for col, (_key, header) in enumerate(columns):
+        sheet.write(row, col, header, formats["header"])
+    row += 1
+    first = row
+    for record in plan.to_dict("records"):
+        sheet.write_string(row, 0, str(record["libelle_mois"]))
+        for col, (key, _header) in enumerate(columns[1:], start=1):
+            sheet.write_number(row, col, float(record[key]), formats["euro"])
+        row += 1
+    sheet.write(row, 0, "Total de l'année", formats["total_label"])
+    for col, (key, _header) in enumerate(columns[1:], start=1):
+        if key in ("solde_ouverture_eur", "solde_cloture_eur"):
+            continue
+        _sum_formula(sheet, formats, row, col, first, row - 1, float(plan[key].sum()))
+    row += 2
+    sheet.write(row, 0, cash_summary(plan).message)

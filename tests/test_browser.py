@@ -1,0 +1,74 @@
+"""The trainee's JupyterLab as a trainee sees it, in a real (headless) Chromium.
+
+Needs Debian's Chromium (``/usr/bin/chromium``) and the ``playwright`` package.
+Without them the test is skipped, unless ``CPTS_REQUIRE_BROWSER=1`` (set by CI,
+which installs Chromium) turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import trainee_lab
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        sync_playwright = None
+    if sync_playwright is None or not Path(CHROMIUM).exists():
+        if os.environ.get("CPTS_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium or playwright is missing but CPTS_REQUIRE_BROWSER=1")
+        pytest.skip("Chromium (paquet Debian « chromium ») ou playwright absent")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path: Path) -> None:
+    with trainee_lab(tmp_path / "espace") as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(f"{base}/")
+        # Lands on the home notebook, rendered, in a French JupyterLab.
+        page.wait_for_selector(".jp-MarkdownOutput h1", timeout=60_000)
+        assert "Formation des coordinateurs de CPTS" in page.locator("h1").first.inner_text()
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"Fichier", "Édition", "Exécution", "Noyau"} <= set(menus)
+        assert not any("nbgrader" in m.lower() or "formgrader" in m.lower() for m in menus)
+        # The module opens from the home page's link.
+        page.locator("a:has-text('Module 00')").first.click()
+        page.wait_for_selector("h1:has-text('Module 00')", timeout=60_000)
+        page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')").click()
+        page.locator("li.lm-Menu-item:has-text('Exécuter toutes les cellules')").first.click()
+        page.wait_for_selector(".widget-dropdown select", timeout=120_000)
+        # The commune explorer updates its card.
+        page.select_option(".widget-dropdown select", index=2)  # third commune: AUB03
+        page.wait_for_selector("text=Saint-Aurèle-du-Causse (pôle de proximité)")
+        # The size quiz answers in French.
+        page.locator(".widget-radio-box label:has-text('Taille 3')").click()
+        page.locator("button:has-text('Vérifier')").click()
+        page.wait_for_selector("text=Pas encore")
+        page.locator(".widget-radio-box label:has-text('Taille 2')").click()
+        page.locator("button:has-text('Vérifier')").click()
+        page.wait_for_selector("text=Bonne réponse")
+        # The last cell ran and answered (the unanswered exercise), with no error shown.
+        page.wait_for_selector("text=aucune réponse numérique", timeout=60_000)
+        assert page.locator("text=Traceback").count() == 0
+        page.close()
