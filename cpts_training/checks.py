@@ -6,14 +6,15 @@ non-numeric answer gets a French explanation instead of a traceback.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import math
 from dataclasses import dataclass
 from numbers import Real
 
+from cpts_training.budget.aci import aci_size
 from cpts_training.datasets import Territory
 from cpts_training.formatting import format_number_fr
-from cpts_training.territory import aci_size
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,7 @@ def check_share_75_plus(answer: object, territory: Territory) -> CheckResult:
 def check_aci_size(answer: object, territory: Territory) -> CheckResult:
     """Self-check of the ACI size of the territory's CPTS."""
     population = territory.population
-    expected = aci_size(population)
+    expected = aci_size(population, dt.date.today())
     return check_choice(
         answer,
         expected,

@@ -23,8 +23,9 @@ HOME_NOTEBOOK = "Accueil.ipynb"
 _SETTINGS_DIR = ".jupyter-formation"
 
 # nbgrader's JupyterLab plugins are instructor tools (assignment creation,
-# formgrader, course list) or need an nbgrader exchange the trainee does not have.
-DISABLED_LAB_EXTENSIONS = ("@jupyter/nbgrader",)
+# formgrader, course list) or need an nbgrader exchange the trainee does not have; the
+# extension manager would offer to install extensions from the internet.
+DISABLED_LAB_EXTENSIONS = ("@jupyter/nbgrader", "@jupyterlab/extensionmanager-extension")
 DISABLED_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.formgrader",
     "nbgrader.server_extensions.course_list",

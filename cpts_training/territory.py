@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from cpts_training.datasets import Territory
-from cpts_training.errors import InputError
 from cpts_training.formatting import format_number_fr
-from cpts_training.reference import load_parameter
 
 STATUT_COLOURS = {
     "bourg-centre": "#1565c0",
@@ -37,23 +33,3 @@ def population_chart(territory: Territory) -> Figure:
         )
     figure.tight_layout()
     return figure
-
-
-def aci_size(population: int, at: dt.date | str | None = None) -> int:
-    """ACI size (1 to 4) of a CPTS covering ``population`` inhabitants on date ``at``.
-
-    Formula: the largest size whose lower bound (parameter
-    ``aci/seuils_population``) is at most ``population``; below the size-2 bound,
-    size 1. Source: the parameter's references (ACI CPTS of 2019).
-    """
-    if population < 0:
-        raise InputError(
-            f"Population négative ({format_number_fr(population)}) : saisissez un nombre "
-            "d'habitants positif."
-        )
-    thresholds = load_parameter("aci/seuils_population").value_at(at or dt.date.today())
-    size = 1
-    for key, lower_bound in sorted(thresholds.items(), key=lambda item: item[1]):
-        if population >= lower_bound:
-            size = int(key.removeprefix("taille_"))
-    return size

@@ -1,36 +1,17 @@
-"""ACI size from population, and the territory chart."""
+"""The territory chart, and the ACI size of the case-study territory."""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import pytest
 
+from cpts_training.budget.aci import aci_size
 from cpts_training.datasets import load_territory
-from cpts_training.errors import InputError
-from cpts_training.territory import aci_size, population_chart
+from cpts_training.territory import population_chart
 
 
-@pytest.mark.parametrize(
-    ("population", "size"),
-    [
-        (0, 1),
-        (39_999, 1),
-        (40_000, 2),
-        (52_886, 2),
-        (79_999, 2),
-        (80_000, 3),
-        (174_999, 3),
-        (175_000, 4),
-        (1_000_000, 4),
-    ],
-)
-def test_aci_size_thresholds(population: int, size: int) -> None:
-    assert aci_size(population, "2024-01-01") == size
-
-
-def test_negative_population_is_refused_in_french() -> None:
-    with pytest.raises(InputError, match="Population négative"):
-        aci_size(-1)
+def test_case_study_territory_is_size_2() -> None:
+    # 52 886 inhabitants: between the 40 000 and 80 000 thresholds.
+    assert aci_size(load_territory().population, "2025-01-01") == 2
 
 
 def test_population_chart_is_french_and_marked_fictional() -> None:
