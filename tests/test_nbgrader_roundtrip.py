@@ -20,16 +20,55 @@ from tests.helpers import secret_lines
 
 ASSESSMENT = "evaluation_00"
 
-CORRECT_ANSWERS = {
-    # Hand-computed from communes.csv: 52 886 inhabitants, 6 319 aged 75+ → 11.9 %.
-    "q1_reponse": "population_totale = 52886\npart_75_plus = round(100 * 6319 / 52886, 1)",
-    "q2_reponse": "taille_aci = 2",
-    "q3_presentation": "La CPTS réunit les professionnels de santé du territoire.",
-}
-WRONG_ANSWERS = {
-    "q1_reponse": "population_totale = 50000\npart_75_plus = 12.5",
-    "q2_reponse": "taille_aci = 3",
-    "q3_presentation": "Bonjour.",
+# Answers typed by a trainee who gets everything right, and by one who gets it all wrong,
+# with the autograded points each should get. Expected values are computed by hand.
+SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
+    "evaluation_00": {
+        # 52 886 inhabitants, 6 319 aged 75+ → 11.9 %; 40 000 ≤ 52 886 < 80 000 → size 2.
+        "alice": (
+            {
+                "q1_reponse": "population_totale = 52886\n"
+                "part_75_plus = round(100 * 6319 / 52886, 1)",
+                "q2_reponse": "taille_aci = 2",
+                "q3_presentation": "La CPTS réunit les professionnels de santé du territoire.",
+            },
+            3,
+        ),
+        "bruno": (
+            {
+                "q1_reponse": "population_totale = 50000\npart_75_plus = 12.5",
+                "q2_reponse": "taille_aci = 3",
+                "q3_presentation": "Bonjour.",
+            },
+            0,
+        ),
+    },
+    "evaluation_01": {
+        # Year 2: fonctionnement 60 000 + fixed 17 500 + 26 250 + 15 000 + 30 000 = 148 750;
+        # variable 29 500×0.6 + 26 250×0.5 + 15 000×0.7 + 30 000×0.5 = 56 325 → 205 075.
+        # Hire: 15 600 × 0.42 = 6 552; FIR 8 000 + 15 600 + 6 552 = 30 152.
+        # Cash with the 01/04/2025 payment 3 months late: 80 000 + 1 380 − 10 440 = 70 940;
+        # − 56 415 = 14 525; − 10 440 = 4 085; − 10 440 = −6 355; − 10 440 = −16 795;
+        # + 8 000 − 10 440 = −19 235 (June, the low point); July + 151 800 − 10 440.
+        "alice": (
+            {
+                "q1_reponse": "financement_total = 205075\npart_variable_totale = 56325",
+                "q2_reponse": "charges_patronales_chargee = 6552\nfir_2025 = 30152",
+                "q3_reponse": "point_bas = -19235\nmois_point_bas = 6",
+                "q4_note": "Les indemnités sont en retrait de 18,7 %.",
+            },
+            8,
+        ),
+        "bruno": (
+            {
+                "q1_reponse": "financement_total = 215100\npart_variable_totale = 66350",
+                "q2_reponse": "charges_patronales_chargee = 15600\nfir_2025 = 23600",
+                "q3_reponse": "point_bas = -16795\nmois_point_bas = 5",
+                "q4_note": "RAS.",
+            },
+            0,
+        ),
+    },
 }
 
 
@@ -59,42 +98,51 @@ def run_validate(notebook: Path, *flags: str) -> str:
 def graded_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("roundtrip")
     workspace = init_workspace(tmp / "espace")
-    release_dir = release(workspace, ASSESSMENT)
-    released = release_dir / f"{ASSESSMENT}.ipynb"
-    submit(workspace, ASSESSMENT, "alice", answered(released, CORRECT_ANSWERS, tmp / "a.ipynb"))
-    submit(workspace, ASSESSMENT, "bruno", answered(released, WRONG_ANSWERS, tmp / "b.ipynb"))
-    autograde(workspace, ASSESSMENT)
-    feedback(workspace, ASSESSMENT)
+    for assessment, trainees in SUBMISSIONS.items():
+        release_dir = release(workspace, assessment)
+        released = release_dir / f"{assessment}.ipynb"
+        for student, (answers, _) in trainees.items():
+            copy = answered(released, answers, tmp / f"{assessment}-{student}.ipynb")
+            submit(workspace, assessment, student, copy)
+        autograde(workspace, assessment)
+        feedback(workspace, assessment)
     return workspace
 
 
-def test_source_passes_all_its_tests_and_release_passes_none(released_workspace: Path) -> None:
-    source = released_workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    released = released_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+def test_every_assessment_has_simulated_submissions(assessment_sources: list[Path]) -> None:
+    assert {p.parent.name for p in assessment_sources} == set(SUBMISSIONS)
+
+
+@pytest.mark.parametrize("assessment", sorted(SUBMISSIONS))
+def test_autograded_points_match_the_hand_computed_answers(
+    graded_workspace: Path, assessment: str
+) -> None:
+    table = scores(graded_workspace, assessment)
+    auto = table[table["type"] == "automatique"]
+    for student, (_, expected_points) in SUBMISSIONS[assessment].items():
+        mine = auto[auto["stagiaire"] == student]
+        assert mine["points"].sum() == expected_points, (student, mine)
+    best = max(points for _, points in SUBMISSIONS[assessment].values())
+    assert best == auto.groupby("stagiaire")["points_max"].sum().max()
+
+
+@pytest.mark.parametrize("assessment", sorted(SUBMISSIONS))
+def test_source_passes_all_its_tests_and_release_passes_none(
+    released_workspace: Path, assessment: str
+) -> None:
+    source = released_workspace / "source" / assessment / f"{assessment}.ipynb"
+    released = released_workspace / "release" / assessment / f"{assessment}.ipynb"
     assert "Success! Your notebook passes all the tests." in run_validate(source)
     assert "Success! The notebook does not pass any tests." in run_validate(released, "--invert")
 
 
-def test_correct_submission_gets_every_autograded_point(graded_workspace: Path) -> None:
-    table = scores(graded_workspace, ASSESSMENT)
-    auto = table[table["type"] == "automatique"]
-    alice = auto[auto["stagiaire"] == "alice"]
-    assert len(alice) == 3
-    assert alice["points"].sum() == alice["points_max"].sum() == 3
-
-
-def test_wrong_submission_loses_the_autograded_points(graded_workspace: Path) -> None:
-    table = scores(graded_workspace, ASSESSMENT)
-    bruno = table[(table["stagiaire"] == "bruno") & (table["type"] == "automatique")]
-    assert bruno["points"].sum() == 0
-
-
 def test_written_answer_waits_for_manual_grading(graded_workspace: Path) -> None:
-    table = scores(graded_workspace, ASSESSMENT)
+    table = scores(graded_workspace, "evaluation_00")
     manual = table[table["type"] == "manuelle"]
     assert set(manual["stagiaire"]) == {"alice", "bruno"}
     assert manual["a_corriger"].all()
     assert (manual["points_max"] == 3).all()
+    assert manual["points"].sum() == 0
 
 
 def test_feedback_is_html_without_hidden_tests_or_tracebacks(
@@ -113,21 +161,26 @@ def test_feedback_is_html_without_hidden_tests_or_tracebacks(
     assert "La population totale n'est pas la bonne." in bruno.read_text(encoding="utf-8")
 
 
-def test_export_writes_one_csv_row_per_trainee(graded_workspace: Path, tmp_path: Path) -> None:
+def test_export_writes_one_csv_row_per_trainee_and_assessment(
+    graded_workspace: Path, tmp_path: Path
+) -> None:
     destination = export(graded_workspace, tmp_path / "notes.csv")
     with destination.open(encoding="utf-8") as handle:
-        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
-    assert set(rows) == {"alice", "bruno"}
-    assert float(rows["alice"]["score"]) == 3.0
-    assert float(rows["bruno"]["score"]) == 0.0
-    assert float(rows["alice"]["max_score"]) == 6.0
+        rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(handle)}
+    assert set(rows) == {(a, s) for a, trainees in SUBMISSIONS.items() for s in trainees}
+    for assessment, trainees in SUBMISSIONS.items():
+        for student, (_, points) in trainees.items():
+            # Manual grades are still due, so the score is the autograded points.
+            assert float(rows[(assessment, student)]["score"]) == points
+    assert float(rows[("evaluation_00", "alice")]["max_score"]) == 6
+    assert float(rows[("evaluation_01", "alice")]["max_score"]) == 12
     with pytest.raises(CPTSError, match="existe déjà"):
         export(graded_workspace, destination)
 
 
 def test_a_submission_is_never_overwritten_silently(graded_workspace: Path, tmp_path: Path) -> None:
     released = graded_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    again = answered(released, WRONG_ANSWERS, tmp_path / "again.ipynb")
+    again = answered(released, SUBMISSIONS[ASSESSMENT]["bruno"][0], tmp_path / "again.ipynb")
     submitted = graded_workspace / "submitted" / "alice" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
     before = submitted.read_bytes()
     with pytest.raises(CPTSError, match="existe déjà"):

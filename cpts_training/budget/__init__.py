@@ -57,6 +57,7 @@ from cpts_training.budget.forecast import (
     make_budget,
     premises_lines,
     professionals_above_cap,
+    revise_budget,
     salary_cost,
     salary_lines,
 )
@@ -99,6 +100,7 @@ __all__ = [
     "monthly_spending",
     "payment_schedule",
     "premises_lines",
+    "revise_budget",
     "professionals_above_cap",
     "reference_ceiling",
     "reforecast",

@@ -493,6 +493,32 @@ def by_nature(budget: pd.DataFrame) -> pd.DataFrame:
     return grouped
 
 
+def revise_budget(
+    budget: pd.DataFrame,
+    amounts: Mapping[Any, float] | None = None,
+    new_lines: Iterable[Mapping[str, Any] | Sequence[Any]] = (),
+) -> pd.DataFrame:
+    """A copy of ``budget`` with some amounts changed and some lines added.
+
+    ``amounts`` maps an existing account to its new amount (an unknown account is an
+    :class:`InputError` naming the accounts of the budget); ``new_lines`` are added at
+    the end, as accepted by :func:`make_budget`. The result is validated again, so a
+    negative amount or an account used twice is refused.
+    """
+    table = ensure_budget(budget)
+    lines = table[list(LINE_COLUMNS)].to_dict("records")
+    by_account = {line["compte"]: line for line in lines}
+    for account, amount in (amounts or {}).items():
+        text = _account_text(account)
+        if text not in by_account:
+            raise InputError(
+                f"Le compte {text} n'est pas dans le budget : modifiez un compte existant "
+                f"({', '.join(by_account)}) ou ajoutez une ligne."
+            )
+        by_account[text]["montant_eur"] = amount
+    return make_budget([*lines, *new_lines])
+
+
 def ensure_budget(budget: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
     """``budget`` if it is already a budget table, else :func:`make_budget` of it."""
     if isinstance(budget, pd.DataFrame) and all(c in budget.columns for c in BUDGET_COLUMNS):

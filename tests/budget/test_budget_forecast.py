@@ -184,3 +184,39 @@ def test_by_nature_groups_two_digit_accounts(budget):
     assert amounts["64"] == 76680
     assert amounts["62"] == 106150
     assert amounts["74"] == 215850  # 197 850 + 8 000 + 4 000 + 6 000
+
+
+def test_revise_budget_changes_an_amount_and_adds_lines() -> None:
+    from cpts_training.budget import load_case_study, revise_budget
+
+    case = load_case_study()
+    revised = revise_budget(
+        case.budget,
+        amounts={"742": 30152},
+        new_lines=[
+            {
+                "compte": "64113",
+                "libelle": "Salaire brut — chargée de mission",
+                "montant_eur": 15600,
+            },
+            ("64513", "Charges patronales — chargée de mission", 6552),
+        ],
+    )
+    # Charges 217 230 + 15 600 + 6 552 = 239 382; products 217 230 − 8 000 + 30 152 = 239 382.
+    summary = budget_summary(revised)
+    assert summary.total_charges_eur == 239_382
+    assert summary.total_produits_eur == 239_382
+    assert len(revised) == len(case.budget) + 2
+    assert case.budget.loc[case.budget["compte"] == "742", "montant_eur"].item() == 8000
+
+
+def test_revise_budget_refuses_unknown_and_duplicate_accounts() -> None:
+    from cpts_training.budget import load_case_study, revise_budget
+
+    case = load_case_study()
+    with pytest.raises(InputError, match="n'est pas dans le budget"):
+        revise_budget(case.budget, amounts={"749": 10})
+    with pytest.raises(InputError, match="déjà utilisé"):
+        revise_budget(case.budget, new_lines=[("742", "Doublon", 1)])
+    with pytest.raises(InputError, match="négatif|négative"):
+        revise_budget(case.budget, amounts={"742": -5})

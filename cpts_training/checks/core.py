@@ -1,4 +1,4 @@
-"""Self-checks for trainees: each answers in French with what is right, what is wrong, a hint.
+"""The verdict of a self-check and the generic numeric and multiple-choice checks.
 
 A check never raises on a trainee's answer: an empty, placeholder (``...``) or
 non-numeric answer gets a French explanation instead of a traceback.
@@ -6,14 +6,11 @@ non-numeric answer gets a French explanation instead of a traceback.
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import math
 from dataclasses import dataclass
 from numbers import Real
 
-from cpts_training.budget.aci import aci_size
-from cpts_training.datasets import Territory
 from cpts_training.formatting import format_number_fr
 
 
@@ -108,31 +105,3 @@ def check_choice(
     if answer == expected:
         return CheckResult(True, f"{what} : {answer}.")
     return CheckResult(False, f"« {answer} » n'est pas la bonne réponse pour {what}.", hint)
-
-
-def check_share_75_plus(answer: object, territory: Territory) -> CheckResult:
-    """Self-check of the share (in %, one decimal) of people aged 75 and over."""
-    expected = round(100 * territory.share_75_plus, 1)
-    return check_number(
-        answer,
-        expected,
-        "la part des 75 ans et plus",
-        tolerance=0.05,
-        unit="%",
-        decimals=1,
-        hint="divisez le nombre de personnes de 75 ans et plus par la population totale, "
-        "multipliez par 100, puis arrondissez à une décimale.",
-    )
-
-
-def check_aci_size(answer: object, territory: Territory) -> CheckResult:
-    """Self-check of the ACI size of the territory's CPTS."""
-    population = territory.population
-    expected = aci_size(population, dt.date.today())
-    return check_choice(
-        answer,
-        expected,
-        "la taille ACI de la CPTS",
-        hint=f"la population couverte est de {format_number_fr(population)} habitants : "
-        "comparez-la aux seuils 40 000, 80 000 et 175 000.",
-    )

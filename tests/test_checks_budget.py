@@ -1,0 +1,59 @@
+"""Self-checks of module 01 against values computed by hand from the case files."""
+
+from __future__ import annotations
+
+import pytest
+
+from cpts_training.budget import load_case_study
+from cpts_training.checks.budget import (
+    assistant_extra_cost_eur,
+    check_assistant_extra_cost,
+    check_cash_low_point,
+    check_largest_overrun,
+    check_prevention_drop,
+    delayed_low_point,
+    largest_charge_overrun,
+    prevention_drop_eur,
+)
+
+
+@pytest.fixture(scope="module")
+def case():
+    return load_case_study()
+
+
+def test_prevention_drop(case) -> None:
+    # Variable envelope 15 000 € × (0.8 − 0.5) = 4 500 €.
+    assert prevention_drop_eur(case) == pytest.approx(4500)
+    assert check_prevention_drop(4500, case)
+    assert check_prevention_drop("4 500", case)
+    assert "trop élevée" in str(check_prevention_drop(12000, case))
+    assert "aucune réponse" in str(check_prevention_drop(..., case))
+
+
+def test_assistant_extra_cost() -> None:
+    # (21 120 − 13 200) × 1.42 = 7 920 × 1.42 = 11 246.40 €.
+    assert assistant_extra_cost_eur() == pytest.approx(11246.40)
+    assert check_assistant_extra_cost(11246.4)
+    wrong = check_assistant_extra_cost(7920)  # forgets the employer charges
+    assert not wrong and "charges patronales" in str(wrong)
+
+
+def test_largest_overrun(case) -> None:
+    # Matériel informatique: 3 900 € actual for 2 400 € planned → +62.5 %, the largest.
+    assert largest_charge_overrun(case) == "6063"
+    assert check_largest_overrun("6063", case)
+    assert check_largest_overrun(6063, case)
+    assert not check_largest_overrun("623", case)  # communication: +35.6 %
+    assert "aucun choix" in str(check_largest_overrun(None, case))
+
+
+def test_cash_low_point_with_a_two_month_delay(case) -> None:
+    # 80 000 + 1 380 − 10 440 = 70 940; − 56 415 = 14 525; − 10 440 = 4 085 (March);
+    # no ACI in April: − 10 440 = −6 355; nor in May: − 10 440 = −16 795 (the low point);
+    # June: + 8 000 (FIR) + 151 800 (ACI, 2 months late) − 10 440 → positive again.
+    assert delayed_low_point(case) == (-16795, 5)
+    assert check_cash_low_point(-16795, 5, case)
+    right_amount_wrong_month = check_cash_low_point(-16795, 4, case)
+    assert not right_amount_wrong_month and "pas le mois" in str(right_amount_wrong_month)
+    assert not check_cash_low_point(4085, 3, case)
