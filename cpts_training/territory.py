@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
 from cpts_training.datasets import Territory
+from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_number_fr
 
 STATUT_COLOURS = {
@@ -17,15 +18,19 @@ STATUT_COLOURS = {
 
 
 def population_chart(territory: Territory) -> Figure:
-    """Horizontal bar chart of the population of each commune, coloured by statut."""
+    """Horizontal bar chart of the population of each commune, coloured by statut.
+
+    Built without pyplot (no global state): a notebook displays the returned figure.
+    """
     communes = territory.communes.sort_values("population")
-    figure, axis = plt.subplots(figsize=(8, 0.32 * len(communes) + 1.4))
+    figure = CourseFigure(figsize=(8, 0.32 * len(communes) + 1.4))
+    axis = figure.subplots()
     colours = [STATUT_COLOURS.get(s, "#9e9e9e") for s in communes["statut"]]
     axis.barh(communes["commune"], communes["population"], color=colours)
     axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: format_number_fr(x)))
     axis.set_xlabel("Habitants")
     axis.set_title(f"Population par commune — {territory.name}")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in STATUT_COLOURS.values()]
+    handles = [Rectangle((0, 0), 1, 1, color=c) for c in STATUT_COLOURS.values()]
     axis.legend(handles, list(STATUT_COLOURS), title="Statut", loc="lower right")
     if territory.fictional:
         figure.text(

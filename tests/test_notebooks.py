@@ -14,6 +14,7 @@ from cpts_training.paths import modules_dir
 
 
 def execute(notebook_path: Path, workdir: Path) -> nbformat.NotebookNode:
+    workdir.mkdir(parents=True, exist_ok=True)
     copy = workdir / notebook_path.name
     shutil.copy(notebook_path, copy)
     notebook = nbformat.read(copy, as_version=4)
@@ -65,3 +66,46 @@ def test_module_00_self_check_accepts_the_right_answer(tmp_path: Path) -> None:
     nbformat.write(notebook, edited)
     text = outputs_text(execute(edited, tmp_path))
     assert "Bonne réponse" in text
+
+
+def _png_outputs(notebook: nbformat.NotebookNode) -> int:
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "charts"), [("00_prise_en_main.ipynb", 1), ("01_budget_aci_tresorerie.ipynb", 2)]
+)
+def test_charts_are_displayed(name: str, charts: int, tmp_path: Path) -> None:
+    assert _png_outputs(execute(modules_dir() / name, tmp_path)) == charts
+
+
+def test_module_01_exercises_answer_in_french_and_accept_right_answers(tmp_path: Path) -> None:
+    path = modules_dir() / "01_budget_aci_tresorerie.ipynb"
+    unanswered = execute(path, tmp_path / "vide")
+    waiting = [c for c in unanswered.cells if "Pas encore" in str(c.get("outputs", []))]
+    assert len(waiting) == 4
+    assert all("Indice" in str(c["outputs"]) for c in waiting)
+    notebook = nbformat.read(path, as_version=4)
+    # Hand-computed: 15 000 × (0.8 − 0.5) = 4 500; (21 120 − 13 200) × 1.42 = 11 246.40;
+    # IT equipment +62.5 % is the largest overrun; 2-month delay → −16 795 € in May.
+    answers = {
+        "baisse_financement = ...": "baisse_financement = 4500",
+        "montant_a_trouver = ...": "montant_a_trouver = 11246.40",
+        "compte_en_depassement = ...": 'compte_en_depassement = "6063"',
+        "mois_du_point_bas = ...": "mois_du_point_bas = 5",  # before its suffix below
+        "\npoint_bas = ...": "\npoint_bas = -16795",
+    }
+    for cell in notebook.cells:
+        for placeholder, answer in answers.items():
+            cell.source = cell.source.replace(placeholder, answer)
+    edited = tmp_path / "rempli" / path.name
+    edited.parent.mkdir()
+    nbformat.write(notebook, edited)
+    answered = execute(edited, tmp_path / "execution")
+    right = [c for c in answered.cells if "Bonne réponse" in str(c.get("outputs", []))]
+    assert len(right) == 4
+    assert "Pas encore" not in outputs_text(answered)

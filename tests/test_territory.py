@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 
 from cpts_training.budget.aci import aci_size
 from cpts_training.datasets import load_territory
@@ -23,4 +22,3 @@ def test_population_chart_is_french_and_marked_fictional() -> None:
     legend = [t.get_text() for t in axis.get_legend().get_texts()]
     assert legend == ["bourg-centre", "pôle de proximité", "village"]
     assert any("fictives" in text.get_text() for text in figure.texts)
-    plt.close(figure)

@@ -13,6 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from cpts_training.budget.cash import cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, by_nature
 from cpts_training.budget.monitoring import result_of
+from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_euros
 
 CHARGE_COLOR = "#c0504d"
@@ -40,7 +41,7 @@ _EUROS = FuncFormatter(lambda value, _position: format_euros(value))
 def plot_budget_structure(budget: pd.DataFrame, title: str | None = None) -> Figure:
     """Charges and products by nature (two-digit account), as two horizontal bar panels."""
     grouped = by_nature(budget)
-    fig = Figure(figsize=(11, 5.5), layout="constrained")
+    fig = CourseFigure(figsize=(11, 5.5), layout="constrained")
     axes = fig.subplots(1, 2)
     for ax, sens, color, heading in (
         (axes[0], SENS_CHARGE, CHARGE_COLOR, "Charges par nature"),
@@ -90,7 +91,7 @@ def plot_variance_waterfall(
     rest = effects["effet"].iloc[max_lines:].sum()
     if len(effects) > max_lines:
         steps.append(("Autres écarts", rest))
-    fig = Figure(figsize=(11, 5.5), layout="constrained")
+    fig = CourseFigure(figsize=(11, 5.5), layout="constrained")
     ax = fig.subplots()
     names = ["Résultat prévu"] + [s[0] for s in steps] + ["Résultat réalisé"]
     ax.bar(0, planned, color=NEUTRAL_COLOR)
@@ -132,7 +133,7 @@ def plot_cash_curve(plan: pd.DataFrame, title: str | None = None) -> Figure:
     summary = cash_summary(plan)
     months = [MONTH_ABBREVIATIONS_FR[int(m) - 1] for m in plan["mois"]]
     closings = list(plan["solde_cloture_eur"])
-    fig = Figure(figsize=(10, 5), layout="constrained")
+    fig = CourseFigure(figsize=(10, 5), layout="constrained")
     ax = fig.subplots()
     ax.plot(range(12), closings, marker="o", color=PRODUCT_COLOR, label="Solde de fin de mois")
     ax.axhline(0, color=CHARGE_COLOR, linewidth=1, linestyle="--", label="Zéro")

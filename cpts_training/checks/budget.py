@@ -74,8 +74,9 @@ def largest_charge_overrun(case: CaseStudy) -> str:
 
 def check_largest_overrun(answer: object, case: CaseStudy) -> CheckResult:
     """Exercise: which charge account overran its budget the most, in %?"""
+    given = None if answer is None or answer is Ellipsis else str(answer).strip()
     return check_choice(
-        None if answer is None else str(answer).strip(),
+        given,
         largest_charge_overrun(case),
         "le compte de charge qui dépasse le plus son budget (en %)",
         hint="regardez la colonne de l'écart en % et, parmi les charges, le plus grand écart "
