@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from cpts_training.budget.aci import aci_size
 from cpts_training.datasets import load_territory
 from cpts_training.territory import population_chart
