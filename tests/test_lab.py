@@ -47,7 +47,10 @@ def test_settings_speak_french_and_hide_nbgrader(tmp_path: Path) -> None:
     prepare_trainee_space(target)
     env = trainee_environment(target, base={"PATH": "/usr/bin"})
     page_config = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig" / "page_config.json"
-    assert json.loads(page_config.read_text())["disabledExtensions"] == {"@jupyter/nbgrader": True}
+    assert json.loads(page_config.read_text())["disabledExtensions"] == {
+        "@jupyter/nbgrader": True,
+        "@jupyterlab/extensionmanager-extension": True,
+    }
     locale = (
         Path(env["JUPYTERLAB_SETTINGS_DIR"])
         / "@jupyterlab/translation-extension/plugin.jupyterlab-settings"
