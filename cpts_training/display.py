@@ -69,8 +69,18 @@ def french_table(df: pd.DataFrame, columns: list[str] | None = None) -> Styler:
     """A styled copy of ``df`` (or of ``columns`` of it) with French headers and formats."""
     shown = df[columns] if columns is not None else df
     formatters = {c: (lambda v, c=c: _format_cell(c, v)) for c in shown.columns}
+    numeric = [c for c in shown.columns if c.endswith("_eur") or c in _PERCENT_COLUMNS]
+    text = [c for c in shown.columns if c not in numeric]
     return (
         shown.style.format(formatters)
         .relabel_index([column_label(c) for c in shown.columns], axis="columns")
         .hide(axis="index")
+        .set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        .set_properties(subset=text, **{"text-align": "left"})
+        .set_table_styles(
+            [
+                {"selector": "th", "props": "text-align: left; padding: 0.3em 0.6em;"},
+                {"selector": "td", "props": "padding: 0.25em 0.6em;"},
+            ]
+        )
     )

@@ -293,7 +293,7 @@ def test_export_writes_a_workbook_and_refuses_to_overwrite(
     status = plain(editor.export_status.value)
     assert "Export refusé" in status
     assert "existe déjà" in status
-    assert "cochez « Remplacer le fichier s'il existe »" in status
+    assert "n'a pas été remplacé" in status and "Remplacer le fichier s'il existe" in status
     assert target.read_bytes() == written
 
     # With the box ticked, the file is replaced: 217 230 + 400 = 217 630.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+import xlsxwriter.exceptions
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from cpts_training.budget._common import cents
@@ -55,8 +56,9 @@ def export_budget_xlsx(
         )
     if target.exists() and not overwrite:
         raise InputError(
-            f"Le fichier « {target} » existe déjà : choisissez un autre nom, ou passez "
-            "overwrite=True pour le remplacer."
+            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
+            "autre nom, ou demandez explicitement son remplacement (case « Remplacer le "
+            "fichier s'il existe », ou overwrite=True)."
         )
     if not target.parent.is_dir():
         raise InputError(
@@ -73,14 +75,23 @@ def export_budget_xlsx(
         if cash_plan is not None:
             _cash_sheet(workbook, formats, cash_plan, title, notice)
     finally:
-        workbook.close()
+        try:
+            workbook.close()
+        except (xlsxwriter.exceptions.FileCreateError, OSError) as error:
+            raise InputError(
+                f"Impossible d'écrire « {target} » ({error}). Fermez le fichier s'il est "
+                "ouvert dans un tableur, vérifiez les droits du dossier, puis réessayez."
+            ) from None
     return target
 
 
 def _formats(workbook: xlsxwriter.Workbook) -> dict[str, object]:
     return {
         "title": workbook.add_format({"bold": True, "font_size": 14}),
-        "notice": workbook.add_format({"italic": True, "font_color": "#9c0006"}),
+        "notice": workbook.add_format(
+            {"italic": True, "font_color": "#9c0006", "text_wrap": True, "valign": "top"}
+        ),
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
         "header": workbook.add_format(
             {"bold": True, "bg_color": "#dce6f1", "border": 1, "text_wrap": True}
         ),
@@ -93,12 +104,26 @@ def _formats(workbook: xlsxwriter.Workbook) -> dict[str, object]:
     }
 
 
-def _heading(sheet, formats, title: str, subtitle: str, notice: str | None) -> int:
-    """Write the title block; return the next free row."""
+def _heading(
+    sheet, formats, title: str, subtitle: str, notice: str | None, last_column: int
+) -> int:
+    """Write the title block and the print set-up; return the next free row.
+
+    Printed on A4 landscape, one page wide, with the page number in the footer, so
+    that the treasurer can print each sheet as it is.
+    """
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+    sheet.set_footer("&L" + subtitle + "&RPage &P sur &N")
     sheet.write(0, 0, f"{title} — {subtitle}", formats["title"])
     row = 1
     if notice:
-        sheet.write(row, 0, notice, formats["notice"])
+        # Merged over the table's width and wrapped, so that it neither spills past the
+        # table nor widens the printed page.
+        sheet.merge_range(row, 0, row, last_column, notice, formats["notice"])
+        sheet.set_row(row, 15 * (1 + len(notice) // 110))
         row += 1
     return row + 1
 
@@ -119,7 +144,7 @@ def _budget_sheet(workbook, formats, table: pd.DataFrame, title: str, notice: st
     sheet.set_column(0, 0, 12)
     sheet.set_column(1, 1, 62)
     sheet.set_column(2, 2, 18)
-    row = _heading(sheet, formats, title, SHEET_BUDGET, notice)
+    row = _heading(sheet, formats, title, SHEET_BUDGET, notice, last_column=2)
     for col, header in enumerate(("Compte", "Libellé", "Montant (€)")):
         sheet.write(row, col, header, formats["header"])
     row += 1
@@ -157,10 +182,10 @@ def _budget_sheet(workbook, formats, table: pd.DataFrame, title: str, notice: st
 
 def _comparison_sheet(workbook, formats, comparison: pd.DataFrame, title, notice):
     sheet = workbook.add_worksheet(SHEET_COMPARISON)
-    widths = (10, 50, 9, 15, 15, 15, 10, 8, 80)
+    widths = (10, 50, 9, 15, 15, 15, 10, 8, 60)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
-    row = _heading(sheet, formats, title, "suivi du prévu et du réalisé", notice)
+    row = _heading(sheet, formats, title, "suivi du prévu et du réalisé", notice, last_column=8)
     headers = (
         "Compte",
         "Libellé",
@@ -207,7 +232,10 @@ def _comparison_sheet(workbook, formats, comparison: pd.DataFrame, title, notice
                 "" if relative is None or math.isnan(relative) else float(relative),
             )
             sheet.write_string(row, 7, "Oui" if line.alerte else "Non")
-            sheet.write_string(row, 8, str(line.message))
+            message = str(line.message)
+            sheet.write_string(row, 8, message, formats["wrap"])
+            if message:  # spreadsheets do not grow a wrapped row by themselves
+                sheet.set_row(row, 15 * math.ceil(len(message) / 68))
             row += 1
         sheet.write(row, 1, total_label, formats["total_label"])
         sums = [cents(lines[c].sum()) for c in ("prevu_eur", "realise_eur")]
@@ -230,7 +258,7 @@ def _cash_sheet(workbook, formats, plan: pd.DataFrame, title, notice):
     sheet = workbook.add_worksheet(SHEET_CASH)
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 7, 17)
-    row = _heading(sheet, formats, title, "plan de trésorerie mensuel", notice)
+    row = _heading(sheet, formats, title, "plan de trésorerie mensuel", notice, last_column=7)
     columns = (
         ("libelle_mois", "Mois"),
         ("solde_ouverture_eur", "Solde d'ouverture (€)"),

@@ -27,7 +27,6 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 from ipydatagrid import DataGrid, TextRenderer
-from xlsxwriter.exceptions import XlsxFileError
 
 from cpts_training.budget.aci import AciContract, annual_funding, payment_schedule
 from cpts_training.budget.case_study import CaseStudy
@@ -407,17 +406,7 @@ class BudgetEditor(widgets.VBox):
                 target, self._budget, title=self.title, notice=self.notice, overwrite=overwrite
             )
         except CPTSError as error:
-            text = f"Export refusé. {error}"
-            if not overwrite and target.exists():
-                text += " Ici : cochez « Remplacer le fichier s'il existe »."
-            self.export_status.value = _message(text, "error")
-            return
-        except (OSError, XlsxFileError):
-            self.export_status.value = _message(
-                f"Impossible d'écrire le fichier « {target} » : vérifiez que le dossier est "
-                "accessible en écriture et que le fichier n'est pas ouvert dans un tableur.",
-                "error",
-            )
+            self.export_status.value = _message(f"Export refusé. {error}", "error")
             return
         self.export_status.value = _message(f"Classeur enregistré : {written.resolve()}", "ok")
 

@@ -134,3 +134,17 @@ def test_xlsx_refuses_to_overwrite_an_existing_file(case, tmp_path):
     export_budget_xlsx(path, study.budget, overwrite=True)
     with pytest.raises(InputError, match=".xlsx"):
         export_budget_xlsx(tmp_path / "budget.csv", study.budget)
+
+
+def test_export_write_failure_is_a_french_error(tmp_path, monkeypatch) -> None:
+    import xlsxwriter.exceptions
+    import xlsxwriter.workbook
+
+    from cpts_training.budget.case_study import load_case_study
+
+    def refuse(self):
+        raise xlsxwriter.exceptions.FileCreateError("[Errno 13] Permission denied")
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "close", refuse)
+    with pytest.raises(InputError, match="Impossible d'écrire.*Fermez le fichier"):
+        export_budget_xlsx(tmp_path / "budget.xlsx", load_case_study().budget)
