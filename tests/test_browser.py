@@ -72,3 +72,54 @@ def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path
         page.wait_for_selector("text=aucune réponse numérique", timeout=60_000)
         assert page.locator("text=Traceback").count() == 0
         page.close()
+
+
+def _squeezed_text(page) -> str:
+    """The page's visible text without any kind of space (French numbers use narrow ones)."""
+    return page.evaluate("document.body.innerText.replace(/\\s/g, '')")
+
+
+def test_trainee_edits_the_budget_grid_and_delays_a_payment(browser, tmp_path: Path) -> None:
+    with trainee_lab(tmp_path / "espace") as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(f"{base}/lab/tree/01_budget_aci_tresorerie.ipynb")
+        page.wait_for_selector("h1:has-text('Module 01')", timeout=60_000)
+        page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')").click()
+        page.locator("li.lm-Menu-item:has-text('Exécuter toutes les cellules')").first.click()
+        page.wait_for_selector("button:has-text('Ajouter la ligne')", timeout=120_000)
+        page.wait_for_selector("text=Retard (mois)", timeout=60_000)
+
+        # Double-click the amount of line 7 (6226, accountant's fees: 3 600 €) and type
+        # 4 000: charges go from 217 230 € to 217 630 €, a 400 € deficit.
+        grid = page.locator(".lm-DataGrid").first
+        # Offsets inside the grid: row header 64 px, columns 80 / 480 / 80 / 130 px wide,
+        # column header 24 px, rows 20 px high.
+        line_7_amount = {"x": 64 + 80 + 480 + 80 + 65, "y": 24 + 6 * 20 + 10}
+        grid.dblclick(position=line_7_amount)
+        page.keyboard.press("Control+A")
+        page.keyboard.type("4000")
+        page.keyboard.press("Enter")
+        page.wait_for_function(
+            "document.body.innerText.replace(/\\s/g, '').includes('217630,00')", timeout=20_000
+        )
+        assert "217230,00€" in _squeezed_text(page)  # the products did not move
+
+        # A negative amount is refused in French and the cell keeps its value.
+        grid.dblclick(position=line_7_amount)
+        page.keyboard.press("Control+A")
+        page.keyboard.type("-250")
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".widget-html-content:has-text('négatif')", timeout=20_000)
+        assert "217630,00" in _squeezed_text(page)
+
+        # Delay the 1 April payment by two months: −16 795 € at the end of May.
+        handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
+        handle.scroll_into_view_if_needed()
+        handle.click()
+        page.keyboard.press("ArrowRight")
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "document.body.innerText.replace(/\\s/g, '').includes('-16795€')", timeout=20_000
+        )
+        assert page.locator("text=Traceback").count() == 0
+        page.close()
