@@ -72,6 +72,24 @@ def _toc(syllabus: Syllabus) -> dict[str, object]:
     }
 
 
+BUILD_MARKER = ".livre-cpts-training"
+"""File that marks a folder as a book build folder, which a new build may empty."""
+
+
+def _claim_output(output: Path) -> None:
+    """Make ``output`` a build folder; refuse a non-empty folder that is not one."""
+    if output.exists() and any(output.iterdir()) and not (output / BUILD_MARKER).exists():
+        raise CPTSError(
+            f"Le dossier {output} n'est pas vide et n'a pas été créé par « cpts-training "
+            "book » : il n'est pas modifié. Choisissez un dossier vide ou inexistant."
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    (output / BUILD_MARKER).write_text(
+        "Dossier de construction du livre : son contenu est recréé à chaque construction.\n",
+        encoding="utf-8",
+    )
+
+
 def stage_book(staging: Path) -> Path:
     """Assemble the book's sources in ``staging`` (emptied first) and return it."""
     if staging.exists():
@@ -100,9 +118,11 @@ def build_book(output: Path | None = None) -> Path:
     """Build the HTML book; return the folder holding ``index.html``.
 
     ``output`` (default ``book/_build``) receives the staged sources in
-    ``output/sources`` and the HTML in ``output/html``.
+    ``output/sources`` and the HTML in ``output/html``; it must be empty, absent, or a
+    folder of an earlier build (a non-empty folder of anything else is refused).
     """
     output = Path(output or book_dir() / "_build").resolve()
+    _claim_output(output)
     staging = stage_book(output / "sources")
     html = output / "html"
     command = [

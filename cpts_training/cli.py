@@ -22,6 +22,7 @@ T = TypeVar("T")
 app = typer.Typer(
     help="Formation des coordinateurs de CPTS : cours, livre public et outils du formateur.",
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -77,8 +78,13 @@ def lab(
     typer.echo(space.report())
     typer.echo("Démarrage de JupyterLab… (Ctrl+C deux fois pour arrêter)")
     command = lab_command(space.root, port=port, open_browser=browser, token=token)
+    _run_until_interrupted(command, trainee_environment(space.root))
+
+
+def _run_until_interrupted(command: list[str], env: dict[str, str]) -> None:
+    """Run a server until it stops or the user presses Ctrl+C."""
     try:
-        completed = subprocess.run(command, env=trainee_environment(space.root), check=False)
+        completed = subprocess.run(command, env=env, check=False)
     except KeyboardInterrupt:
         return
     if completed.returncode not in (0, -2, 130):
@@ -103,12 +109,41 @@ def book(
 @french_errors
 def workspace_init(
     directory: Annotated[Path, typer.Argument(help="Dossier à créer, hors du dépôt du cours.")],
+    source: Annotated[
+        Path | None,
+        typer.Option(
+            help="Dossier d'évaluations à utiliser à la place de celles du dépôt "
+            "(par exemple une banque d'évaluations privée)."
+        ),
+    ] = None,
 ) -> None:
     """Créer un espace formateur nbgrader avec les évaluations du cours."""
     from cpts_training.trainer.workspace import init_workspace
 
-    root = init_workspace(directory)
+    root = init_workspace(directory, source=source)
     typer.echo(f"Espace formateur créé : {root}\nMode d'emploi : {root / 'LISEZMOI.md'}")
+
+
+@workspace_app.command("update")
+@french_errors
+def workspace_update(
+    directory: Annotated[Path, typer.Argument(help="Espace formateur existant.")],
+    source: Annotated[
+        Path | None, typer.Option(help="Dossier d'évaluations (par défaut, celles du dépôt).")
+    ] = None,
+) -> None:
+    """Ajouter à un espace formateur les nouvelles évaluations (sans rien remplacer)."""
+    from cpts_training.trainer.workspace import update_workspace
+
+    outcome = update_workspace(directory, source=source)
+    for status, names in outcome.items():
+        if names:
+            typer.echo(f"Évaluations {status} : {', '.join(names)}")
+    if outcome["modifiées"]:
+        typer.echo(
+            "Les évaluations modifiées n'ont pas été remplacées : si aucune copie n'a encore "
+            "été déposée, supprimez leur dossier dans source/ puis relancez cette commande."
+        )
 
 
 @assessment_app.command("release")
@@ -151,8 +186,11 @@ def assessment_autograde(
     """Corriger automatiquement les copies déposées (les copies déjà corrigées sont gardées)."""
     from cpts_training.trainer.pipeline import autograde, scores
 
-    graded = autograde(workspace, assessment)
-    typer.echo(f"Copies corrigées : {', '.join(graded)}")
+    submitted = autograde(workspace, assessment)
+    typer.echo(
+        f"Correction automatique terminée ({len(submitted)} copie(s) déposée(s) ; "
+        "une copie déjà corrigée et inchangée n'est pas recorrigée)."
+    )
     table = scores(workspace, assessment)
     if not table.empty:
         totals = table.groupby("stagiaire")[["points", "points_max"]].sum()
@@ -162,6 +200,31 @@ def assessment_autograde(
                 f"  {student} : {row['points']:g} / {row['points_max']:g} points"
                 f" ({int(pending[student])} réponse(s) à corriger à la main)"
             )
+
+
+@assessment_app.command("grade")
+@french_errors
+def assessment_grade(
+    workspace: WorkspaceOption,
+    port: Annotated[int | None, typer.Option(help="Port du serveur JupyterLab.")] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser/--no-browser", help="Ouvrir le navigateur.")
+    ] = True,
+    token: Annotated[
+        str | None, typer.Option(help="Jeton d'accès (par défaut, JupyterLab en crée un).")
+    ] = None,
+) -> None:
+    """Corriger à la main les réponses rédigées : JupyterLab ouvert sur formgrader."""
+    from cpts_training.trainer.formgrader import (
+        formgrader_command,
+        formgrader_environment,
+        prepare_formgrader,
+    )
+
+    root = prepare_formgrader(workspace)
+    typer.echo("Démarrage de JupyterLab sur formgrader… (Ctrl+C deux fois pour arrêter)")
+    command = formgrader_command(root, port=port, open_browser=browser, token=token)
+    _run_until_interrupted(command, formgrader_environment(root))
 
 
 @assessment_app.command("feedback")

@@ -12,7 +12,7 @@ import datetime as dt
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from cpts_training.formatting import format_euros, format_number_fr
+from cpts_training.formatting import format_euros, format_number_fr, format_percent
 
 COLUMN_LABELS: dict[str, str] = {
     "mission": "Mission (code)",
@@ -35,6 +35,13 @@ COLUMN_LABELS: dict[str, str] = {
     "appreciation": "Appréciation",
     "alerte": "Alerte",
     "message": "Commentaire",
+    "prevu_eur": "Prévu (€)",
+    "realise_eur": "Réalisé (€)",
+    "ecart_eur": "Écart (€)",
+    "encaissements_aci_eur": "Encaissements ACI (€)",
+    "decaissements_eur": "Décaissements (€)",
+    "solde_ouverture_eur": "Solde d'ouverture (€)",
+    "solde_cloture_eur": "Solde de clôture (€)",
 }
 
 _PERCENT_COLUMNS = {"taux_atteinte", "ecart_relatif"}
@@ -55,7 +62,7 @@ def _format_cell(column: str, value: object) -> str:
     if column.endswith("_eur"):
         return format_euros(value, 2 if float(value) % 1 else 0)
     if column in _PERCENT_COLUMNS:
-        return f"{format_number_fr(100 * float(value), 1)} %"
+        return format_percent(float(value), 1)
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, dt.date | pd.Timestamp):

@@ -1,7 +1,8 @@
 """Errors raised by the library, with messages written in French for trainees.
 
-Every error says what is wrong and how to fix it. Notebooks and the CLI catch
-:class:`CPTSError` and show the message alone, without a traceback.
+Every error says what is wrong and how to fix it. In a notebook, IPython shows a
+:class:`CPTSError` as its message alone, without a traceback (``_render_traceback_``);
+the command line does the same.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ class CPTSError(ValueError):
     The message is French, names what is wrong (file, row, field, value) and
     says how to fix it.
     """
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows in a notebook: the French message, without a traceback."""
+        return [f"Erreur : {self}"]
 
 
 class DataError(CPTSError):

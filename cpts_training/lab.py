@@ -8,13 +8,15 @@ command and environment that start JupyterLab on the home notebook.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cpts_training.jupyter_env import (
+    jupyterlab_command,
+    lab_environment,
+    write_lab_settings,
+)
 from cpts_training.paths import modules_dir
 
 HOME_NOTEBOOK = "Accueil.ipynb"
@@ -31,15 +33,6 @@ DISABLED_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.course_list",
     "nbgrader.server_extensions.assignment_list",
 )
-
-USER_SETTINGS: dict[str, dict[str, object]] = {
-    "@jupyterlab/translation-extension/plugin": {"locale": "fr_FR"},
-    "@jupyterlab/apputils-extension/notification": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
-}
-
 
 @dataclass
 class TraineeSpace:
@@ -94,43 +87,15 @@ def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSp
         else:
             shutil.copyfile(notebook, destination)
             space.copied.append(destination.name)
-    _write_settings(target / _SETTINGS_DIR)
+    write_lab_settings(
+        target / _SETTINGS_DIR, DISABLED_LAB_EXTENSIONS, DISABLED_SERVER_EXTENSIONS
+    )
     return space
-
-
-def _write_json(path: Path, content: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _write_settings(settings_root: Path) -> None:
-    config = settings_root / "config"
-    _write_json(
-        config / "labconfig" / "page_config.json",
-        {"disabledExtensions": {name: True for name in DISABLED_LAB_EXTENSIONS}},
-    )
-    _write_json(
-        config / "jupyter_server_config.json",
-        {"ServerApp": {"jpserver_extensions": {n: False for n in DISABLED_SERVER_EXTENSIONS}}},
-    )
-    user_settings = settings_root / "user-settings"
-    for plugin, values in USER_SETTINGS.items():
-        path = user_settings / f"{plugin}.jupyterlab-settings"
-        if not path.exists():  # keep the trainee's own choices
-            _write_json(path, values)
 
 
 def trainee_environment(target: Path, base: dict[str, str] | None = None) -> dict[str, str]:
     """Environment variables that point JupyterLab to the trainee's settings."""
-    target = Path(target).resolve()
-    env = dict(os.environ if base is None else base)
-    settings_root = target / _SETTINGS_DIR
-    env["JUPYTER_CONFIG_DIR"] = str(settings_root / "config")
-    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings_root / "user-settings")
-    env["JUPYTERLAB_WORKSPACES_DIR"] = str(settings_root / "workspaces")
-    bin_dir = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
-    return env
+    return lab_environment(Path(target).resolve() / _SETTINGS_DIR, base)
 
 
 def lab_command(
@@ -139,21 +104,15 @@ def lab_command(
     open_browser: bool = True,
     token: str | None = None,
 ) -> list[str]:
-    """Command line that starts JupyterLab on the trainee's home notebook."""
-    target = Path(target).resolve()
-    command = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        f"--ServerApp.root_dir={target}",
-        f"--LabApp.default_url=/lab/tree/{HOME_NOTEBOOK}",
-    ]
-    if port is not None:
-        command.append(f"--ServerApp.port={port}")
-    if not open_browser:
-        command.append("--no-browser")
-    if token is not None:
-        command.append(f"--IdentityProvider.token={token}")
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        command.append("--allow-root")
-    return command
+    """Command line that starts JupyterLab on the trainee's home notebook.
+
+    Terminals are disabled: a trainee works in notebooks only.
+    """
+    return jupyterlab_command(
+        target,
+        f"/lab/tree/{HOME_NOTEBOOK}",
+        port=port,
+        open_browser=open_browser,
+        token=token,
+        options=["--ServerApp.terminals_enabled=False"],
+    )

@@ -43,6 +43,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from cpts_training.dates import fr_date, to_date
 from cpts_training.errors import DataError, InputError
 
 PARAMETERS_DIR = Path(__file__).parent / "data" / "parametres"
@@ -127,7 +128,7 @@ class Parameter:
 
         Raises :class:`InputError` (French) when ``at`` is before the first date.
         """
-        day = _as_date(at, f"la date demandée pour le paramètre « {self.name} »")
+        day = to_date(at, f"la date demandée pour le paramètre « {self.name} »")
         current: ParameterValue | None = None
         for entry in self.values:
             if entry.start <= day:
@@ -136,8 +137,8 @@ class Parameter:
             first = self.values[0].start
             raise InputError(
                 f"Le paramètre « {self.name} » n'a pas de valeur "
-                f"avant le {_fr_date(first)} (date demandée : {_fr_date(day)}). "
-                f"Choisissez une date à partir du {_fr_date(first)}."
+                f"avant le {fr_date(first)} (date demandée : {fr_date(day)}). "
+                f"Choisissez une date à partir du {fr_date(first)}."
             )
         return current
 
@@ -334,7 +335,7 @@ def _parse_values(raw: Any, unit: str, src: str) -> tuple[ParameterValue, ...]:
     entries = []
     for key, entry in raw.items():
         start = _parse_start(key, src)
-        where = f"{src}, valeur du {_fr_date(start)}"
+        where = f"{src}, valeur du {fr_date(start)}"
         if not isinstance(entry, Mapping) or "value" not in entry:
             raise DataError(f"{where} : écrivez « {{value: …}} » après la date.")
         extra = sorted(set(map(str, entry)) - _ENTRY_KEYS)
@@ -400,24 +401,3 @@ def _check_value(value: Any, unit: str, where: str, path: str) -> None:
         )
     if unit == "month" and int(value) != value:
         raise DataError(f"{where} : {path} vaut {value} ; un nombre de mois doit être entier.")
-
-
-def _as_date(value: Any, what: str) -> dt.date:
-    """Convert ``value`` (date, datetime, pandas Timestamp or ISO text) to a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(
-            f"{what} vaut « {value} », ce n'est pas une date. "
-            "Écrivez-la au format AAAA-MM-JJ, par exemple 2025-04-01."
-        ) from None
-
-
-def _fr_date(day: dt.date) -> str:
-    return day.strftime("%d/%m/%Y")

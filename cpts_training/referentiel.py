@@ -10,7 +10,7 @@ and follows the ARS Occitanie / Guichet CPTS cahier des charges of August 2023:
 - ``functions``: the five functions of a coordinator (fonctions visées);
 - ``phases``: the two phases of a CPTS and their steps;
 - ``blocs``: the five blocs de compétences, each a list of competencies whose ``origin``
-  is ``seed`` (listed verbatim in the cahier des charges) or ``completed`` (added where the
+  is ``source`` (listed verbatim in the cahier des charges) or ``completed`` (added where the
   document cuts its list short with "...", with ``completed_from`` quoting the sentence of
   the document that justifies it).
 
@@ -65,7 +65,10 @@ __all__ = [
 BLOC_COUNT = 5
 BLOC_ID_PATTERN = re.compile(r"^B[1-5]$")
 COMPETENCY_ID_PATTERN = re.compile(r"^B[1-5]\.C\d{2}$")
-ORIGIN_LABELS = {"seed": "cahier des charges", "completed": "complétée"}
+ORIGIN_LABELS = {"source": "cahier des charges", "completed": "complétée"}
+"""Label of each ``origin`` on the syllabus page: ``source`` (listed verbatim in the
+ARS Occitanie 2023 cahier des charges) and ``completed`` (added to complete a list that
+the document cuts short)."""
 
 _ERROR_TYPE = "referentiel"
 _MAX_REPORTED_ERRORS = 10
@@ -148,14 +151,15 @@ class Phase(_Model):
 class Competency(_Model):
     """A competency of a bloc, with a stable id such as ``B5.C03``.
 
-    ``origin`` is ``"seed"`` when the competency is listed verbatim in the source and
+    ``origin`` is ``"source"`` when the competency is listed verbatim in the source
+    document (the ARS Occitanie 2023 cahier des charges) and
     ``"completed"`` when it completes a list the source cuts short; ``completed_from``
     then quotes the passage of the source that justifies it.
     """
 
     id: str
     label: Text
-    origin: Literal["seed", "completed"]
+    origin: Literal["source", "completed"]
     completed_from: Text | None = None
 
     @field_validator("id")
@@ -174,13 +178,13 @@ class Competency(_Model):
             _fail(
                 "compétence « completed » sans champ « completed_from ». Correction : ajoutez "
                 "« completed_from: » en citant le passage du cahier des charges qui justifie "
-                "cette compétence, ou mettez « origin: seed » si elle figure telle quelle dans "
+                "cette compétence, ou mettez « origin: source » si elle figure telle quelle dans "
                 "la liste du bloc."
             )
-        if self.origin == "seed" and self.completed_from is not None:
+        if self.origin == "source" and self.completed_from is not None:
             _fail(
-                "compétence « seed » avec un champ « completed_from ». Correction : supprimez "
-                "« completed_from » (une compétence « seed » est citée telle quelle) ou mettez "
+                "compétence « source » avec un champ « completed_from ». Correction : supprimez "
+                "« completed_from » (une compétence « source » est citée telle quelle) ou mettez "
                 "« origin: completed »."
             )
         return self
@@ -346,7 +350,7 @@ class Referentiel(_Model):
         """One row per competency, in order.
 
         Columns: ``bloc_id``, ``bloc_label``, ``competency_id``, ``label``, ``origin``
-        (``"seed"`` or ``"completed"``).
+        (``"source"`` or ``"completed"``).
         """
         import pandas as pd
 
@@ -588,7 +592,10 @@ _SECTION_NAMES = {"source": "", "profile": " (profil)"}
 _FIELD_HINTS = {
     "id": "l'identifiant stable de l'élément, par exemple B3.C02 pour une compétence",
     "label": "l'intitulé en français, tel qu'il figure dans le cahier des charges",
-    "origin": "« seed » si la compétence figure dans la liste du bloc, « completed » sinon",
+    "origin": (
+        "« source » si la compétence figure telle quelle dans la liste du bloc du cahier des "
+        "charges, « completed » sinon"
+    ),
     "completed_from": "le passage du cahier des charges qui justifie la compétence",
     "description": "le texte de la fonction, en français",
     "competencies": "la liste des compétences du bloc",
@@ -763,7 +770,7 @@ def _escape(text: str) -> str:
 def _origin_cell(competency: Competency) -> str:
     if competency.origin == "completed":
         return f"complétée (d'après : {_escape(competency.completed_from or '')})"
-    return ORIGIN_LABELS["seed"]
+    return ORIGIN_LABELS["source"]
 
 
 def render_markdown(ref: Referentiel) -> str:

@@ -74,6 +74,10 @@ def load_syllabus(path: Path | None = None, referentiel: Referentiel | None = No
     modules.
     """
     path = path or course_dir() / "syllabus.yaml"
+    if not path.is_file():
+        raise DataError(
+            f"Le plan du cours {path} est introuvable : il doit se trouver dans course/."
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         syllabus = Syllabus.model_validate(raw)

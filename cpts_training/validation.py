@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import pandas as pd
 
 from cpts_training.errors import DataError
-from cpts_training.formatting import format_number_fr
+from cpts_training.formatting import format_decimal_fr
 
 
 def _line(index_position: int) -> int:
@@ -76,14 +76,6 @@ def require_unique(df: pd.DataFrame, column: str, source: str) -> None:
         )
 
 
-def _show_number(value: float) -> str:
-    """French writing of a number for a message, with up to 4 decimals and no trailing zero."""
-    text = format_number_fr(float(value), decimals=4)
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
 def _first_position(mask: pd.Series) -> int:
     """Position (0-based) of the first True of ``mask``."""
     return int(mask.to_numpy().nonzero()[0][0])
@@ -114,7 +106,7 @@ def require_integers(df: pd.DataFrame, columns: Iterable[str], source: str) -> p
             position = _first_position(fractional)
             raise DataError(
                 f"{source}, ligne {_line(position)}, colonne « {column} » : "
-                f"la valeur {_show_number(out[column].iloc[position])} n'est pas un nombre "
+                f"la valeur {format_decimal_fr(out[column].iloc[position])} n'est pas un nombre "
                 "entier. Saisissez un nombre entier, sans décimales."
             )
         out[column] = out[column].astype("int64")
@@ -129,7 +121,7 @@ def require_positive(df: pd.DataFrame, columns: Iterable[str], source: str) -> N
             position = _first_position(not_positive)
             raise DataError(
                 f"{source}, ligne {_line(position)}, colonne « {column} » : "
-                f"la valeur {_show_number(df[column].iloc[position])} doit être strictement "
+                f"la valeur {format_decimal_fr(df[column].iloc[position])} doit être strictement "
                 "positive. Saisissez un nombre supérieur à zéro."
             )
 
@@ -185,8 +177,8 @@ def require_between(
         position = _first_position(outside)
         raise DataError(
             f"{source}, ligne {_line(position)}, colonne « {column} » : "
-            f"la valeur {_show_number(df[column].iloc[position])} est hors de l'intervalle "
-            f"attendu ({_show_number(low)} à {_show_number(high)}){context}. {fix}"
+            f"la valeur {format_decimal_fr(df[column].iloc[position])} est hors de l'intervalle "
+            f"attendu ({format_decimal_fr(low)} à {format_decimal_fr(high)}){context}. {fix}"
         )
 
 
@@ -220,8 +212,8 @@ def require_row_sum(
             named = " et ".join(f"« {p} »" for p in parts)
         raise DataError(
             f"{source}, ligne {_line(position)}, colonnes {named} et « {total} » : "
-            f"la somme {parts_label} ({_show_number(sums.iloc[position])}) ne correspond pas "
-            f"{total_label} ({_show_number(df[total].iloc[position])}). {fix}"
+            f"la somme {parts_label} ({format_decimal_fr(sums.iloc[position])}) ne correspond pas "
+            f"{total_label} ({format_decimal_fr(df[total].iloc[position])}). {fix}"
         )
 
 

@@ -67,21 +67,18 @@ def http_get(url: str) -> tuple[int, str, dict[str, str]]:
 @contextmanager
 def trainee_lab(directory: Path) -> Iterator[str]:
     """Start the README's launch command headless on a free port; yield its base URL."""
+    with course_server(["lab", "--directory", str(directory)]) as base:
+        yield base
+
+
+@contextmanager
+def course_server(arguments: list[str]) -> Iterator[str]:
+    """Run ``cpts-training ARGUMENTS`` (a JupyterLab command) headless; yield its URL."""
     port = free_port()
+    command = [sys.executable, "-m", "cpts_training", *arguments]
+    command += ["--port", str(port), "--no-browser", "--token", ""]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cpts_training",
-            "lab",
-            "--directory",
-            str(directory),
-            "--port",
-            str(port),
-            "--no-browser",
-            "--token",
-            "",
-        ],
+        command,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -108,3 +105,15 @@ def trainee_lab(directory: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+
+
+def visible_text(page: str) -> str:
+    """The text of an HTML page as a reader sees it: tags removed, entities decoded.
+
+    Syntax highlighting splits code into many tags; removing them gives the code
+    lines back, so that a leaked line is found whatever the markup around it.
+    """
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", page))

@@ -67,3 +67,16 @@ def test_public_module_version_drops_trainer_cells_and_explains_widgets() -> Non
     assert "Corrigé pour le formateur" not in sources
     assert sources[-1] == WIDGET_NOTE
     assert "remove-output" in public.cells[1].metadata["tags"]
+
+
+def test_book_refuses_to_empty_a_folder_it_did_not_create(tmp_path: Path) -> None:
+    import pytest
+
+    from cpts_training.book import build_book
+    from cpts_training.errors import CPTSError
+
+    (tmp_path / "html").mkdir()
+    (tmp_path / "html" / "mes-notes.txt").write_text("à garder", encoding="utf-8")
+    with pytest.raises(CPTSError, match="n'a pas été créé par « cpts-training book »"):
+        build_book(tmp_path)
+    assert (tmp_path / "html" / "mes-notes.txt").read_text(encoding="utf-8") == "à garder"

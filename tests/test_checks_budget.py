@@ -31,12 +31,13 @@ def test_prevention_drop(case) -> None:
     assert "aucune réponse" in str(check_prevention_drop(..., case))
 
 
-def test_assistant_extra_cost() -> None:
+def test_assistant_extra_cost(case) -> None:
+    # Gross 13 200 € at 0.5 ETP → 21 120 € at 0.8 ETP; rate 5 544 / 13 200 = 42 %;
     # (21 120 − 13 200) × 1.42 = 7 920 × 1.42 = 11 246.40 €.
-    assert assistant_extra_cost_eur() == pytest.approx(11246.40)
-    assert check_assistant_extra_cost(11246.4)
-    wrong = check_assistant_extra_cost(7920)  # forgets the employer charges
-    assert not wrong and "charges patronales" in str(wrong)
+    assert assistant_extra_cost_eur(case) == pytest.approx(11246.40)
+    assert check_assistant_extra_cost(11246.4, case)
+    wrong = check_assistant_extra_cost(7920, case)  # forgets the employer charges
+    assert not wrong and "charges patronales" in str(wrong) and "trop faible" in str(wrong)
 
 
 def test_largest_overrun(case) -> None:
@@ -46,6 +47,7 @@ def test_largest_overrun(case) -> None:
     assert check_largest_overrun(6063, case)
     assert not check_largest_overrun("623", case)  # communication: +35.6 %
     assert "aucun choix" in str(check_largest_overrun(None, case))
+    assert "entre guillemets" in str(check_largest_overrun(..., case))
 
 
 def test_cash_low_point_with_a_two_month_delay(case) -> None:
@@ -57,3 +59,9 @@ def test_cash_low_point_with_a_two_month_delay(case) -> None:
     right_amount_wrong_month = check_cash_low_point(-16795, 4, case)
     assert not right_amount_wrong_month and "pas le mois" in str(right_amount_wrong_month)
     assert not check_cash_low_point(4085, 3, case)
+
+
+def test_cash_low_point_with_a_three_month_delay(case) -> None:
+    # Evaluation 01, question 3: as above until May (−16 795 €), then June:
+    # + 8 000 (FIR) − 10 440 = −19 235 € (the low point); July: + 151 800 − 10 440.
+    assert delayed_low_point(case, months=3) == (-19235, 6)

@@ -127,7 +127,7 @@ def test_communes_have_expected_columns_and_types(territory: Territory) -> None:
         assert communes[column].dtype == np.float64
 
 
-def test_case_study_matches_its_brief() -> None:
+def test_case_study_has_the_intended_shape() -> None:
     """The fictional territory keeps the shape the course relies on (ACI size 2)."""
     rows = read_rows()
     total = sum(int(r["population"]) for r in rows)
@@ -368,6 +368,18 @@ def test_coordinates_outside_occitanie(
     assert f"communes.csv, ligne {line_index + 2}, colonne « {column} »" in message
     assert "d'Occitanie" in message
     assert "degrés décimaux" in message
+
+
+def test_numbers_in_messages_are_french_decimals(rows: list[dict[str, str]], bad_csv: Path) -> None:
+    """Values and bounds are written with a decimal comma and no trailing zero
+    (``format_decimal_fr``): 48.8566 -> « 48,8566 », the bound -0.4 -> « -0,4 »."""
+    rows[4]["latitude"] = "48.8566"
+    message = load_error(write_rows(bad_csv, rows))
+    assert "la valeur 48,8566 est hors de l'intervalle attendu (42,3 à 45,1)" in message
+    rows[4]["latitude"] = read_rows()[4]["latitude"]
+    rows[0]["longitude"] = "-1.50"
+    message = load_error(write_rows(bad_csv, rows))
+    assert "la valeur -1,5 est hors de l'intervalle attendu (-0,4 à 4,9)" in message
 
 
 def test_empty_cell(rows: list[dict[str, str]], bad_csv: Path) -> None:

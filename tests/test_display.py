@@ -14,6 +14,11 @@ def test_column_labels() -> None:
     assert column_label("ecart_relatif") == "Écart (%)"
     assert column_label("libelle") == "Libellé"
     assert column_label("nouvelle_colonne") == "Nouvelle colonne"
+    assert [column_label(c) for c in ("prevu_eur", "realise_eur", "ecart_eur")] == [
+        "Prévu (€)",
+        "Réalisé (€)",
+        "Écart (€)",
+    ]
 
 
 def test_french_table_formats_every_kind_of_cell() -> None:

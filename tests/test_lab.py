@@ -17,8 +17,8 @@ from cpts_training.lab import (
     trainee_environment,
 )
 from cpts_training.paths import modules_dir
+from tests.helpers import course_server, trainee_lab
 from tests.helpers import http_get as _get
-from tests.helpers import trainee_lab
 
 
 def test_space_gets_every_course_notebook(tmp_path: Path) -> None:
@@ -85,5 +85,19 @@ def test_launch_command_serves_french_lab_on_the_home_notebook(running_lab: str)
     status, body, _ = _get(f"{running_lab}/lab/api/translations/fr_FR")
     assert status == 200 and json.loads(body)["data"]
     assert _get(f"{running_lab}/formgrader")[0] == 404
+    assert _get(f"{running_lab}/api/terminals")[0] == 404  # no terminal for trainees
     status, body, _ = _get(f"{running_lab}/api/contents/{HOME_NOTEBOOK}")
     assert status == 200 and "Accueil" in body
+
+
+def test_trainer_grade_command_opens_formgrader(tmp_path: Path) -> None:
+    from cpts_training.trainer.workspace import init_workspace
+
+    workspace = init_workspace(tmp_path / "espace")
+    with course_server(["assessment", "grade", "--workspace", str(workspace)]) as base:
+        status, _, headers = _get(f"{base}/")
+        assert status == 302 and headers["Location"].startswith("/formgrader")
+        status, page, _ = _get(f"{base}/formgrader")
+        assert status == 200 and "formgrader" in page.lower()
+        status, body, _ = _get(f"{base}/lab/api/settings/@jupyterlab/translation-extension:plugin")
+        assert json.loads(body)["settings"]["locale"] == "fr_FR"

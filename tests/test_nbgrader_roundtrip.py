@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import csv
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbgrader.api import Gradebook
 
 from cpts_training.errors import CPTSError
 from cpts_training.syllabus import graded_cells
 from cpts_training.trainer.nbgrader_runner import nbgrader_environment
 from cpts_training.trainer.pipeline import autograde, export, feedback, release, scores
 from cpts_training.trainer.submissions import submit
-from cpts_training.trainer.workspace import init_workspace
-from tests.helpers import secret_lines
+from cpts_training.trainer.workspace import COURSE_ID, init_workspace, update_workspace
+from tests.helpers import secret_lines, visible_text
 
 ASSESSMENT = "evaluation_00"
 
@@ -27,8 +29,10 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
         # 52 886 inhabitants, 6 319 aged 75+ → 11.9 %; 40 000 ≤ 52 886 < 80 000 → size 2.
         "alice": (
             {
-                "q1_reponse": "population_totale = 52886\n"
-                "part_75_plus = round(100 * 6319 / 52886, 1)",
+                # pandas sums are numpy numbers: the visible tests must accept them.
+                "q1_reponse": 'population_totale = territoire.communes["population"].sum()\n'
+                'part_75_plus = round(100 * territoire.communes["pop_75_plus"].sum()'
+                " / population_totale, 1)",
                 "q2_reponse": "taille_aci = 2",
                 "q3_presentation": "La CPTS réunit les professionnels de santé du territoire.",
             },
@@ -145,20 +149,55 @@ def test_written_answer_waits_for_manual_grading(graded_workspace: Path) -> None
     assert manual["points"].sum() == 0
 
 
+@pytest.mark.parametrize("assessment", sorted(SUBMISSIONS))
 def test_feedback_is_html_without_hidden_tests_or_tracebacks(
-    graded_workspace: Path, assessment_sources: list[Path]
+    graded_workspace: Path, assessment: str
 ) -> None:
-    hidden = secret_lines(graded_workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb")
-    for student in ("alice", "bruno"):
-        page = graded_workspace / "feedback" / student / ASSESSMENT / f"{ASSESSMENT}.html"
-        text = page.read_text(encoding="utf-8")
-        assert text.lstrip().lower().startswith("<!doctype html")
+    hidden = secret_lines(graded_workspace / "source" / assessment / f"{assessment}.ipynb")
+    assert hidden["hidden"]
+    for student in SUBMISSIONS[assessment]:
+        page = graded_workspace / "feedback" / student / assessment / f"{assessment}.html"
+        raw = page.read_text(encoding="utf-8")
+        assert raw.lstrip().lower().startswith("<!doctype html")
+        text = visible_text(raw)
         assert "Vérifications complémentaires du formateur" in text
-        for line in hidden["hidden"]:
-            assert line not in text and line.replace("'", "&#39;") not in text
+        assert [line for line in hidden["hidden"] if line in text] == []
         assert "Traceback (most recent call last)" not in text
-    bruno = graded_workspace / "feedback" / "bruno" / ASSESSMENT / f"{ASSESSMENT}.html"
-    assert "La population totale n'est pas la bonne." in bruno.read_text(encoding="utf-8")
+
+
+def test_the_leak_detector_finds_hidden_tests_in_unsanitised_html(
+    graded_workspace: Path,
+) -> None:
+    # The autograded notebook holds the hidden tests: exported to HTML without the
+    # feedback's sanitising step, the same check must find them.
+    from nbconvert import HTMLExporter
+
+    notebook = graded_workspace / "autograded" / "bruno" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    page, _ = HTMLExporter().from_filename(str(notebook))
+    hidden = secret_lines(graded_workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb")
+    assert [line for line in hidden["hidden"] if line in visible_text(page)] == hidden["hidden"]
+
+
+def test_bruno_feedback_explains_the_failed_checks_in_french(graded_workspace: Path) -> None:
+    page = graded_workspace / "feedback" / "bruno" / ASSESSMENT / f"{ASSESSMENT}.html"
+    text = visible_text(page.read_text(encoding="utf-8"))
+    assert "La population totale n'est pas la bonne." in text
+    assert "Ce n'est pas la bonne taille ACI." in text
+
+
+def test_feedback_shows_a_manual_grade_entered_after_the_first_run(
+    graded_workspace: Path,
+) -> None:
+    with Gradebook(f"sqlite:///{graded_workspace / 'gradebook.db'}", COURSE_ID) as gradebook:
+        grade = gradebook.find_grade("q3_presentation", ASSESSMENT, ASSESSMENT, "alice")
+        grade.manual_score = 2
+        gradebook.db.commit()
+    feedback(graded_workspace, ASSESSMENT)
+    page = graded_workspace / "feedback" / "alice" / ASSESSMENT / f"{ASSESSMENT}.html"
+    text = visible_text(page.read_text(encoding="utf-8"))
+    # 3 autograded points + 2 manual points out of 6.
+    assert f"{ASSESSMENT} (Score: 5.0 / 6.0)" in text
+    assert "Written response (Score: 2.0 / 3.0)" in text
 
 
 def test_export_writes_one_csv_row_per_trainee_and_assessment(
@@ -169,9 +208,12 @@ def test_export_writes_one_csv_row_per_trainee_and_assessment(
         rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(handle)}
     assert set(rows) == {(a, s) for a, trainees in SUBMISSIONS.items() for s in trainees}
     for assessment, trainees in SUBMISSIONS.items():
-        for student, (_, points) in trainees.items():
-            # Manual grades are still due, so the score is the autograded points.
-            assert float(rows[(assessment, student)]["score"]) == points
+        totals = scores(graded_workspace, assessment).groupby("stagiaire")["points"].sum()
+        for student in trainees:
+            assert float(rows[(assessment, student)]["score"]) == totals[student]
+    # No manual grade on evaluation 01 yet: the scores are the autograded points.
+    assert float(rows[("evaluation_01", "alice")]["score"]) == 8
+    assert float(rows[("evaluation_01", "bruno")]["score"]) == 0
     assert float(rows[("evaluation_00", "alice")]["max_score"]) == 6
     assert float(rows[("evaluation_01", "alice")]["max_score"]) == 12
     with pytest.raises(CPTSError, match="existe déjà"):
@@ -189,11 +231,19 @@ def test_a_submission_is_never_overwritten_silently(graded_workspace: Path, tmp_
     submit(graded_workspace, ASSESSMENT, "alice", again, replace=True)
     archived = list((graded_workspace / "archives" / "alice").glob(f"{ASSESSMENT}-*/*.ipynb"))
     assert len(archived) == 1 and archived[0].read_bytes() == before
+    # The new copy (all answers wrong) is graded again; the old one stays archived.
+    autograde(graded_workspace, ASSESSMENT)
+    table = scores(graded_workspace, ASSESSMENT)
+    alice = table[(table["stagiaire"] == "alice") & (table["type"] == "automatique")]
+    assert alice["points"].sum() == 0
 
 
-def test_graded_cells_keep_their_competencies_in_the_release(released_workspace: Path) -> None:
-    released = released_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    source = released_workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+@pytest.mark.parametrize("assessment", sorted(SUBMISSIONS))
+def test_graded_cells_keep_their_competencies_in_the_release(
+    released_workspace: Path, assessment: str
+) -> None:
+    released = released_workspace / "release" / assessment / f"{assessment}.ipynb"
+    source = released_workspace / "source" / assessment / f"{assessment}.ipynb"
     assert graded_cells(released) == graded_cells(source)
     assert all(cell["competencies"] for cell in graded_cells(released))
 
@@ -220,3 +270,24 @@ def test_submit_refuses_an_unreleased_assessment_and_a_bad_id(tmp_path: Path) ->
         submit(workspace, ASSESSMENT, "alice", notebook)
     with pytest.raises(CPTSError, match="invalide"):
         submit(workspace, ASSESSMENT, "Élodie Martin", notebook)
+
+
+def test_update_adds_new_assessments_and_never_replaces_one(tmp_path: Path) -> None:
+    from cpts_training.paths import assessments_dir
+
+    bank = tmp_path / "banque"
+    shutil.copytree(assessments_dir() / ASSESSMENT, bank / ASSESSMENT)
+    workspace = init_workspace(tmp_path / "espace", source=bank)
+    assert update_workspace(workspace, source=bank) == {
+        "ajoutées": [],
+        "identiques": [ASSESSMENT],
+        "modifiées": [],
+    }
+    shutil.copytree(assessments_dir() / "evaluation_01", bank / "evaluation_01")
+    notebook = bank / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    notebook.write_text(notebook.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    kept = (workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb").read_bytes()
+    outcome = update_workspace(workspace, source=bank)
+    assert outcome == {"ajoutées": ["evaluation_01"], "identiques": [], "modifiées": [ASSESSMENT]}
+    assert (workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb").read_bytes() == kept
+    assert (workspace / "source" / "evaluation_01" / "evaluation_01.ipynb").is_file()

@@ -109,11 +109,11 @@ def test_default_path_points_to_an_existing_referentiel() -> None:
     assert path.exists()
 
 
-def test_bloc_labels_are_the_seed_titles(ref: Referentiel) -> None:
+def test_bloc_labels_are_the_source_titles(ref: Referentiel) -> None:
     assert [bloc.label for bloc in ref.blocs] == list(BLOC_TITLES)
 
 
-# ---------------------------------------------------------------- fidelity to the seed
+# ------------------------------------------------------- fidelity to the source document
 
 
 def test_excerpt_lists_the_expected_number_of_competencies(excerpt) -> None:
@@ -129,19 +129,19 @@ def test_excerpt_lists_the_expected_number_of_competencies(excerpt) -> None:
 
 
 @pytest.mark.parametrize("bloc_id", ["B1", "B2", "B3", "B4", "B5"])
-def test_seed_competencies_match_the_excerpt(ref: Referentiel, excerpt, bloc_id: str) -> None:
+def test_source_competencies_match_the_excerpt(ref: Referentiel, excerpt, bloc_id: str) -> None:
     lines, _ = excerpt
-    seed = [c for c in ref.bloc(bloc_id).competencies if c.origin == "seed"]
-    assert len(seed) == len(lines[bloc_id])
-    assert [c.label for c in seed] == lines[bloc_id]
+    listed = [c for c in ref.bloc(bloc_id).competencies if c.origin == "source"]
+    assert len(listed) == len(lines[bloc_id])
+    assert [c.label for c in listed] == lines[bloc_id]
 
 
 @pytest.mark.parametrize("bloc_id", ["B1", "B2", "B3", "B4", "B5"])
-def test_seed_competencies_come_first_with_consecutive_ids(ref: Referentiel, bloc_id) -> None:
+def test_source_competencies_come_first_with_consecutive_ids(ref: Referentiel, bloc_id) -> None:
     competencies = ref.bloc(bloc_id).competencies
     origins = [c.origin for c in competencies]
-    n_seed = origins.count("seed")
-    assert origins[:n_seed] == ["seed"] * n_seed
+    n_source = origins.count("source")
+    assert origins[:n_source] == ["source"] * n_source
     assert [c.id for c in competencies] == [
         f"{bloc_id}.C{n:02d}" for n in range(1, len(competencies) + 1)
     ]
@@ -207,7 +207,7 @@ def test_to_dataframe(ref: Referentiel) -> None:
     assert list(df.columns) == ["bloc_id", "bloc_label", "competency_id", "label", "origin"]
     assert len(df) == len(ref.competencies())
     assert df["competency_id"].is_unique
-    assert set(df["origin"]) == {"seed", "completed"}
+    assert set(df["origin"]) == {"source", "completed"}
     assert (df.groupby("bloc_id").size() == [len(b.competencies) for b in ref.blocs]).all()
 
 
@@ -235,7 +235,11 @@ def _empty_label(raw: dict[str, Any]) -> None:
 
 
 def _bad_origin(raw: dict[str, Any]) -> None:
-    _competency(raw, 2, 1)["origin"] = "seeds"
+    _competency(raw, 2, 1)["origin"] = "sources"
+
+
+def _source_with_justification(raw: dict[str, Any]) -> None:
+    _competency(raw, 2, 1)["completed_from"] = "« Assurer le management opérationnel »"
 
 
 def _completed_without_source(raw: dict[str, Any]) -> None:
@@ -267,7 +271,11 @@ INVALID_CONTENTS: dict[str, tuple[Callable[[dict[str, Any]], None], list[str]]] 
     "wrong_prefix": (_wrong_prefix, ["bloc B3", "préfixe « B4 »", "renommez-la"]),
     "missing_label": (_missing_label, ["bloc B3, compétence n°2", "champ « label » manquant"]),
     "empty_label": (_empty_label, ["bloc B3, compétence n°2", "« label »", "texte vide"]),
-    "bad_origin": (_bad_origin, ["« seeds » non autorisée", "« seed », « completed »"]),
+    "bad_origin": (_bad_origin, ["« sources » non autorisée", "« source », « completed »"]),
+    "source_with_justification": (
+        _source_with_justification,
+        ["bloc B3, compétence n°2", "compétence « source » avec un champ « completed_from »"],
+    ),
     "completed_without_source": (
         _completed_without_source,
         ["bloc B3, compétence n°6", "sans champ « completed_from »"],
@@ -315,7 +323,7 @@ INVALID_YAML: dict[str, tuple[str, list[str]]] = {
     "unclosed_bracket": ("id: [a, b\n", ["n'est pas un YAML valide", "ligne 2"]),
     "duplicate_key": (
         YAML_TEXT.replace(
-            "        origin: seed\n", "        origin: seed\n        origin: seed\n", 1
+            "        origin: source\n", "        origin: source\n        origin: source\n", 1
         ),
         ["clé « origin » en double"],
     ),
@@ -369,6 +377,9 @@ def test_render_markdown_lists_everything(ref: Referentiel) -> None:
         assert item.label in page
     completed = [c for c in ref.competencies() if c.origin == "completed"]
     assert page.count("complétée (d'après : ") == len(completed)
+    # A competency listed verbatim in the cahier des charges shows that document as origin.
+    listed = [c for c in ref.competencies() if c.origin == "source"]
+    assert page.count(" | cahier des charges |") == len(listed)
 
 
 def test_render_markdown_escapes_pipes(ref: Referentiel) -> None:

@@ -72,3 +72,20 @@ def test_module_card_names_its_competencies() -> None:
     assert "1 h 30" in str(card)
     with pytest.raises(DataError, match="Module « M99 » inconnu"):
         load_syllabus().module("M99")
+
+
+def test_every_assessed_competency_is_taught_by_the_assessments_modules(
+    assessment_sources: list[Path],
+) -> None:
+    syllabus = load_syllabus()
+    for assessment in syllabus.assessments:
+        taught = {c for m in assessment.modules for c in syllabus.module(m).competencies}
+        for source in (p for p in assessment_sources if p.parent.name == assessment.id):
+            for cell in graded_cells(source):
+                untaught = set(cell["competencies"]) - taught
+                assert not untaught, f"{source.name}:{cell['grade_id']} assesses {untaught}"
+
+
+def test_missing_syllabus_is_a_french_error(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="introuvable"):
+        load_syllabus(tmp_path / "absent.yaml")

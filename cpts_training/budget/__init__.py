@@ -3,7 +3,7 @@
 Modules:
 
 - :mod:`~cpts_training.budget.aci`: the ACI contract, the funding of a contract year,
-  the payment schedule and the funding of a civil year;
+  the payment schedule, the payments of a civil year and the funding of a civil year;
 - :mod:`~cpts_training.budget.forecast`: the budget prévisionnel by nature, line
   builders, totals and balance;
 - :mod:`~cpts_training.budget.monitoring`: planned against actual, alerts, reforecast;
@@ -21,10 +21,12 @@ from cpts_training.budget.aci import (
     AciContract,
     AciMission,
     aci_size,
+    advance_nature,
     annual_funding,
     calendar_year_funding,
     deployment_deadlines,
     payment_schedule,
+    payments_in_year,
     reference_ceiling,
 )
 from cpts_training.budget.case_study import CaseStudy, CashInputs, load_case_study
@@ -74,6 +76,7 @@ __all__ = [
     "account_class",
     "aci_product_line",
     "aci_size",
+    "advance_nature",
     "alerts",
     "annual_funding",
     "budget_line",
@@ -99,6 +102,7 @@ __all__ = [
     "make_budget",
     "monthly_spending",
     "payment_schedule",
+    "payments_in_year",
     "premises_lines",
     "revise_budget",
     "professionals_above_cap",

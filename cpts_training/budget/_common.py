@@ -1,5 +1,8 @@
 """Small helpers shared by the budget modules: dates, months, money and checks.
 
+The date helpers :func:`to_date`, :func:`fr_date` and :data:`MONTHS_FR` live in
+:mod:`cpts_training.dates` and are re-exported here for the budget modules.
+
 All checks raise :class:`~cpts_training.errors.InputError` with a French message.
 """
 
@@ -12,46 +15,22 @@ import numbers
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from cpts_training.dates import MONTHS_FR, fr_date, to_date
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-"""French month names, January first."""
-
-
-def to_date(value: Any, what: str) -> dt.date:
-    """Convert a date, datetime, pandas Timestamp or ISO text (AAAA-MM-JJ) to a date."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime().date()
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InputError(
-            f"{what} vaut « {value} », ce n'est pas une date. "
-            "Écrivez-la au format AAAA-MM-JJ, par exemple 2025-04-01."
-        ) from None
-
-
-def fr_date(day: dt.date) -> str:
-    """Date written the French way: 01/04/2025."""
-    return day.strftime("%d/%m/%Y")
+__all__ = [
+    "MONTHS_FR",
+    "add_months",
+    "cents",
+    "check_amount",
+    "check_rate",
+    "check_whole",
+    "fr_date",
+    "month_label",
+    "months_between",
+    "to_date",
+]
 
 
 def month_label(year: int, month: int) -> str:

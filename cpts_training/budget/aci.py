@@ -57,8 +57,28 @@ FONCTIONNEMENT = "fonctionnement"
 
 FONCTIONNEMENT_LABEL = "Fonctionnement de la CPTS"
 
-NATURE_ADVANCE = "avance 75 %"
-"""Nature of an advance on a mission's fixed part (the label quotes the confirmed rate)."""
+_ADVANCE_RATE = "aci/versement/taux_avance_part_fixe"
+
+
+def advance_nature(at: dt.date | str | None = None) -> str:
+    """Nature of an advance on a mission's fixed part, quoting the advance rate.
+
+    The rate is the parameter ``aci/versement/taux_avance_part_fixe`` in force on ``at``
+    (the signature date of a contract), or its latest value when ``at`` is ``None``:
+    « avance 75 % ». :func:`payment_schedule` labels its advances with it.
+    """
+    parameter = load_parameter(_ADVANCE_RATE)
+    rate = parameter.values[-1].value if at is None else parameter.value_at(at)
+    return _advance_label(float(rate))
+
+
+def _advance_label(rate: float) -> str:
+    return f"avance {format_decimal_fr(rate * 100)} %"
+
+
+NATURE_ADVANCE = advance_nature()
+"""Nature of an advance on a mission's fixed part at the latest advance rate
+(« avance 75 % »); see :func:`advance_nature` for the rate in force on a date."""
 NATURE_BALANCE = "solde part fixe"
 """Nature of the balance of a mission's fixed part, paid at the anniversary."""
 NATURE_VARIABLE = "part variable"
@@ -309,15 +329,6 @@ class AciContract:
             return 12.0
         return months_between(mission_start, end)
 
-    @property
-    def full_deployment_total_eur(self) -> float:
-        """Annual funding of a full year with every mission at 100 %: fonctionnement +
-        Σ (fixed + variable). Compare it with the maximum per size (``aci/plafond_annuel``)."""
-        return cents(
-            self.fonctionnement_annual_eur
-            + sum(m.fixed_annual_eur + m.variable_annual_eur for m in self.missions)
-        )
-
     def to_frame(self) -> pd.DataFrame:
         """Missions of the contract: ``mission``, ``libelle``, ``optionnelle``, ``debut``,
         ``part_fixe_annuelle_eur``, ``part_variable_annuelle_eur``."""
@@ -431,7 +442,12 @@ def aci_size(population: float, at: dt.date | str = "2019-08-25") -> int:
 
 
 def reference_ceiling(size: int, at: dt.date | str = "2019-08-25") -> float:
-    """Maximum annual ACI funding of a size (parameter ``aci/plafond_annuel``, 2019 text)."""
+    """Maximum annual ACI funding of a size on date ``at`` (parameter ``aci/plafond_annuel``).
+
+    2019 text: 220 000, 287 000, 370 000 and 450 000 euros for sizes 1 to 4; from
+    avenant 2 (JO of 31/03/2022) the size-4 maximum is 580 000 euros, an unconfirmed
+    value (``load_parameter("aci/plafond_annuel").verified_at(at)`` is then false).
+    """
     size = _check_size(size)
     ceilings = load_parameter("aci/plafond_annuel").value_at(to_date(at, "La date"))
     return float(ceilings[f"taille_{size}"])
@@ -523,8 +539,9 @@ def payment_schedule(
       advances) by that many months after the anniversary, to model a late assessment.
 
     Columns: ``date``, ``annee_contrat`` (year whose funding is paid), ``mission``,
-    ``libelle_mission``, ``nature`` (« avance 75 % », « solde part fixe », « part
-    variable » or « fonctionnement »), ``libelle`` (French description) and
+    ``libelle_mission``, ``nature`` (« avance 75 % », see :func:`advance_nature`;
+    « solde part fixe », « part variable » or « fonctionnement »), ``libelle`` (French
+    description) and
     ``montant_eur``. Zero payments are left out. For each mission and year, advance +
     balance = fixed part of :func:`annual_funding` and the variable payment = its
     variable part.
@@ -533,14 +550,14 @@ def payment_schedule(
     chosen = _check_years(contract, years)
     by_year = _check_achievement_by_year(contract, achievement_by_year)
     signature = contract.signature_date
-    advance_rate = float(load_parameter("aci/versement/taux_avance_part_fixe").value_at(signature))
+    advance_rate = float(load_parameter(_ADVANCE_RATE).value_at(signature))
     fonct_rate = float(
         load_parameter("aci/versement/taux_avance_fonctionnement").value_at(signature)
     )
     variable_shift = int(
         load_parameter("aci/versement/decalage_part_variable_mois").value_at(signature)
     )
-    advance_nature = f"avance {format_decimal_fr(advance_rate * 100)} %"
+    advance_label = _advance_label(advance_rate)
     order = {FONCTIONNEMENT: 0, **{m: i + 1 for i, m in enumerate(contract.mission_ids)}}
     rows: list[tuple] = []
     for year in chosen:
@@ -588,7 +605,7 @@ def payment_schedule(
                     year,
                     row.mission,
                     row.libelle,
-                    advance_nature,
+                    advance_label,
                     f"{row.libelle} — avance de la part fixe (année {year}, {prorata} mois)",
                     advance,
                 )
@@ -618,7 +635,7 @@ def payment_schedule(
             )
     nature_order = {
         NATURE_FONCTIONNEMENT: 0,
-        advance_nature: 1,
+        advance_label: 1,
         NATURE_BALANCE: 2,
         NATURE_VARIABLE: 3,
     }
@@ -629,6 +646,28 @@ def payment_schedule(
     out["montant_eur"] = out["montant_eur"].astype(float)
     out["annee_contrat"] = out["annee_contrat"].astype(int)
     return out
+
+
+def payments_in_year(schedule: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Payments of a :func:`payment_schedule` whose date falls in the civil ``year``.
+
+    Returns the rows dated from 1 January to 31 December of ``year``, with the same
+    columns as ``schedule``, in the same order, with a fresh index (0, 1, …). This is the
+    cash received in the year (compare :func:`calendar_year_funding`, the product of the
+    year). Raises :class:`InputError` (French) when ``schedule`` has no ``date`` column
+    or ``year`` is not a year.
+    """
+    civil = check_whole(year, "L'année civile", minimum=1900, maximum=2200)
+    if not isinstance(schedule, pd.DataFrame) or "date" not in schedule.columns:
+        raise InputError(
+            "Le calendrier des versements doit être un tableau avec une colonne « date », "
+            "comme celui que renvoie payment_schedule(contrat)."
+        )
+    in_year = [
+        to_date(day, f"La date du versement n° {position}").year == civil
+        for position, day in enumerate(schedule["date"], start=1)
+    ]
+    return schedule.loc[in_year].reset_index(drop=True)
 
 
 def calendar_year_funding(

@@ -80,16 +80,23 @@ class CaseStudy:
 
 
 def load_case_study(directory: Path | str | None = None) -> CaseStudy:
-    """Load and validate every file of the case study."""
+    """Load and validate every file of the case study.
+
+    The contract file is read and its contract validated once, then shared by the
+    contract and the two tables of achievement rates.
+    """
     folder = Path(directory) if directory is not None else CASE_DIR
-    raw = _read(folder / CONTRACT_FILE)
-    contract = load_contract(folder / CONTRACT_FILE)
+    contract_file = folder / CONTRACT_FILE
+    raw = _read(contract_file)
+    contract = _contract_from(raw, contract_file)
     return CaseStudy(
         name=str(raw.get("cpts", "")),
         warning=str(raw["warning"]).strip(),
         contract=contract,
-        planned_achievement=load_achievement(folder / CONTRACT_FILE, "taux_atteinte_prevus"),
-        observed_achievement=load_achievement(folder / CONTRACT_FILE, "taux_atteinte_constates"),
+        planned_achievement=_achievement_from(raw, contract_file, contract, "taux_atteinte_prevus"),
+        observed_achievement=_achievement_from(
+            raw, contract_file, contract, "taux_atteinte_constates"
+        ),
         budget=load_budget_file(folder / BUDGET_FILE),
         actuals=load_budget_file(folder / ACTUALS_FILE),
         professionals=load_professionals(folder / PROFESSIONALS_FILE),
@@ -100,7 +107,21 @@ def load_case_study(directory: Path | str | None = None) -> CaseStudy:
 def load_contract(path: Path | str | None = None) -> AciContract:
     """ACI contract of the case (amounts as written in the file, i.e. the signed contract)."""
     file = Path(path) if path is not None else CASE_DIR / CONTRACT_FILE
+    return _contract_from(_read(file), file)
+
+
+def load_achievement(
+    path: Path | str | None = None, key: str = "taux_atteinte_prevus"
+) -> dict[int, dict[str, float]]:
+    """Achievement rates by contract year, from ``key`` of the contract file."""
+    file = Path(path) if path is not None else CASE_DIR / CONTRACT_FILE
     raw = _read(file)
+    _require(raw, file, (key,))
+    return _achievement_from(raw, file, _contract_from(raw, file), key)
+
+
+def _contract_from(raw: Mapping[str, Any], file: Path) -> AciContract:
+    """Validated contract built from the content ``raw`` of the contract ``file``."""
     _require(raw, file, ("taille", "date_signature", "fonctionnement_annuel_eur", "missions"))
     missions_raw = raw["missions"]
     if not isinstance(missions_raw, list):
@@ -138,14 +159,12 @@ def load_contract(path: Path | str | None = None) -> AciContract:
         )
 
 
-def load_achievement(
-    path: Path | str | None = None, key: str = "taux_atteinte_prevus"
+def _achievement_from(
+    raw: Mapping[str, Any], file: Path, contract: AciContract, key: str
 ) -> dict[int, dict[str, float]]:
-    """Achievement rates by contract year, from ``key`` of the contract file."""
-    file = Path(path) if path is not None else CASE_DIR / CONTRACT_FILE
-    raw = _read(file)
+    """Achievement rates of ``key`` in the content ``raw`` of the contract ``file``,
+    checked against ``contract`` (years of the contract, its missions, rates in [0, 1])."""
     _require(raw, file, (key,))
-    contract = load_contract(file)
     table = raw[key]
     if not isinstance(table, Mapping):
         raise DataError(

@@ -16,8 +16,10 @@ from cpts_training.checks.core import CheckResult, as_number, check_choice, chec
 from cpts_training.formatting import format_euros
 
 PREVENTION = "prevention"
-ASSISTANT_GROSS_HALF_TIME_EUR = 13_200.0
-ASSISTANT_GROSS_RAISED_EUR = 21_120.0
+ASSISTANT_SALARY_ACCOUNT = "64112"
+ASSISTANT_CHARGES_ACCOUNT = "64512"
+ASSISTANT_FTE_BEFORE = 0.5
+ASSISTANT_FTE_AFTER = 0.8
 ANNIVERSARY_PAYMENT = "2025-04-01"
 
 
@@ -43,25 +45,34 @@ def check_prevention_drop(answer: object, case: CaseStudy) -> CheckResult:
     )
 
 
-def assistant_extra_cost_eur(employer_rate: float | None = None) -> float:
-    """Extra employer cost of raising the assistant from 0.5 to 0.8 ETP."""
-    return float(
-        salary_cost(ASSISTANT_GROSS_RAISED_EUR, employer_rate)
-        - salary_cost(ASSISTANT_GROSS_HALF_TIME_EUR, employer_rate)
-    )
+def _amount(case: CaseStudy, account: str) -> float:
+    budget = case.budget
+    return float(budget.loc[budget["compte"] == account, "montant_eur"].sum())
 
 
-def check_assistant_extra_cost(answer: object) -> CheckResult:
+def assistant_extra_cost_eur(case: CaseStudy) -> float:
+    """Extra employer cost of raising the assistant from 0.5 to 0.8 ETP.
+
+    The gross salary grows in proportion to the working time; the employer rate is
+    the one of the budget (charges line ÷ salary line).
+    """
+    gross = _amount(case, ASSISTANT_SALARY_ACCOUNT)
+    rate = _amount(case, ASSISTANT_CHARGES_ACCOUNT) / gross
+    raised = gross * ASSISTANT_FTE_AFTER / ASSISTANT_FTE_BEFORE
+    return float(salary_cost(raised, rate) - salary_cost(gross, rate))
+
+
+def check_assistant_extra_cost(answer: object, case: CaseStudy) -> CheckResult:
     """Exercise: products to find to keep the budget balanced after the raise."""
     return check_number(
         answer,
-        assistant_extra_cost_eur(),
+        assistant_extra_cost_eur(case),
         "le montant à trouver pour rester à l'équilibre",
         tolerance=1.0,
         unit="€",
         decimals=2,
-        hint="le surcoût comprend le salaire brut supplémentaire ET les charges patronales "
-        "(42 %) : (21 120 − 13 200) × 1,42.",
+        hint="le surcoût comprend le salaire brut supplémentaire et les charges patronales "
+        "qui s'y ajoutent : comparez le total des charges avant et après vos modifications.",
     )
 
 
@@ -81,6 +92,8 @@ def check_largest_overrun(answer: object, case: CaseStudy) -> CheckResult:
         "le compte de charge qui dépasse le plus son budget (en %)",
         hint="regardez la colonne de l'écart en % et, parmi les charges, le plus grand écart "
         "positif (réalisé au-dessus du prévu).",
+        how_to_answer='remplacez les trois points « ... » par le numéro du compte entre '
+        'guillemets, par exemple "606", puis exécutez la cellule.',
     )
 
 

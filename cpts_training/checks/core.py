@@ -91,17 +91,25 @@ def check_number(
     direction = "trop élevée" if value > expected else "trop faible"
     return CheckResult(
         False,
-        f"votre valeur de {what} ({format_number_fr(value, decimals)}{suffix}) est {direction}.",
+        f"votre réponse pour {what} ({format_number_fr(value, decimals)}{suffix}) est "
+        f"{direction}.",
         hint,
     )
 
 
 def check_choice(
-    answer: object, expected: object, what: str, hint: str | None = None
+    answer: object,
+    expected: object,
+    what: str,
+    hint: str | None = None,
+    how_to_answer: str = "choisissez une réponse.",
 ) -> CheckResult:
-    """Compare an answer picked from a list (a size, a category) with the expected one."""
+    """Compare an answer picked from a list (a size, a category) with the expected one.
+
+    ``how_to_answer`` is the hint given while no answer has been given.
+    """
     if answer is None or answer is Ellipsis or answer == "":
-        return CheckResult(False, f"aucun choix pour « {what} ».", "choisissez une réponse.")
+        return CheckResult(False, f"aucun choix pour « {what} ».", how_to_answer)
     if answer == expected:
         return CheckResult(True, f"{what} : {answer}.")
     return CheckResult(False, f"« {answer} » n'est pas la bonne réponse pour {what}.", hint)

@@ -7,20 +7,17 @@ hand), with the virtual environment's ``bin/`` on ``PATH``: nbgrader starts the
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from cpts_training.errors import CPTSError
+from cpts_training.jupyter_env import with_interpreter_bin
 
 
 def nbgrader_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     """Environment with the running interpreter's ``bin/`` first on ``PATH``."""
-    env = dict(os.environ if base is None else base)
-    bin_dir = str(Path(sys.executable).parent)
-    env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")])
-    return env
+    return with_interpreter_bin(base)
 
 
 def run_nbgrader(workspace: Path, *arguments: str) -> subprocess.CompletedProcess[str]:

@@ -58,10 +58,14 @@ def autograde(workspace: Path, assessment: str) -> list[str]:
 
 
 def feedback(workspace: Path, assessment: str) -> list[Path]:
-    """Write the HTML feedback of every autograded submission; return the files."""
+    """Write the HTML feedback of every autograded submission; return the files.
+
+    Feedback is derived from the gradebook and is regenerated every time, so that it
+    shows the manual grades entered since the last run.
+    """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
-    run_nbgrader(workspace, "generate_feedback", assessment)
+    run_nbgrader(workspace, "generate_feedback", assessment, "--force")
     return sorted((workspace / "feedback").glob(f"*/{assessment}/*.html"))
 
 

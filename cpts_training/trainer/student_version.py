@@ -8,9 +8,7 @@ are removed, outputs are cleared.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
-import nbformat
 from nbformat import NotebookNode
 from nbgrader.preprocessors import ClearHiddenTests, ClearMarkScheme, ClearOutput, ClearSolutions
 
@@ -34,10 +32,3 @@ def student_version(notebook: NotebookNode) -> NotebookNode:
         result, resources = preprocessor.preprocess(result, resources)
     return result
 
-
-def write_student_version(source: Path, destination: Path) -> Path:
-    """Write the trainees' version of the notebook ``source`` to ``destination``."""
-    notebook = nbformat.read(source, as_version=4)
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(student_version(notebook), destination)
-    return destination

@@ -15,6 +15,7 @@ from cpts_training.paths import assessments_dir, repository_root
 
 COURSE_ID = "cpts-occitanie"
 CONFIG_NAME = "nbgrader_config.py"
+_IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
 
 _CONFIG_TEMPLATE = '''"""Configuration nbgrader de l'espace formateur (créée par cpts-training)."""
 
@@ -53,10 +54,14 @@ l'outil), en désignant cet espace avec `--workspace {root}`.
 2. Déposer la copie rendue par un stagiaire :
    `cpts-training assessment submit evaluation_00 ID_STAGIAIRE carnet.ipynb --workspace {root}`
 3. Corriger automatiquement : `cpts-training assessment autograde evaluation_00 --workspace {root}`
-4. Corriger à la main les réponses rédigées (grille dans le carnet) : `nbgrader formgrader`
-   depuis cet espace, ou l'onglet « Formgrader » de JupyterLab lancé ici.
+4. Corriger à la main les réponses rédigées (grille dans le carnet) :
+   `cpts-training assessment grade --workspace {root}` ouvre JupyterLab sur formgrader
+   (onglet « Manual Grading »).
 5. Produire les retours HTML : `cpts-training assessment feedback evaluation_00 --workspace {root}`
 6. Exporter les notes : `cpts-training assessment export notes.csv --workspace {root}`
+
+Nouvelles évaluations du cours : `cpts-training workspace update {root}` les ajoute à
+`source/` sans toucher à celles qui y sont déjà.
 
 Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
 remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
@@ -84,7 +89,7 @@ def init_workspace(
             "pour ne perdre aucune copie ni note. Choisissez un nouveau dossier, ou videz "
             "celui-ci vous-même si vous êtes sûr de ne plus en avoir besoin."
         )
-    assessments = sorted(p for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    assessments = _assessment_folders(source)
     if not assessments:
         raise CPTSError(
             f"Aucune évaluation trouvée dans {source} (un sous-dossier par évaluation, "
@@ -92,11 +97,7 @@ def init_workspace(
         )
     directory.mkdir(parents=True, exist_ok=True)
     for assessment in assessments:
-        shutil.copytree(
-            assessment,
-            directory / "source" / assessment.name,
-            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"),
-        )
+        shutil.copytree(assessment, directory / "source" / assessment.name, ignore=_IGNORED)
     (directory / "exchange").mkdir()
     config = _CONFIG_TEMPLATE.format(
         course_id=course_id, root=str(directory), exchange=str(directory / "exchange")
@@ -106,6 +107,41 @@ def init_workspace(
         _GUIDE.format(course_id=course_id, root=directory), encoding="utf-8"
     )
     return directory
+
+
+def _assessment_folders(source: Path) -> list[Path]:
+    return sorted(p for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+
+def _same_content(left: Path, right: Path) -> bool:
+    files = sorted(p.relative_to(left) for p in left.rglob("*") if p.is_file())
+    others = sorted(p.relative_to(right) for p in right.rglob("*") if p.is_file())
+    return files == others and all(
+        (left / f).read_bytes() == (right / f).read_bytes() for f in files
+    )
+
+
+def update_workspace(directory: Path, source: Path | None = None) -> dict[str, list[str]]:
+    """Copy into ``directory/source`` the assessments it does not have yet.
+
+    An assessment already in the workspace is never overwritten (its release and
+    submissions depend on it); one that differs from ``source`` is reported as
+    « modifiées » so that the trainer can decide. Returns the assessment names by
+    outcome: « ajoutées », « identiques », « modifiées ».
+    """
+    directory = require_workspace(directory)
+    source = Path(source) if source is not None else assessments_dir()
+    outcome: dict[str, list[str]] = {"ajoutées": [], "identiques": [], "modifiées": []}
+    for assessment in _assessment_folders(source):
+        target = directory / "source" / assessment.name
+        if not target.exists():
+            shutil.copytree(assessment, target, ignore=_IGNORED)
+            outcome["ajoutées"].append(assessment.name)
+        elif _same_content(assessment, target):
+            outcome["identiques"].append(assessment.name)
+        else:
+            outcome["modifiées"].append(assessment.name)
+    return outcome
 
 
 def _refuse_inside_repository(directory: Path) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 import ipywidgets as widgets
 
-from cpts_training.checks import check_aci_size
+from cpts_training.checks.territory import check_aci_size, population_date, size_thresholds
 from cpts_training.datasets import Territory
 from cpts_training.formatting import format_number_fr
 from cpts_training.widgets.self_check import ChoiceCheck
@@ -57,16 +58,21 @@ class CommuneExplorer(widgets.VBox):
         self.card.value = commune_card(self.territory, self.selector.value)
 
 
+def aci_size_options(at: dt.date) -> list[tuple[str, int]]:
+    """The four ACI sizes with their population ranges, from the thresholds parameter."""
+    lower_2, lower_3, lower_4 = (format_number_fr(b) for b in size_thresholds(at))
+    return [
+        (f"Taille 1 : moins de {lower_2} habitants", 1),
+        (f"Taille 2 : de {lower_2} à {lower_3} habitants", 2),
+        (f"Taille 3 : de {lower_3} à {lower_4} habitants", 3),
+        (f"Taille 4 : plus de {lower_4} habitants", 4),
+    ]
+
+
 def aci_size_quiz(territory: Territory) -> ChoiceCheck:
     """Question « quelle est la taille ACI ? » with its four answers and its self-check."""
-    options = [
-        ("Taille 1 : moins de 40 000 habitants", 1),
-        ("Taille 2 : de 40 000 à 80 000 habitants", 2),
-        ("Taille 3 : de 80 000 à 175 000 habitants", 3),
-        ("Taille 4 : plus de 175 000 habitants", 4),
-    ]
     return ChoiceCheck(
         f"Quelle est la taille ACI de la {territory.name} ?",
-        options,
+        aci_size_options(population_date(territory)),
         lambda choice: check_aci_size(choice, territory),
     )

@@ -23,17 +23,21 @@ from cpts_training.budget.aci import (
     NATURE_BALANCE,
     NATURE_FONCTIONNEMENT,
     NATURE_VARIABLE,
+    SCHEDULE_COLUMNS,
     AciContract,
     AciMission,
     aci_size,
+    advance_nature,
     annual_funding,
     calendar_year_funding,
     deployment_deadlines,
     payment_schedule,
+    payments_in_year,
     reference_ceiling,
 )
 from cpts_training.budget.case_study import load_achievement, load_contract
 from cpts_training.errors import InputError
+from cpts_training.reference import load_parameter
 
 STARTS = {
     "acces_aux_soins": "2024-10-01",
@@ -87,6 +91,16 @@ def test_population_of_the_case_gives_size_2():
     assert aci_size(80000) == 3
     assert aci_size(175001) == 4
     assert reference_ceiling(2) == 287000
+
+
+def test_reference_ceiling_follows_avenant_2_for_size_4():
+    # 2019 text: 450 000 for size 4; avenant 2 (JO of 31/03/2022): 580 000, unconfirmed.
+    assert reference_ceiling(4) == 450000
+    assert reference_ceiling(4, "2022-03-30") == 450000
+    assert reference_ceiling(4, "2024-01-01") == 580000
+    assert not load_parameter("aci/plafond_annuel").verified_at("2024-01-01")
+    # Sizes 1 to 3 keep their 2019 maxima.
+    assert [reference_ceiling(k, "2024-01-01") for k in (1, 2, 3)] == [220000, 287000, 370000]
 
 
 def test_contract_year_1_funding_by_hand(contract):
@@ -184,6 +198,67 @@ def test_payment_schedule_by_hand(contract):
         NATURE_FONCTIONNEMENT,
     }
     assert NATURE_ADVANCE == "avance 75 %"
+
+
+def test_payments_in_2025_by_hand(contract):
+    schedule = payment_schedule(contract, PLANNED)
+    paid = payments_in_year(schedule, 2025)
+    # Every 2025 payment falls on the first anniversary, 01/04/2025 (see the test above):
+    #   year 1: fonctionnement balance 15 000 ; accès balance 2 187.50 + variable 11 800 ;
+    #           crises balance 3 750 + variable 7 500
+    #   year 2: fonctionnement advance 45 000 ; accès 13 125 ; parcours 19 687.50 ;
+    #           prévention 11 250 ; crises 22 500
+    #   total 151 800
+    assert list(paid.columns) == list(SCHEDULE_COLUMNS)
+    assert list(paid.index) == list(range(10))
+    assert set(paid["date"].dt.date) == {dt.date(2025, 4, 1)}
+    assert list(paid["montant_eur"]) == [
+        15000,
+        2187.5,
+        11800,
+        3750,
+        7500,
+        45000,
+        13125,
+        19687.5,
+        11250,
+        22500,
+    ]
+    assert paid["montant_eur"].sum() == 151800
+    assert list(paid["annee_contrat"]) == [1] * 5 + [2] * 5
+    # The rows are those of the schedule, unchanged.
+    in_2025 = schedule[schedule["date"].dt.year == 2025]
+    assert paid.equals(in_2025.reset_index(drop=True))
+
+
+def test_payments_in_a_year_without_payment_is_empty(contract):
+    schedule = payment_schedule(contract, PLANNED)
+    empty = payments_in_year(schedule, 2023)
+    assert empty.empty
+    assert list(empty.columns) == list(SCHEDULE_COLUMNS)
+    # 2024: 45 000 on 01/04/2024 and 17 812.50 on 01/10/2024.
+    assert payments_in_year(schedule, 2024)["montant_eur"].sum() == 62812.5
+
+
+def test_payments_in_year_accepts_python_dates_and_refuses_bad_input(contract):
+    schedule = payment_schedule(contract, PLANNED, years=[1])
+    as_dates = schedule.assign(date=schedule["date"].dt.date)
+    assert payments_in_year(as_dates, 2025)["montant_eur"].sum() == 40237.5
+    with pytest.raises(InputError, match="année civile"):
+        payments_in_year(schedule, "2025")
+    with pytest.raises(InputError, match="colonne « date »"):
+        payments_in_year(schedule.drop(columns="date"), 2025)
+    with pytest.raises(InputError) as err:
+        payments_in_year(as_dates.assign(date="bientôt"), 2025)
+    assert err.value.args[0].startswith("La date du versement n° 1 vaut « bientôt »")
+
+
+def test_advance_label_comes_from_the_rate_parameter(contract):
+    rate = load_parameter("aci/versement/taux_avance_part_fixe").value_at(contract.signature_date)
+    assert rate == 0.75
+    assert advance_nature(contract.signature_date) == NATURE_ADVANCE == "avance 75 %"
+    schedule = payment_schedule(contract, PLANNED)
+    assert advance_nature(contract.signature_date) in set(schedule["nature"])
 
 
 def test_balance_delay_moves_balances_and_variable_parts_only(contract):

@@ -5,6 +5,7 @@ import shutil
 import pytest
 import yaml
 
+from cpts_training.budget import case_study
 from cpts_training.budget.case_study import (
     ACTUALS_FILE,
     BUDGET_FILE,
@@ -12,7 +13,9 @@ from cpts_training.budget.case_study import (
     CASH_FILE,
     CONTRACT_FILE,
     PROFESSIONALS_FILE,
+    load_achievement,
     load_case_study,
+    load_contract,
 )
 from cpts_training.errors import DataError
 
@@ -35,6 +38,42 @@ def test_case_study_loads():
     assert study.observed_achievement == {
         1: {"acces_aux_soins": 0.6, "crises_sanitaires_graves": 0.5}
     }
+
+
+def test_contract_file_is_read_and_validated_once(monkeypatch):
+    reads: list[str] = []
+    contracts: list[object] = []
+    read, build = case_study._read, case_study.AciContract
+
+    def counting_read(file):
+        reads.append(file.name)
+        return read(file)
+
+    def counting_contract(*args, **kwargs):
+        contracts.append(kwargs)
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(case_study, "_read", counting_read)
+    monkeypatch.setattr(case_study, "AciContract", counting_contract)
+    study = load_case_study()
+    assert reads.count(CONTRACT_FILE) == 1
+    assert len(contracts) == 1
+    assert study.planned_achievement[2]["prevention"] == 0.8
+
+
+def test_public_loaders_give_the_same_contract_and_rates():
+    study = load_case_study()
+    assert load_contract() == study.contract
+    assert load_achievement() == study.planned_achievement
+    assert load_achievement(key="taux_atteinte_constates") == study.observed_achievement
+
+
+def test_missing_achievement_table_is_named(tmp_path):
+    folder = broken_copy(tmp_path, CONTRACT_FILE, "taux_atteinte_constates:", "constates:")
+    with pytest.raises(DataError, match="taux_atteinte_constates"):
+        load_achievement(folder / CONTRACT_FILE, "taux_atteinte_constates")
+    with pytest.raises(DataError, match="taux_atteinte_constates"):
+        load_case_study(folder)
 
 
 def broken_copy(tmp_path, name, old, new):

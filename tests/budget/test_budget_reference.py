@@ -1,9 +1,12 @@
 """Reference parameters: loading, dated values, verification labels and file errors."""
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
+import cpts_training
 from cpts_training.errors import DataError, InputError
 from cpts_training.reference import (
     UNVERIFIED_AMOUNT_LABEL,
@@ -48,7 +51,7 @@ def test_value_before_the_first_date_fails_in_french():
     assert "Choisissez une date" in message
 
 
-def test_aci_sizes_thresholds_and_maxima_are_confirmed():
+def test_aci_sizes_thresholds_and_2019_maxima_are_confirmed():
     thresholds = load_parameter("aci/seuils_population")
     assert thresholds.value_at("2024-04-01") == {
         "taille_2": 40000,
@@ -56,8 +59,74 @@ def test_aci_sizes_thresholds_and_maxima_are_confirmed():
         "taille_4": 175000,
     }
     assert thresholds.verified
-    maxima = load_parameter("aci/plafond_annuel").value_at("2024-04-01")
+    # The maxima of the 2019 text are read before avenant 2 (JO of 31/03/2022): at
+    # 2024-04-01 the size-4 maximum is now the avenant 2 value, 580 000 (next test).
+    ceilings = load_parameter("aci/plafond_annuel")
+    maxima = ceilings.value_at("2022-03-30")
     assert [maxima[f"taille_{k}"] for k in (1, 2, 3, 4)] == [220000, 287000, 370000, 450000]
+    assert ceilings.verified_at("2019-08-25")
+    assert ceilings.verified_at("2022-03-30")
+
+
+def test_avenant_2_raises_only_the_size_4_maximum_and_is_unconfirmed():
+    ceilings = load_parameter("aci/plafond_annuel")
+    assert ceilings.dates == (dt.date(2019, 8, 25), dt.date(2022, 3, 31))
+    maxima = ceilings.value_at("2024-04-01")
+    assert [maxima[f"taille_{k}"] for k in (1, 2, 3, 4)] == [220000, 287000, 370000, 580000]
+    assert not ceilings.verified_at("2022-03-31")
+    assert not ceilings.verified_at("2024-01-01")
+    # One unconfirmed entry makes the parameter as a whole unconfirmed.
+    assert not ceilings.verified
+    assert learner_label(ceilings, "2024-01-01") == UNVERIFIED_AMOUNT_LABEL
+    assert learner_label(ceilings, "2020-01-01") == ""
+    entry = ceilings.entry_at("2024-01-01")
+    assert entry.verified is False
+    assert "taille 4" in entry.note
+    assert "lesml.org" in " ".join(ref.title or "" for ref in ceilings.metadata.reference)
+
+
+def test_crisis_mission_calendar_is_confirmed_but_not_its_amounts():
+    calendar_ = load_parameter("aci/missions/calendrier_deploiement")
+    delays = calendar_.value_at("2024-04-01")["crises_sanitaires_graves"]
+    assert delays == {"demarrage_mois": 6, "deploiement_mois": 18}
+    assert calendar_.verified_at("2024-04-01")
+    assert "PAPS Hauts-de-France" in calendar_.entry_at("2024-04-01").note
+    titles = [ref.title for ref in calendar_.metadata.reference]
+    assert "Le financement de la CPTS : l'ACI (mis à jour le 30/11/2023)" in titles
+    assert not load_parameter("aci/missions/crises_sanitaires_graves").verified
+
+
+def test_per_mission_amounts_cite_the_2019_text():
+    citation = (
+        "Arrêté du 21 août 2019 portant approbation de l'accord conventionnel "
+        "interprofessionnel relatif aux CPTS (Journal officiel) — table reconstituée, "
+        "montants non confirmés"
+    )
+    for name in (
+        "aci/fonctionnement",
+        "aci/missions/acces_aux_soins",
+        "aci/missions/parcours_pluriprofessionnels",
+        "aci/missions/prevention",
+        "aci/missions/qualite_pertinence",
+        "aci/missions/accompagnement_professionnels",
+    ):
+        parameter = load_parameter(name)
+        assert citation in [ref.label for ref in parameter.metadata.reference], name
+        assert not parameter.verified, name
+
+
+# A data file names the public text a figure comes from (or must be checked against),
+# never a recollection of it.
+RECOLLECTION = re.compile(r"souv[e]nir|m[ée]m[o]ire", re.IGNORECASE)
+
+
+def test_data_files_cite_sources_only():
+    data = Path(cpts_training.__file__).parent / "data"
+    for path in sorted(data.rglob("*")):
+        if path.suffix not in {".yaml", ".yml", ".csv", ".txt", ".md"}:
+            continue
+        found = RECOLLECTION.search(path.read_text(encoding="utf-8"))
+        assert found is None, f"{path.name} : « {found and found.group()} »"
 
 
 def test_unconfirmed_amounts_carry_the_learner_warning():
@@ -149,3 +218,18 @@ def test_missing_top_level_key_is_named():
     raw = {k: v for k, v in GOOD.items() if k != "values"}
     with pytest.raises(DataError, match="manquante.*values"):
         parse_parameter("essai", raw)
+
+
+def test_per_entry_verified_overrides_the_metadata():
+    raw = broken(
+        metadata__verified=True,
+        values={
+            "2020-01-01": {"value": 10},
+            "2022-03-31": {"value": 12, "verified": False, "note": "Valeur non confirmée."},
+        },
+    )
+    parameter = parse_parameter("essai", raw)
+    assert parameter.verified_at("2021-06-30")
+    assert not parameter.verified_at("2022-03-31")
+    assert not parameter.verified
+    assert list(parameter.to_frame()["verifie"]) == [True, False]

@@ -1,0 +1,40 @@
+"""The trainer's JupyterLab on a workspace, opened on nbgrader's formgrader.
+
+Manual grading (written answers, with the rubric shown in the notebook) happens
+in formgrader; this starts JupyterLab in French on the workspace, with every
+nbgrader tool enabled, and opens it on the formgrader page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cpts_training.jupyter_env import jupyterlab_command, lab_environment, write_lab_settings
+from cpts_training.trainer.workspace import require_workspace
+
+SETTINGS_DIR = ".jupyter-formateur"
+FORMGRADER_URL = "/formgrader"
+
+
+def prepare_formgrader(workspace: Path) -> Path:
+    """Check ``workspace`` and write its JupyterLab settings; return it resolved."""
+    workspace = require_workspace(workspace)
+    write_lab_settings(workspace / SETTINGS_DIR)
+    return workspace
+
+
+def formgrader_environment(workspace: Path, base: dict[str, str] | None = None) -> dict[str, str]:
+    """Environment for the trainer's JupyterLab of ``workspace``."""
+    return lab_environment(Path(workspace).resolve() / SETTINGS_DIR, base)
+
+
+def formgrader_command(
+    workspace: Path,
+    port: int | None = None,
+    open_browser: bool = True,
+    token: str | None = None,
+) -> list[str]:
+    """Command line that starts JupyterLab on ``workspace``, opened on formgrader."""
+    return jupyterlab_command(
+        workspace, FORMGRADER_URL, port=port, open_browser=open_browser, token=token
+    )
