@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from cpts_training.coverage import coverage, render_coverage_markdown
 from cpts_training.errors import CPTSError
 from cpts_training.paths import assessments_dir, book_dir, modules_dir
 from cpts_training.referentiel import load_referentiel, render_markdown
@@ -65,7 +66,10 @@ def _toc(syllabus: Syllabus) -> dict[str, object]:
         "format": "jb-book",
         "root": "intro",
         "parts": [
-            {"caption": "Le cadre", "chapters": [{"file": "referentiel"}]},
+            {
+                "caption": "Le cadre",
+                "chapters": [{"file": "referentiel"}, {"file": "couverture"}],
+            },
             {"caption": "Modules", "chapters": modules},
             {"caption": "Évaluations (version stagiaire)", "chapters": assessments},
         ],
@@ -96,7 +100,11 @@ def stage_book(staging: Path) -> Path:
         shutil.rmtree(staging)
     shutil.copytree(book_dir(), staging, ignore=shutil.ignore_patterns("_build", "_staging"))
     syllabus = load_syllabus()
-    (staging / "referentiel.md").write_text(render_markdown(load_referentiel()), encoding="utf-8")
+    referentiel = load_referentiel()
+    (staging / "referentiel.md").write_text(render_markdown(referentiel), encoding="utf-8")
+    (staging / "couverture.md").write_text(
+        render_coverage_markdown(coverage(referentiel, syllabus)), encoding="utf-8"
+    )
     for module in syllabus.modules:
         notebook = nbformat.read(modules_dir() / module.notebook, as_version=4)
         destination = staging / "modules" / module.notebook

@@ -34,6 +34,7 @@ DISABLED_SERVER_EXTENSIONS = (
     "nbgrader.server_extensions.assignment_list",
 )
 
+
 @dataclass
 class TraineeSpace:
     """What ``prepare_trainee_space`` did in the trainee's folder."""
@@ -87,9 +88,7 @@ def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSp
         else:
             shutil.copyfile(notebook, destination)
             space.copied.append(destination.name)
-    write_lab_settings(
-        target / _SETTINGS_DIR, DISABLED_LAB_EXTENSIONS, DISABLED_SERVER_EXTENSIONS
-    )
+    write_lab_settings(target / _SETTINGS_DIR, DISABLED_LAB_EXTENSIONS, DISABLED_SERVER_EXTENSIONS)
     return space
 
 

@@ -16,6 +16,7 @@ def test_book_pages_exist(built_book: Path) -> None:
         "index.html",
         "intro.html",
         "referentiel.html",
+        "couverture.html",
         "modules/00_prise_en_main.html",
         "evaluations/evaluation_00.html",
         "search.html",

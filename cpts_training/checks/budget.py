@@ -92,7 +92,7 @@ def check_largest_overrun(answer: object, case: CaseStudy) -> CheckResult:
         "le compte de charge qui dépasse le plus son budget (en %)",
         hint="regardez la colonne de l'écart en % et, parmi les charges, le plus grand écart "
         "positif (réalisé au-dessus du prévu).",
-        how_to_answer='remplacez les trois points « ... » par le numéro du compte entre '
+        how_to_answer="remplacez les trois points « ... » par le numéro du compte entre "
         'guillemets, par exemple "606", puis exécutez la cellule.',
     )
 

@@ -91,8 +91,7 @@ def check_number(
     direction = "trop élevée" if value > expected else "trop faible"
     return CheckResult(
         False,
-        f"votre réponse pour {what} ({format_number_fr(value, decimals)}{suffix}) est "
-        f"{direction}.",
+        f"votre réponse pour {what} ({format_number_fr(value, decimals)}{suffix}) est {direction}.",
         hint,
     )
 

@@ -31,4 +31,3 @@ def student_version(notebook: NotebookNode) -> NotebookNode:
     ):
         result, resources = preprocessor.preprocess(result, resources)
     return result
-
