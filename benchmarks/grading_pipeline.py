@@ -1,0 +1,60 @@
+"""Time the trainer's grading pipeline and the book build on this machine.
+
+Run: ``.venv/bin/python benchmarks/grading_pipeline.py [N]`` (N simulated trainees per
+assessment, default 4). Prints seconds per step and per submission; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from cpts_training.book import build_book
+from cpts_training.jupyter_env import with_interpreter_bin
+from cpts_training.trainer.pipeline import autograde, feedback, release
+from cpts_training.trainer.submissions import submit
+from cpts_training.trainer.workspace import init_workspace
+
+
+def timed(label: str, action, per: int | None = None):
+    start = time.perf_counter()
+    result = action()
+    seconds = time.perf_counter() - start
+    detail = f"  ({seconds / per:.2f} s par copie)" if per else ""
+    print(f"{label:<45} {seconds:7.2f} s{detail}")
+    return result
+
+
+def main(trainees: int) -> None:
+    import os
+
+    os.environ.update(with_interpreter_bin())
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        workspace = timed("workspace init", lambda: init_workspace(root / "espace"))
+        for assessment in sorted(p.name for p in (workspace / "source").iterdir()):
+            released = timed(f"{assessment} : release", lambda a=assessment: release(workspace, a))
+            notebook = next(released.glob("*.ipynb"))
+            for index in range(trainees):
+                copy = root / f"{assessment}-{index}.ipynb"
+                nbformat.write(nbformat.read(notebook, as_version=4), copy)
+                submit(workspace, assessment, f"stagiaire-{index:02d}", copy)
+            timed(
+                f"{assessment} : autograde ({trainees} copies)",
+                lambda a=assessment: autograde(workspace, a),
+                per=trainees,
+            )
+            timed(
+                f"{assessment} : feedback ({trainees} copies)",
+                lambda a=assessment: feedback(workspace, a),
+                per=trainees,
+            )
+        timed("livre public (jupyter-book build)", lambda: build_book(root / "livre"))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4)
