@@ -255,6 +255,22 @@ def assessment_export(
     typer.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")
 
 
+@app.command()
+@french_errors
+def report(
+    workspace: WorkspaceOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Dossier des rapports.")],
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Écrire dans un dossier qui n'est pas vide.")
+    ] = False,
+) -> None:
+    """Rapport de compétences : niveau de chaque stagiaire sur le référentiel (CSV + HTML)."""
+    from cpts_training.trainer.competency_report import write_reports
+
+    for path in write_reports(workspace, output, replace=replace):
+        typer.echo(f"Écrit : {path}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point used by ``python -m cpts_training``."""
     app(prog_name="cpts-training")

@@ -44,3 +44,9 @@ def test_unknown_assessment(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "Évaluation « evaluation_99 » inconnue" in result.output
     assert "evaluation_00" in result.output
+
+
+def test_report_on_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["report", "-w", str(tmp_path), "-o", str(tmp_path / "r")])
+    assert result.exit_code == 1
+    assert "n'est pas un espace formateur" in result.output

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
 
@@ -291,3 +292,25 @@ def test_update_adds_new_assessments_and_never_replaces_one(tmp_path: Path) -> N
     assert outcome == {"ajoutées": ["evaluation_01"], "identiques": [], "modifiées": [ASSESSMENT]}
     assert (workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb").read_bytes() == kept
     assert (workspace / "source" / "evaluation_01" / "evaluation_01.ipynb").is_file()
+
+
+def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp_path) -> None:
+    from cpts_training.trainer.competency_report import write_reports
+
+    written = write_reports(graded_workspace, tmp_path / "rapports")
+    levels = pd.read_csv(written[0]).set_index(["stagiaire", "competence"])
+    # Evaluation 01, all right for alice: B5.C01 = q1_total 2/2 + q1_variable 1/1 → 100 %;
+    # B5.C18 = q1_total 2/2 + q2_fir 1/1. All wrong for bruno: B5.C07 = 0/1 + 0/1.
+    assert levels.loc[("alice", "B5.C01"), "niveau"] == "acquise"
+    assert levels.loc[("alice", "B5.C18"), ["points", "points_max"]].tolist() == [3, 3]
+    assert levels.loc[("bruno", "B5.C07"), ["points", "taux", "niveau"]].tolist() == [
+        0,
+        0,
+        "à retravailler",
+    ]
+    # The note to the bureau (q4) is not graded by hand yet.
+    assert levels.loc[("bruno", "B5.C03"), "niveau"] == "en attente de correction"
+    page = (tmp_path / "rapports" / "rapport_bruno.html").read_text(encoding="utf-8")
+    assert '<html lang="fr">' in page and "B5.C07" in page and "à retravailler" in page
+    with pytest.raises(CPTSError, match="n'est pas vide"):
+        write_reports(graded_workspace, tmp_path / "rapports")
