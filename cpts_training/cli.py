@@ -43,6 +43,15 @@ WorkspaceOption = Annotated[
 ]
 
 
+PortOption = Annotated[int | None, typer.Option(help="Port du serveur JupyterLab.")]
+BrowserOption = Annotated[
+    bool, typer.Option("--browser/--no-browser", help="Ouvrir le navigateur.")
+]
+TokenOption = Annotated[
+    str | None, typer.Option(help="Jeton d'accès (par défaut, JupyterLab en crée un).")
+]
+
+
 def french_errors(function: Callable[..., T]) -> Callable[..., T]:
     """Show a :class:`CPTSError` as its message, without a traceback."""
 
@@ -63,13 +72,9 @@ def lab(
     directory: Annotated[
         Path, typer.Option("--directory", "-d", help="Dossier de travail du stagiaire.")
     ] = Path("espace-stagiaire"),
-    port: Annotated[int | None, typer.Option(help="Port du serveur JupyterLab.")] = None,
-    browser: Annotated[
-        bool, typer.Option("--browser/--no-browser", help="Ouvrir le navigateur.")
-    ] = True,
-    token: Annotated[
-        str | None, typer.Option(help="Jeton d'accès (par défaut, JupyterLab en crée un).")
-    ] = None,
+    port: PortOption = None,
+    browser: BrowserOption = True,
+    token: TokenOption = None,
 ) -> None:
     """Ouvrir le cours dans JupyterLab (en français, sur la page d'accueil)."""
     from cpts_training.lab import lab_command, prepare_trainee_space, trainee_environment
@@ -206,13 +211,9 @@ def assessment_autograde(
 @french_errors
 def assessment_grade(
     workspace: WorkspaceOption,
-    port: Annotated[int | None, typer.Option(help="Port du serveur JupyterLab.")] = None,
-    browser: Annotated[
-        bool, typer.Option("--browser/--no-browser", help="Ouvrir le navigateur.")
-    ] = True,
-    token: Annotated[
-        str | None, typer.Option(help="Jeton d'accès (par défaut, JupyterLab en crée un).")
-    ] = None,
+    port: PortOption = None,
+    browser: BrowserOption = True,
+    token: TokenOption = None,
 ) -> None:
     """Corriger à la main les réponses rédigées : JupyterLab ouvert sur formgrader."""
     from cpts_training.trainer.formgrader import (
