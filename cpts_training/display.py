@@ -8,6 +8,7 @@ unchanged.
 from __future__ import annotations
 
 import datetime as dt
+from numbers import Real
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -56,27 +57,41 @@ def column_label(column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
-def _format_cell(column: str, value: object) -> str:
+def column_decimals(values: pd.Series) -> int:
+    """Decimals that show every number of ``values`` exactly, at most 2 (0, 1 or 2)."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    for decimals in (0, 1):
+        if ((numbers * 10**decimals).round(6) % 1 == 0).all():
+            return decimals
+    return 2
+
+
+def _format_cell(column: str, value: object, decimals: int) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
-    if column.endswith("_eur"):
-        return format_euros(value, 2 if float(value) % 1 else 0)
-    if column in _PERCENT_COLUMNS:
-        return format_percent(float(value), 1)
     if isinstance(value, bool):
         return "oui" if value else "non"
+    if column.endswith("_eur"):
+        return format_euros(value, 2 if decimals else 0)
+    if column in _PERCENT_COLUMNS:
+        return format_percent(float(value), 1)
     if isinstance(value, dt.date | pd.Timestamp):
         return value.strftime("%d/%m/%Y")
-    if isinstance(value, float):
-        return format_number_fr(value, 2 if value % 1 else 0)
+    if isinstance(value, Real):
+        return format_number_fr(value, decimals)
     return str(value)
+
+
+def _is_numeric(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
 
 
 def french_table(df: pd.DataFrame, columns: list[str] | None = None) -> Styler:
     """A styled copy of ``df`` (or of ``columns`` of it) with French headers and formats."""
     shown = df[columns] if columns is not None else df
-    formatters = {c: (lambda v, c=c: _format_cell(c, v)) for c in shown.columns}
-    numeric = [c for c in shown.columns if c.endswith("_eur") or c in _PERCENT_COLUMNS]
+    decimals = {c: column_decimals(shown[c]) if _is_numeric(shown[c]) else 0 for c in shown}
+    formatters = {c: (lambda v, c=c: _format_cell(c, v, decimals[c])) for c in shown.columns}
+    numeric = [c for c in shown.columns if _is_numeric(shown[c]) or c.endswith("_eur")]
     text = [c for c in shown.columns if c not in numeric]
     return (
         shown.style.format(formatters)

@@ -52,3 +52,18 @@ def test_french_table_keeps_the_data_and_selects_columns() -> None:
     styled = french_table(table, ["compte", "montant_eur"])
     assert list(styled.data.columns) == ["compte", "montant_eur"]
     assert styled.data["montant_eur"].iloc[0] == 1.0
+
+
+def test_numbers_use_french_separators_and_one_precision_per_column() -> None:
+    table = pd.DataFrame(
+        {
+            "commune": ["A", "B"],
+            "population": [14384, 583],
+            "part": [10.8, 12.0],
+            "densite": [345.8, 11.15],
+        }
+    )
+    html = french_table(table).to_html().replace("\u202f", " ")
+    assert "14 384" in html and ">583<" in html
+    assert "10,8<" in html and "12,0<" in html  # one decimal for the whole column
+    assert "345,80" in html and "11,15" in html  # two decimals needed in this column
