@@ -38,3 +38,26 @@ def population_chart(territory: Territory) -> Figure:
         )
     figure.tight_layout()
     return figure
+
+
+class TerritoryPresentation:
+    """The territory's name, description and fictional-data warning, shown as Markdown."""
+
+    def __init__(self, territory: Territory) -> None:
+        self.territory = territory
+
+    def _repr_markdown_(self) -> str:
+        metadata = self.territory.metadata
+        text = f"**{self.territory.name}** — {metadata.get('region', '')}\n\n"
+        text += str(metadata.get("description", "")).strip()
+        if self.territory.fictional:
+            text += f"\n\n> ⚠️ {str(metadata.get('warning', '')).strip()}"
+        return text
+
+    def __str__(self) -> str:
+        return self._repr_markdown_()
+
+
+def presentation(territory: Territory) -> TerritoryPresentation:
+    """What a notebook shows to introduce the territory (Markdown)."""
+    return TerritoryPresentation(territory)

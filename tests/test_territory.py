@@ -21,3 +21,12 @@ def test_population_chart_is_french_and_marked_fictional() -> None:
     legend = [t.get_text() for t in axis.get_legend().get_texts()]
     assert legend == ["bourg-centre", "pôle de proximité", "village"]
     assert any("fictives" in text.get_text() for text in figure.texts)
+
+
+def test_presentation_names_the_territory_and_warns_it_is_fictional() -> None:
+    from cpts_training.territory import presentation
+
+    text = presentation(load_territory())._repr_markdown_()
+    assert text.startswith("**CPTS de la Vallée de l'Aubrenne (fictive)** — Occitanie")
+    assert "bourg-centre" in text
+    assert "Territoire fictif créé pour la formation" in text
