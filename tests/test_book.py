@@ -81,3 +81,11 @@ def test_book_refuses_to_empty_a_folder_it_did_not_create(tmp_path: Path) -> Non
     with pytest.raises(CPTSError, match="n'a pas été créé par « cpts-training book »"):
         build_book(tmp_path)
     assert (tmp_path / "html" / "mes-notes.txt").read_text(encoding="utf-8") == "à garder"
+
+
+def test_pages_load_no_script_or_style_from_the_internet(built_book: Path) -> None:
+    # The book must read the same offline (intranet, training room without internet).
+    for page in built_book.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r'<script[^>]*\bsrc="https?://', text), page
+        assert not re.search(r'<link[^>]*\bhref="https?://[^"]*\.css', text), page
