@@ -89,3 +89,11 @@ def test_every_assessed_competency_is_taught_by_the_assessments_modules(
 def test_missing_syllabus_is_a_french_error(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="introuvable"):
         load_syllabus(tmp_path / "absent.yaml")
+
+
+def test_course_notebooks_are_stored_without_outputs(assessment_sources: list[Path]) -> None:
+    for path in [*modules_dir().glob("*.ipynb"), *assessment_sources]:
+        notebook = nbformat.read(path, as_version=4)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, path.name
