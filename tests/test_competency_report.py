@@ -7,6 +7,7 @@ import pytest
 
 from cpts_training.trainer.competency_report import (
     ACQUIRED,
+    EVIDENCE_COLUMNS,
     NOT_ASSESSED,
     PARTIAL,
     TO_WORK_ON,
@@ -46,15 +47,7 @@ def test_rates_add_points_over_cells_and_leave_pending_cells_apart() -> None:
             ("lea", "evaluation_01", "q1_variable", "B5.C01", 1.0, 1.0, False),
             ("lea", "evaluation_01", "q4_note", "B5.C01", 0.0, 4.0, True),
         ],
-        columns=[
-            "stagiaire",
-            "evaluation",
-            "cellule",
-            "competence",
-            "points",
-            "points_max",
-            "a_corriger",
-        ],
+        columns=EVIDENCE_COLUMNS,
     )
     levels = competency_levels(proofs).set_index("competence")
     assert len(levels) == 59  # every competency of the référentiel
