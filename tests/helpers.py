@@ -7,12 +7,14 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import nbformat
 
@@ -65,21 +67,27 @@ def http_get(url: str) -> tuple[int, str, dict[str, str]]:
 
 
 @contextmanager
-def trainee_lab(directory: Path) -> Iterator[str]:
+def trainee_lab(directory: Path, log_path: Path | None = None) -> Iterator[str]:
     """Start the README's launch command headless on a free port; yield its base URL."""
-    with course_server(["lab", "--directory", str(directory)]) as base:
+    with course_server(["lab", "--directory", str(directory)], log_path) as base:
         yield base
 
 
 @contextmanager
-def course_server(arguments: list[str]) -> Iterator[str]:
-    """Run ``cpts-training ARGUMENTS`` (a JupyterLab command) headless; yield its URL."""
+def course_server(arguments: list[str], log_path: Path | None = None) -> Iterator[str]:
+    """Run ``cpts-training ARGUMENTS`` (a JupyterLab command) headless; yield its URL.
+
+    The server's output goes to ``log_path`` when given (kept for diagnosis),
+    otherwise to a temporary file.
+    """
     port = free_port()
     command = [sys.executable, "-m", "cpts_training", *arguments]
     command += ["--port", str(port), "--no-browser", "--token", ""]
+    # The server's log goes to a file: a pipe nobody reads would fill up and block it.
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115
     process = subprocess.Popen(
         command,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -93,9 +101,7 @@ def course_server(arguments: list[str]) -> Iterator[str]:
             except OSError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                raise RuntimeError(
-                    "JupyterLab did not start: " + process.stdout.read1().decode()[-2000:]
-                )
+                raise RuntimeError("JupyterLab did not start: " + _tail(log))
             time.sleep(0.5)
         yield base
     finally:
@@ -105,6 +111,20 @@ def course_server(arguments: list[str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
+        log.close()
+
+
+def _tail(log: IO[bytes], size: int = 4_000) -> str:
+    """The last ``size`` bytes of a log file, decoded."""
+    log.flush()
+    log.seek(0, os.SEEK_END)
+    log.seek(max(0, log.tell() - size))
+    return log.read().decode("utf-8", errors="replace")
+
+
+def log_tail(path: Path, size: int = 6_000) -> str:
+    """The last ``size`` characters of a server log written by :func:`course_server`."""
+    return path.read_text(encoding="utf-8", errors="replace")[-size:] if path.exists() else ""
 
 
 def visible_text(page: str) -> str:

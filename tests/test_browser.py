@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import trainee_lab
+from tests.helpers import log_tail, trainee_lab
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSER_ARGS = [
@@ -42,36 +44,106 @@ def browser():
         instance.close()
 
 
-def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path: Path) -> None:
-    with trainee_lab(tmp_path / "espace") as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.goto(f"{base}/")
-        # Lands on the home notebook, rendered, in a French JupyterLab.
-        page.wait_for_selector(".jp-MarkdownOutput h1", timeout=60_000)
-        assert "Formation des coordinateurs de CPTS" in page.locator("h1").first.inner_text()
-        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
-        assert {"Fichier", "Édition", "Exécution", "Noyau"} <= set(menus)
-        assert not any("nbgrader" in m.lower() or "formgrader" in m.lower() for m in menus)
-        # The module opens from the home page's link.
-        page.locator("a:has-text('Module 00')").first.click()
-        page.wait_for_selector("h1:has-text('Module 00')", timeout=60_000)
+CURRENT_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+"""The notebook tab on screen (JupyterLab hides the others)."""
+
+
+def run_all_cells(page) -> None:
+    """Run the notebook on screen as a trainee does: Exécution › Exécuter toutes les cellules.
+
+    Waits first for its kernel to be idle: a "Run all" clicked while the kernel is
+    still starting may run nothing on a slow machine. Then waits for the first code
+    cell to show that it ran or is running (« [*] » or « [1] »); if it does not, the
+    trainee would click again, and so does this helper, once.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_selector(
+        f"{CURRENT_NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']",
+        timeout=120_000,
+    )
+    started = f"{CURRENT_NOTEBOOK} .jp-CodeCell .jp-InputPrompt:text-matches('[*0-9]')"
+    for attempt, timeout in enumerate((30_000, 90_000)):
         page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')").click()
         page.locator("li.lm-Menu-item:has-text('Exécuter toutes les cellules')").first.click()
-        page.wait_for_selector(".widget-dropdown select", timeout=120_000)
-        # The commune explorer updates its card.
-        page.select_option(".widget-dropdown select", index=2)  # third commune: AUB03
-        page.wait_for_selector("text=Saint-Aurèle-du-Causse (pôle de proximité)")
-        # The size quiz answers in French.
-        page.locator(".widget-radio-box label:has-text('Taille 3')").click()
-        page.locator("button:has-text('Vérifier')").click()
-        page.wait_for_selector("text=Pas encore")
-        page.locator(".widget-radio-box label:has-text('Taille 2')").click()
-        page.locator("button:has-text('Vérifier')").click()
-        page.wait_for_selector("text=Bonne réponse")
-        # The last cell ran and answered (the unanswered exercise), with no error shown.
-        page.wait_for_selector("text=aucune réponse numérique", timeout=60_000)
-        assert page.locator("text=Traceback").count() == 0
+        try:
+            page.wait_for_selector(started, timeout=timeout)
+            return
+        except PlaywrightTimeout:
+            if attempt == 1:
+                raise
+
+
+DIAGNOSIS_SCRIPT = """() => {
+  const notebook = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  const indicator = notebook && notebook.querySelector('.jp-Notebook-ExecutionIndicator');
+  const prompts = notebook
+    ? Array.from(notebook.querySelectorAll('.jp-CodeCell .jp-InputPrompt')).map(p => p.innerText)
+    : [];
+  const dialogs = Array.from(document.querySelectorAll('.jp-Dialog')).map(d => d.innerText);
+  const errors = Array.from(document.querySelectorAll(
+    '.jp-RenderedText[data-mime-type*="stderr"], .jp-RenderedText[data-mime-type*="error"]'
+  )).map(e => e.innerText.slice(0, 800));
+  return JSON.stringify({
+    kernel: indicator && indicator.getAttribute('data-status'),
+    prompts: prompts, dialogs: dialogs, errors: errors,
+    tail: notebook ? notebook.innerText.slice(-1500) : document.body.innerText.slice(-1500),
+  }, null, 1);
+}"""
+
+
+@contextmanager
+def diagnosed(page, log_path: Path, screenshot: Path) -> Iterator[None]:
+    """On failure, add what the page showed and the server's log to the error."""
+    try:
+        yield
+    except Exception as error:
+        try:
+            page.screenshot(path=str(screenshot), full_page=True)
+            state = page.evaluate(DIAGNOSIS_SCRIPT)
+        except Exception as inner:  # the page itself may be gone
+            state = f"(page unreadable: {inner})"
+        raise AssertionError(
+            f"{error}\n--- page ({screenshot}) ---\n{state}\n"
+            f"--- server log ---\n{log_tail(log_path)}"
+        ) from error
+
+
+def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path: Path) -> None:
+    log_path = tmp_path / "serveur.log"
+    with trainee_lab(tmp_path / "espace", log_path) as base:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        with diagnosed(page, log_path, tmp_path / "page.png"):
+            _run_module_00(page, base)
         page.close()
+
+
+def _run_module_00(page, base: str) -> None:
+    page.goto(f"{base}/")
+    # Lands on the home notebook, rendered, in a French JupyterLab.
+    page.wait_for_selector(".jp-MarkdownOutput h1", timeout=60_000)
+    assert "Formation des coordinateurs de CPTS" in page.locator("h1").first.inner_text()
+    menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+    assert {"Fichier", "Édition", "Exécution", "Noyau"} <= set(menus)
+    assert not any("nbgrader" in m.lower() or "formgrader" in m.lower() for m in menus)
+    # The module opens from the home page's link.
+    page.locator("a:has-text('Module 00')").first.click()
+    page.wait_for_selector("h1:has-text('Module 00')", timeout=60_000)
+    run_all_cells(page)
+    page.wait_for_selector(".widget-dropdown select", timeout=120_000)
+    # The commune explorer updates its card.
+    page.select_option(".widget-dropdown select", index=2)  # third commune: AUB03
+    page.wait_for_selector("text=Saint-Aurèle-du-Causse (pôle de proximité)")
+    # The size quiz answers in French.
+    page.locator(".widget-radio-box label:has-text('Taille 3')").click()
+    page.locator("button:has-text('Vérifier')").click()
+    page.wait_for_selector("text=Pas encore")
+    page.locator(".widget-radio-box label:has-text('Taille 2')").click()
+    page.locator("button:has-text('Vérifier')").click()
+    page.wait_for_selector("text=Bonne réponse")
+    # The last cell ran and answered (the unanswered exercise), with no error shown.
+    page.wait_for_selector("text=aucune réponse numérique", timeout=60_000)
+    assert page.locator("text=Traceback").count() == 0
 
 
 def _squeezed_text(page) -> str:
@@ -80,46 +152,51 @@ def _squeezed_text(page) -> str:
 
 
 def test_trainee_edits_the_budget_grid_and_delays_a_payment(browser, tmp_path: Path) -> None:
-    with trainee_lab(tmp_path / "espace") as base:
+    log_path = tmp_path / "serveur.log"
+    with trainee_lab(tmp_path / "espace", log_path) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(f"{base}/lab/tree/01_budget_aci_tresorerie.ipynb")
-        page.wait_for_selector("h1:has-text('Module 01')", timeout=60_000)
-        page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')").click()
-        page.locator("li.lm-Menu-item:has-text('Exécuter toutes les cellules')").first.click()
-        page.wait_for_selector("button:has-text('Ajouter la ligne')", timeout=120_000)
-        page.wait_for_selector("text=Retard (mois)", timeout=60_000)
-
-        # Double-click the amount of line 7 (6226, accountant's fees: 3 600 €) and type
-        # 4 000: charges go from 217 230 € to 217 630 €, a 400 € deficit.
-        grid = page.locator(".lm-DataGrid").first
-        # Offsets inside the grid: row header 64 px, columns 80 / 480 / 80 / 130 px wide,
-        # column header 24 px, rows 20 px high.
-        line_7_amount = {"x": 64 + 80 + 480 + 80 + 65, "y": 24 + 6 * 20 + 10}
-        grid.dblclick(position=line_7_amount)
-        page.keyboard.press("Control+A")
-        page.keyboard.type("4000")
-        page.keyboard.press("Enter")
-        page.wait_for_function(
-            "document.body.innerText.replace(/\\s/g, '').includes('217630,00')", timeout=20_000
-        )
-        assert "217230,00€" in _squeezed_text(page)  # the products did not move
-
-        # A negative amount is refused in French and the cell keeps its value.
-        grid.dblclick(position=line_7_amount)
-        page.keyboard.press("Control+A")
-        page.keyboard.type("-250")
-        page.keyboard.press("Enter")
-        page.wait_for_selector(".widget-html-content:has-text('négatif')", timeout=20_000)
-        assert "217630,00" in _squeezed_text(page)
-
-        # Delay the 1 April payment by two months: −16 795 € at the end of May.
-        handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
-        handle.scroll_into_view_if_needed()
-        handle.click()
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "document.body.innerText.replace(/\\s/g, '').includes('-16795€')", timeout=20_000
-        )
-        assert page.locator("text=Traceback").count() == 0
+        with diagnosed(page, log_path, tmp_path / "page.png"):
+            _edit_budget_and_delay_payment(page, base)
         page.close()
+
+
+def _edit_budget_and_delay_payment(page, base: str) -> None:
+    page.goto(f"{base}/lab/tree/01_budget_aci_tresorerie.ipynb")
+    page.wait_for_selector("h1:has-text('Module 01')", timeout=60_000)
+    run_all_cells(page)
+    page.wait_for_selector("button:has-text('Ajouter la ligne')", timeout=120_000)
+    page.wait_for_selector("text=Retard (mois)", timeout=60_000)
+
+    # Double-click the amount of line 7 (6226, accountant's fees: 3 600 €) and type
+    # 4 000: charges go from 217 230 € to 217 630 €, a 400 € deficit.
+    grid = page.locator(".lm-DataGrid").first
+    # Offsets inside the grid: row header 64 px, columns 80 / 480 / 80 / 130 px wide,
+    # column header 24 px, rows 20 px high.
+    line_7_amount = {"x": 64 + 80 + 480 + 80 + 65, "y": 24 + 6 * 20 + 10}
+    grid.dblclick(position=line_7_amount)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("4000")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "document.body.innerText.replace(/\\s/g, '').includes('217630,00')", timeout=20_000
+    )
+    assert "217230,00€" in _squeezed_text(page)  # the products did not move
+
+    # A negative amount is refused in French and the cell keeps its value.
+    grid.dblclick(position=line_7_amount)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("-250")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".widget-html-content:has-text('négatif')", timeout=20_000)
+    assert "217630,00" in _squeezed_text(page)
+
+    # Delay the 1 April payment by two months: −16 795 € at the end of May.
+    handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.click()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "document.body.innerText.replace(/\\s/g, '').includes('-16795€')", timeout=20_000
+    )
+    assert page.locator("text=Traceback").count() == 0
