@@ -1,5 +1,6 @@
 """``cpts-training``: the course's command line, a thin shell over the library.
 
+Built on click, with click's own messages in French (:mod:`cpts_training.cli_messages`).
 Every error the library raises (:class:`CPTSError`) is shown as its French
 message alone, with exit code 1.
 """
@@ -11,45 +12,64 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TypeVar
 
-import typer
+import click
 
+from cpts_training.cli_messages import use_french_messages
 from cpts_training.errors import CPTSError
 
 T = TypeVar("T")
 
-app = typer.Typer(
-    help="Formation des coordinateurs de CPTS : cours, livre public et outils du formateur.",
-    no_args_is_help=True,
-    add_completion=False,
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-workspace_app = typer.Typer(
-    help="Espace formateur (dossier de cours nbgrader).", no_args_is_help=True
-)
-assessment_app = typer.Typer(
-    help="Évaluations : publier, déposer, corriger, rendre les retours, exporter.",
-    no_args_is_help=True,
-)
-app.add_typer(workspace_app, name="workspace")
-app.add_typer(assessment_app, name="assessment")
+use_french_messages()
 
-WorkspaceOption = Annotated[
-    Path,
-    typer.Option("--workspace", "-w", help="Dossier de l'espace formateur."),
-]
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-PortOption = Annotated[int | None, typer.Option(help="Port du serveur JupyterLab.")]
-BrowserOption = Annotated[
-    bool, typer.Option("--browser/--no-browser", help="Ouvrir le navigateur.")
-]
-TokenOption = Annotated[
-    str | None, typer.Option(help="Jeton d'accès (par défaut, JupyterLab en crée un).")
-]
+class FrenchHelpFormatter(click.HelpFormatter):
+    """Help pages with French typography: a space before the colon of a heading."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading} :\n")
+
+
+class FrenchContext(click.Context):
+    """A click context that formats help pages with :class:`FrenchHelpFormatter`."""
+
+    formatter_class = FrenchHelpFormatter
+
+
+class FrenchCommand(click.Command):
+    """A command with French help pages."""
+
+    context_class = FrenchContext
+
+
+class FrenchGroup(click.Group):
+    """A command group with French help pages, listing its commands in workflow order."""
+
+    context_class = FrenchContext
+    command_class = FrenchCommand
+    group_class = type  # sub-groups are French groups too
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
+        kwargs.setdefault("no_args_is_help", True)
+        super().__init__(*args, **kwargs)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """The commands in the order they are declared (the order a trainer uses them)."""
+        return list(self.commands)
+
+
+class Integer(click.types.IntParamType):
+    """A whole number, named « entier » in error messages."""
+
+    name = "entier"
+
+
+PATH_ARGUMENT = click.Path(path_type=Path)
+EXISTING_FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
 
 
 def french_errors(function: Callable[..., T]) -> Callable[..., T]:
@@ -60,28 +80,74 @@ def french_errors(function: Callable[..., T]) -> Callable[..., T]:
         try:
             return function(*args, **kwargs)
         except CPTSError as error:
-            typer.secho(f"Erreur : {error}", fg=typer.colors.RED, err=True)
-            raise typer.Exit(code=1) from None
+            click.secho(f"Erreur : {error}", fg="red", err=True)
+            raise SystemExit(1) from None
 
     return wrapper
 
 
-@app.command()
+def workspace_option(function: Callable[..., T]) -> Callable[..., T]:
+    """The ``--workspace / -w`` option shared by the trainer's commands."""
+    return click.option(
+        "--workspace",
+        "-w",
+        "workspace",
+        type=PATH_ARGUMENT,
+        required=True,
+        metavar="DOSSIER",
+        help="Dossier de l'espace formateur.",
+    )(function)
+
+
+def server_options(function: Callable[..., T]) -> Callable[..., T]:
+    """Port, browser and token of a JupyterLab server."""
+    function = click.option(
+        "--token",
+        metavar="JETON",
+        help="Jeton d'accès (par défaut, JupyterLab en crée un).",
+    )(function)
+    function = click.option(
+        "--browser/--no-browser", default=True, help="Ouvrir le navigateur (par défaut : oui)."
+    )(function)
+    return click.option(
+        "--port", type=Integer(), metavar="PORT", help="Port du serveur JupyterLab."
+    )(function)
+
+
+def replace_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A ``--replace`` flag with its French help."""
+    return click.option("--replace", is_flag=True, default=False, help=help_text)
+
+
+@click.group(
+    "cpts-training",
+    cls=FrenchGroup,
+    context_settings=CONTEXT,
+    help="Formation des coordinateurs de CPTS : cours, livre public et outils du formateur.",
+)
+def app() -> None:
+    """The ``cpts-training`` command."""
+
+
+@app.command(short_help="Ouvrir le cours dans JupyterLab.")
+@click.option(
+    "--directory",
+    "-d",
+    type=PATH_ARGUMENT,
+    default=Path("espace-stagiaire"),
+    show_default=True,
+    metavar="DOSSIER",
+    help="Dossier de travail du stagiaire.",
+)
+@server_options
 @french_errors
-def lab(
-    directory: Annotated[
-        Path, typer.Option("--directory", "-d", help="Dossier de travail du stagiaire.")
-    ] = Path("espace-stagiaire"),
-    port: PortOption = None,
-    browser: BrowserOption = True,
-    token: TokenOption = None,
-) -> None:
+def lab(directory: Path, port: int | None, browser: bool, token: str | None) -> None:
     """Ouvrir le cours dans JupyterLab (en français, sur la page d'accueil)."""
     from cpts_training.lab import lab_command, prepare_trainee_space, trainee_environment
 
     space = prepare_trainee_space(directory)
-    typer.echo(space.report())
-    typer.echo("Démarrage de JupyterLab… (Ctrl+C deux fois pour arrêter)")
+    click.echo(space.report())
+    click.echo("Démarrage de JupyterLab… (Ctrl+C deux fois pour arrêter)")
     command = lab_command(space.root, port=port, open_browser=browser, token=token)
     _run_until_interrupted(command, trainee_environment(space.root))
 
@@ -93,106 +159,124 @@ def _run_until_interrupted(command: list[str], env: dict[str, str]) -> None:
     except KeyboardInterrupt:
         return
     if completed.returncode not in (0, -2, 130):
-        raise typer.Exit(code=completed.returncode)
+        raise SystemExit(completed.returncode)
 
 
-@app.command()
+@app.command(short_help="Construire le livre public (sans corrigé).")
+@click.option(
+    "--output",
+    type=PATH_ARGUMENT,
+    metavar="DOSSIER",
+    help="Dossier de sortie (par défaut book/_build).",
+)
 @french_errors
-def book(
-    output: Annotated[
-        Path | None, typer.Option(help="Dossier de sortie (par défaut book/_build).")
-    ] = None,
-) -> None:
+def book(output: Path | None) -> None:
     """Construire le livre public (Jupyter Book) : modules exécutés, sans corrigé."""
     from cpts_training.book import build_book
 
     html = build_book(output)
-    typer.echo(f"Livre construit : {html / 'index.html'}")
+    click.echo(f"Livre construit : {html / 'index.html'}")
 
 
-@workspace_app.command("init")
+@app.group(
+    short_help="Espace formateur nbgrader.", help="Espace formateur (dossier de cours nbgrader)."
+)
+def workspace() -> None:
+    """``cpts-training workspace``."""
+
+
+@app.group(
+    short_help="Évaluations : publier, corriger, rendre.",
+    help="Évaluations : publier, déposer, corriger, rendre les retours, exporter.",
+)
+def assessment() -> None:
+    """``cpts-training assessment``."""
+
+
+@workspace.command("init", short_help="Créer un espace formateur.")
+@click.argument("directory", type=PATH_ARGUMENT, metavar="DOSSIER")
+@click.option(
+    "--source",
+    type=PATH_ARGUMENT,
+    metavar="DOSSIER",
+    help="Dossier d'évaluations à utiliser à la place de celles du dépôt "
+    "(par exemple une banque d'évaluations privée).",
+)
 @french_errors
-def workspace_init(
-    directory: Annotated[Path, typer.Argument(help="Dossier à créer, hors du dépôt du cours.")],
-    source: Annotated[
-        Path | None,
-        typer.Option(
-            help="Dossier d'évaluations à utiliser à la place de celles du dépôt "
-            "(par exemple une banque d'évaluations privée)."
-        ),
-    ] = None,
-) -> None:
-    """Créer un espace formateur nbgrader avec les évaluations du cours."""
+def workspace_init(directory: Path, source: Path | None) -> None:
+    """Créer l'espace formateur DOSSIER (hors du dépôt du cours), avec les évaluations."""
     from cpts_training.trainer.workspace import init_workspace
 
     root = init_workspace(directory, source=source)
-    typer.echo(f"Espace formateur créé : {root}\nMode d'emploi : {root / 'LISEZMOI.md'}")
+    click.echo(f"Espace formateur créé : {root}\nMode d'emploi : {root / 'LISEZMOI.md'}")
 
 
-@workspace_app.command("update")
+@workspace.command("update", short_help="Ajouter les nouvelles évaluations.")
+@click.argument("directory", type=PATH_ARGUMENT, metavar="DOSSIER")
+@click.option(
+    "--source",
+    type=PATH_ARGUMENT,
+    metavar="DOSSIER",
+    help="Dossier d'évaluations (par défaut, celles du dépôt).",
+)
 @french_errors
-def workspace_update(
-    directory: Annotated[Path, typer.Argument(help="Espace formateur existant.")],
-    source: Annotated[
-        Path | None, typer.Option(help="Dossier d'évaluations (par défaut, celles du dépôt).")
-    ] = None,
-) -> None:
-    """Ajouter à un espace formateur les nouvelles évaluations (sans rien remplacer)."""
+def workspace_update(directory: Path, source: Path | None) -> None:
+    """Ajouter à l'espace formateur DOSSIER les nouvelles évaluations (sans rien remplacer)."""
     from cpts_training.trainer.workspace import update_workspace
 
     outcome = update_workspace(directory, source=source)
     for status, names in outcome.items():
         if names:
-            typer.echo(f"Évaluations {status} : {', '.join(names)}")
+            click.echo(f"Évaluations {status} : {', '.join(names)}")
     if outcome["modifiées"]:
-        typer.echo(
+        click.echo(
             "Les évaluations modifiées n'ont pas été remplacées : si aucune copie n'a encore "
             "été déposée, supprimez leur dossier dans source/ puis relancez cette commande."
         )
 
 
-@assessment_app.command("release")
+ASSESSMENT = click.argument("assessment", metavar="ÉVALUATION")
+
+
+@assessment.command("release", short_help="Publier la version stagiaire.")
+@ASSESSMENT
+@workspace_option
 @french_errors
-def assessment_release(
-    assessment: Annotated[str, typer.Argument(help="Nom de l'évaluation, ex. evaluation_00.")],
-    workspace: WorkspaceOption,
-) -> None:
-    """Produire la version stagiaire (sans solution ni test caché)."""
+def assessment_release(assessment: str, workspace: Path) -> None:
+    """Publier la version stagiaire d'ÉVALUATION (ex. evaluation_00), sans corrigé."""
     from cpts_training.trainer.pipeline import release
 
     folder = release(workspace, assessment)
-    typer.echo(f"Version stagiaire : {folder}")
+    click.echo(f"Version stagiaire : {folder}")
 
 
-@assessment_app.command("submit")
+@assessment.command("submit", short_help="Déposer la copie d'un stagiaire.")
+@ASSESSMENT
+@click.argument("student", metavar="STAGIAIRE")
+@click.argument("notebook", type=EXISTING_FILE, metavar="CARNET")
+@workspace_option
+@replace_option("Remplacer une copie déjà déposée (l'ancienne est archivée).")
 @french_errors
 def assessment_submit(
-    assessment: Annotated[str, typer.Argument(help="Nom de l'évaluation.")],
-    student: Annotated[str, typer.Argument(help="Identifiant du stagiaire, ex. dupont-marie.")],
-    notebook: Annotated[Path, typer.Argument(help="Carnet .ipynb rendu par le stagiaire.")],
-    workspace: WorkspaceOption,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Remplacer une copie déjà déposée (archivée).")
-    ] = False,
+    assessment: str, student: str, notebook: Path, workspace: Path, replace: bool
 ) -> None:
-    """Déposer la copie d'un stagiaire dans l'espace formateur."""
+    """Déposer le CARNET (.ipynb) rendu par STAGIAIRE (ex. dupont-marie) pour ÉVALUATION."""
     from cpts_training.trainer.submissions import submit
 
     folder = submit(workspace, assessment, student, notebook, replace=replace)
-    typer.echo(f"Copie déposée : {folder}")
+    click.echo(f"Copie déposée : {folder}")
 
 
-@assessment_app.command("autograde")
+@assessment.command("autograde", short_help="Corriger automatiquement les copies.")
+@ASSESSMENT
+@workspace_option
 @french_errors
-def assessment_autograde(
-    assessment: Annotated[str, typer.Argument(help="Nom de l'évaluation.")],
-    workspace: WorkspaceOption,
-) -> None:
-    """Corriger automatiquement les copies déposées (les copies déjà corrigées sont gardées)."""
+def assessment_autograde(assessment: str, workspace: Path) -> None:
+    """Corriger automatiquement les copies d'ÉVALUATION (une copie déjà corrigée est gardée)."""
     from cpts_training.trainer.pipeline import autograde, scores
 
     submitted = autograde(workspace, assessment)
-    typer.echo(
+    click.echo(
         f"Correction automatique terminée ({len(submitted)} copie(s) déposée(s) ; "
         "une copie déjà corrigée et inchangée n'est pas recorrigée)."
     )
@@ -201,20 +285,17 @@ def assessment_autograde(
         totals = table.groupby("stagiaire")[["points", "points_max"]].sum()
         pending = table.groupby("stagiaire")["a_corriger"].sum()
         for student, row in totals.iterrows():
-            typer.echo(
+            click.echo(
                 f"  {student} : {row['points']:g} / {row['points_max']:g} points"
                 f" ({int(pending[student])} réponse(s) à corriger à la main)"
             )
 
 
-@assessment_app.command("grade")
+@assessment.command("grade", short_help="Corriger à la main (formgrader).")
+@workspace_option
+@server_options
 @french_errors
-def assessment_grade(
-    workspace: WorkspaceOption,
-    port: PortOption = None,
-    browser: BrowserOption = True,
-    token: TokenOption = None,
-) -> None:
+def assessment_grade(workspace: Path, port: int | None, browser: bool, token: str | None) -> None:
     """Corriger à la main les réponses rédigées : JupyterLab ouvert sur formgrader."""
     from cpts_training.trainer.formgrader import (
         formgrader_command,
@@ -223,57 +304,57 @@ def assessment_grade(
     )
 
     root = prepare_formgrader(workspace)
-    typer.echo("Démarrage de JupyterLab sur formgrader… (Ctrl+C deux fois pour arrêter)")
+    click.echo("Démarrage de JupyterLab sur formgrader… (Ctrl+C deux fois pour arrêter)")
     command = formgrader_command(root, port=port, open_browser=browser, token=token)
     _run_until_interrupted(command, formgrader_environment(root))
 
 
-@assessment_app.command("feedback")
+@assessment.command("feedback", short_help="Produire les retours HTML.")
+@ASSESSMENT
+@workspace_option
 @french_errors
-def assessment_feedback(
-    assessment: Annotated[str, typer.Argument(help="Nom de l'évaluation.")],
-    workspace: WorkspaceOption,
-) -> None:
-    """Produire les retours HTML pour chaque stagiaire."""
+def assessment_feedback(assessment: str, workspace: Path) -> None:
+    """Produire les retours HTML d'ÉVALUATION pour chaque stagiaire."""
     from cpts_training.trainer.pipeline import feedback
 
     for path in feedback(workspace, assessment):
-        typer.echo(f"Retour : {path}")
+        click.echo(f"Retour : {path}")
 
 
-@assessment_app.command("export")
+@assessment.command("export", short_help="Exporter les notes en CSV.")
+@click.argument("destination", type=PATH_ARGUMENT, metavar="FICHIER_CSV")
+@workspace_option
+@replace_option("Remplacer le fichier s'il existe.")
 @french_errors
-def assessment_export(
-    destination: Annotated[Path, typer.Argument(help="Fichier CSV à écrire.")],
-    workspace: WorkspaceOption,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Remplacer le fichier s'il existe.")
-    ] = False,
-) -> None:
-    """Exporter toutes les notes en CSV."""
+def assessment_export(destination: Path, workspace: Path, replace: bool) -> None:
+    """Exporter toutes les notes dans FICHIER_CSV."""
     from cpts_training.trainer.pipeline import export
 
-    typer.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")
+    click.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")
 
 
-@app.command()
+@app.command(short_help="Rapport de compétences par stagiaire.")
+@workspace_option
+@click.option(
+    "--output",
+    "-o",
+    type=PATH_ARGUMENT,
+    required=True,
+    metavar="DOSSIER",
+    help="Dossier des rapports.",
+)
+@replace_option("Écrire dans un dossier qui n'est pas vide.")
 @french_errors
-def report(
-    workspace: WorkspaceOption,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Dossier des rapports.")],
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Écrire dans un dossier qui n'est pas vide.")
-    ] = False,
-) -> None:
+def report(workspace: Path, output: Path, replace: bool) -> None:
     """Rapport de compétences : niveau de chaque stagiaire sur le référentiel (CSV + HTML)."""
     from cpts_training.trainer.competency_report import write_reports
 
     for path in write_reports(workspace, output, replace=replace):
-        typer.echo(f"Écrit : {path}")
+        click.echo(f"Écrit : {path}")
 
 
 def main() -> None:  # pragma: no cover - console entry point
-    """Entry point used by ``python -m cpts_training``."""
+    """Entry point of ``cpts-training`` and ``python -m cpts_training``."""
     app(prog_name="cpts-training")
 
 

@@ -1,12 +1,18 @@
-"""The command line shows French errors without a traceback."""
+"""The command line speaks French, errors included, and shows no traceback."""
 
 from __future__ import annotations
 
+import ast
+import subprocess
+import sys
 from pathlib import Path
 
-from typer.testing import CliRunner
+import click
+import pytest
+from click.testing import CliRunner
 
 from cpts_training.cli import app
+from cpts_training.cli_messages import MESSAGES, PLURALS
 
 runner = CliRunner()
 
@@ -50,3 +56,92 @@ def test_report_on_a_folder_that_is_not_a_workspace(tmp_path: Path) -> None:
     result = runner.invoke(app, ["report", "-w", str(tmp_path), "-o", str(tmp_path / "r")])
     assert result.exit_code == 1
     assert "n'est pas un espace formateur" in result.output
+
+
+ENGLISH_WORDS = ("Usage", "Show this message", "Missing", "required", "Error", "Try ", "Options:")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--help"],
+        ["workspace", "--help"],
+        ["workspace", "init", "--help"],
+        ["assessment", "--help"],
+        ["assessment", "submit", "--help"],
+        ["lab", "--help"],
+        ["report", "--help"],
+    ],
+)
+def test_help_pages_have_no_english(arguments: list[str]) -> None:
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 0
+    assert result.output.startswith("Utilisation : cpts-training")
+    assert "Options :" in result.output
+    for word in ENGLISH_WORDS:
+        assert word not in result.output, (word, result.output)
+
+
+def test_commands_are_listed_in_the_order_a_trainer_uses_them() -> None:
+    output = runner.invoke(app, ["assessment", "--help"]).output
+    order = ["release", "submit", "autograde", "grade", "feedback", "export"]
+    positions = [output.index(f"  {name} ") for name in order]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["assessment", "release"], "Erreur : Argument manquant 'ÉVALUATION'."),
+        (["assesment"], "Commande inconnue : 'assesment'. Vouliez-vous dire 'assessment' ?"),
+        (["lab", "--port", "abc"], "Valeur invalide pour '--port' : 'abc' n'est pas un entier"),
+        (["report", "-o", "x"], "Erreur : Option manquante '--workspace' / '-w'."),
+        (["book", "--bogus"], "Erreur : Option inconnue : '--bogus'."),
+        (
+            ["assessment", "submit", "evaluation_00", "dupont", "absent.ipynb", "-w", "."],
+            "Valeur invalide pour 'CARNET' : Fichier 'absent.ipynb' introuvable.",
+        ),
+    ],
+)
+def test_usage_errors_are_french(arguments: list[str], expected: str) -> None:
+    result = runner.invoke(app, arguments)
+    assert result.exit_code == 2
+    assert expected in result.output
+    assert "Aide : « cpts-training" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_installed_command_speaks_french() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "cpts_training", "assessment", "export"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert "Utilisation : cpts-training assessment export" in completed.stderr
+    assert "Erreur : Argument manquant 'FICHIER_CSV'." in completed.stderr
+
+
+def _click_messages() -> tuple[set[str], set[tuple[str, str]]]:
+    """The literal messages click's modules pass to ``_`` and ``ngettext``."""
+    singles: set[str] = set()
+    plurals: set[tuple[str, str]] = set()
+    for source in Path(click.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            texts = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            if node.func.id == "_" and texts and isinstance(texts[0], str):
+                singles.add(texts[0])
+            elif node.func.id == "ngettext" and len(texts) >= 2:
+                plurals.add((texts[0], texts[1]))
+    return singles, plurals
+
+
+def test_every_click_message_has_a_french_translation() -> None:
+    singles, plurals = _click_messages()
+    assert len(singles) > 40 and len(plurals) >= 5  # the scan found click's messages
+    single_letter_keys = {"d"}  # « d » in a progress bar's time format, not a sentence
+    assert singles - single_letter_keys - MESSAGES.keys() == set()
+    assert plurals - PLURALS.keys() == set()
