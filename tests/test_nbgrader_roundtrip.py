@@ -312,5 +312,10 @@ def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp
     assert levels.loc[("bruno", "B5.C03"), "niveau"] == "en attente de correction"
     page = (tmp_path / "rapports" / "rapport_bruno.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "B5.C07" in page and "à retravailler" in page
+    assert "evaluation_01 : q3_point_bas, q3_mois" in page  # the cells behind B5.C07
+    synthesis = (tmp_path / "rapports" / "synthese.html").read_text(encoding="utf-8")
+    assert written[1].name == "synthese.html"
+    assert '<a href="rapport_alice.html">alice</a>' in synthesis
+    assert '<a href="rapport_bruno.html">bruno</a>' in synthesis
     with pytest.raises(CPTSError, match="n'est pas vide"):
         write_reports(graded_workspace, tmp_path / "rapports")

@@ -42,6 +42,24 @@ EVIDENCE_COLUMNS = [
     "points_max",
     "a_corriger",
 ]
+LEVEL_CLASSES = {
+    ACQUIRED: "acquise",
+    PARTIAL: "partielle",
+    TO_WORK_ON: "retravailler",
+    WAITING: "attente",
+    NOT_ASSESSED: "non-evaluee",
+}
+"""CSS class of each level in the HTML pages."""
+
+PAGE_STYLE = (
+    "body{font-family:sans-serif;max-width:70em;margin:2em auto;padding:0 1em}"
+    "table{border-collapse:collapse;width:100%;margin-bottom:1.5em}"
+    "td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}"
+    "th{background:#dce6f1}.acquise{background:#d9f2d9}.partielle{background:#fff1cc}"
+    ".retravailler{background:#f8d7da}.attente{background:#eee;color:#555}"
+    "td.niveau{white-space:nowrap}small{color:#555}"
+)
+
 LEVEL_COLUMNS = [
     "stagiaire",
     "bloc",
@@ -129,21 +147,55 @@ def competency_levels(proofs: pd.DataFrame, referentiel: Referentiel | None = No
     return pd.DataFrame(rows, columns=LEVEL_COLUMNS)
 
 
-def render_trainee_report(student: str, levels: pd.DataFrame, referentiel: Referentiel) -> str:
-    """A French HTML page: the trainee's level on each assessed competency, bloc by bloc."""
-    mine = levels[(levels["stagiaire"] == student) & (levels["niveau"] != NOT_ASSESSED)]
-    parts = [
+def _page(title: str, body: list[str]) -> str:
+    """A complete French HTML page."""
+    head = [
         "<!DOCTYPE html>",
         '<html lang="fr"><head><meta charset="utf-8">',
-        f"<title>Compétences — {html.escape(student)}</title>",
-        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-        "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;"
-        "padding:.3em .6em;text-align:left}th{background:#dce6f1}</style></head><body>",
-        f"<h1>Rapport de compétences — {html.escape(student)}</h1>",
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{PAGE_STYLE}</style></head><body>",
+    ]
+    return "\n".join([*head, *body, "</body></html>"])
+
+
+def _thresholds(referentiel: Referentiel) -> str:
+    """The sentence that states the levels and their thresholds."""
+    return (
         f"<p>Référentiel : {html.escape(referentiel.title)}. Niveaux : « {ACQUIRED} » à partir "
         f"de {format_percent(ACQUIRED_FROM)} des points, « {PARTIAL} » à partir de "
         f"{format_percent(PARTIAL_FROM)}, « {TO_WORK_ON} » en dessous ; les réponses pas "
-        "encore corrigées à la main sont comptées à part.</p>",
+        "encore corrigées à la main sont comptées à part (« en attente de correction »).</p>"
+    )
+
+
+def _level_cell(level_name: str) -> str:
+    return f'<td class="niveau {LEVEL_CLASSES[level_name]}">{html.escape(level_name)}</td>'
+
+
+def _sources(proofs: pd.DataFrame, student: str, competency_id: str) -> str:
+    """The graded cells that evidence a competency for a trainee: « evaluation_01 : q1_total »."""
+    rows = proofs[(proofs["stagiaire"] == student) & (proofs["competence"] == competency_id)]
+    by_assessment = rows.groupby("evaluation")["cellule"].apply(lambda cells: ", ".join(cells))
+    return "<br>".join(
+        f"{html.escape(name)} : {html.escape(cells)}" for name, cells in by_assessment.items()
+    )
+
+
+def render_trainee_report(
+    student: str,
+    levels: pd.DataFrame,
+    referentiel: Referentiel,
+    proofs: pd.DataFrame | None = None,
+) -> str:
+    """A French HTML page: the trainee's level on each assessed competency, bloc by bloc.
+
+    With ``proofs`` (:func:`evidence`), each competency also names the graded
+    cells it comes from.
+    """
+    mine = levels[(levels["stagiaire"] == student) & (levels["niveau"] != NOT_ASSESSED)]
+    parts = [
+        f"<h1>Rapport de compétences — {html.escape(student)}</h1>",
+        _thresholds(referentiel),
     ]
     if mine.empty:
         parts.append("<p>Aucune compétence évaluée pour le moment.</p>")
@@ -152,24 +204,100 @@ def render_trainee_report(student: str, levels: pd.DataFrame, referentiel: Refer
         if rows.empty:
             continue
         parts.append(f"<h2>{html.escape(bloc.id)} — {html.escape(bloc.label)}</h2>")
+        source_header = "<th>Évaluée par</th>" if proofs is not None else ""
         parts.append(
             "<table><tr><th>Compétence</th><th>Points</th><th>Taux</th>"
-            "<th>En attente</th><th>Niveau</th></tr>"
+            f"<th>En attente</th><th>Niveau</th>{source_header}</tr>"
         )
         for row in rows.itertuples(index=False):
             rate = "—" if row.taux is None or pd.isna(row.taux) else format_percent(row.taux)
+            source = (
+                f"<td><small>{_sources(proofs, student, row.competence)}</small></td>"
+                if proofs is not None
+                else ""
+            )
             parts.append(
                 f"<tr><td><code>{row.competence}</code> {html.escape(row.libelle)}</td>"
                 f"<td>{row.points:g} / {row.points_max:g}</td><td>{rate}</td>"
-                f"<td>{row.en_attente}</td><td>{html.escape(row.niveau)}</td></tr>"
+                f"<td>{row.en_attente}</td>{_level_cell(row.niveau)}{source}</tr>"
             )
         parts.append("</table>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return _page(f"Compétences — {student}", parts)
+
+
+def trainee_page_name(student: str) -> str:
+    """File name of a trainee's report page."""
+    return f"rapport_{student}.html"
+
+
+def pending_answers(proofs: pd.DataFrame, student: str) -> int:
+    """How many of a trainee's answers wait for a manual grade (each cell counted once)."""
+    mine = proofs[(proofs["stagiaire"] == student) & proofs["a_corriger"]]
+    return len(mine[["evaluation", "cellule"]].drop_duplicates())
+
+
+def render_cohort_report(
+    levels: pd.DataFrame, referentiel: Referentiel, proofs: pd.DataFrame
+) -> str:
+    """A French HTML page for the trainer: the whole cohort on the assessed competencies.
+
+    First, per trainee and bloc, how many assessed competencies are acquired and how
+    many answers wait for a manual grade; then, competency by competency, each
+    trainee's level and how many trainees have acquired it.
+    """
+    students = sorted(levels["stagiaire"].unique())
+    assessed = levels[levels["niveau"] != NOT_ASSESSED]
+    blocs = [bloc for bloc in referentiel.blocs if bloc.id in set(assessed["bloc"])]
+    parts = [
+        "<h1>Synthèse de la promotion</h1>",
+        f"<p>{len(students)} stagiaire(s), {assessed['competence'].nunique()} compétence(s) "
+        f"évaluée(s) sur {levels['competence'].nunique()} dans le référentiel.</p>",
+        _thresholds(referentiel),
+        "<h2>Par stagiaire</h2>",
+        "<p>Pour chaque bloc : compétences acquises / compétences évaluées.</p>",
+        "<table><tr><th>Stagiaire</th>"
+        + "".join(f"<th>{html.escape(bloc.id)}</th>" for bloc in blocs)
+        + "<th>Réponses à corriger à la main</th></tr>",
+    ]
+    for student in students:
+        mine = assessed[assessed["stagiaire"] == student]
+        cells = []
+        for bloc in blocs:
+            in_bloc = mine[mine["bloc"] == bloc.id]
+            acquired = int((in_bloc["niveau"] == ACQUIRED).sum())
+            cells.append(f"<td>{acquired} / {len(in_bloc)}</td>")
+        link = f'<a href="{html.escape(trainee_page_name(student))}">{html.escape(student)}</a>'
+        parts.append(
+            f"<tr><td>{link}</td>{''.join(cells)}<td>{pending_answers(proofs, student)}</td></tr>"
+        )
+    parts.append("</table>")
+    parts.append("<h2>Par compétence</h2>")
+    for bloc in blocs:
+        rows = assessed[assessed["bloc"] == bloc.id]
+        parts.append(f"<h3>{html.escape(bloc.id)} — {html.escape(bloc.label)}</h3>")
+        parts.append(
+            "<table><tr><th>Compétence</th>"
+            + "".join(f"<th>{html.escape(student)}</th>" for student in students)
+            + "<th>Acquise par</th></tr>"
+        )
+        for competency_id, group in rows.groupby("competence", sort=False):
+            by_student = group.set_index("stagiaire")["niveau"]
+            label = group["libelle"].iloc[0]
+            cells = "".join(
+                _level_cell(by_student.get(student, NOT_ASSESSED)) for student in students
+            )
+            acquired = int((group["niveau"] == ACQUIRED).sum())
+            parts.append(
+                f"<tr><td><code>{competency_id}</code> {html.escape(label)}</td>{cells}"
+                f"<td>{acquired} / {len(students)}</td></tr>"
+            )
+        parts.append("</table>")
+    return _page("Synthèse de la promotion", parts)
 
 
 def write_reports(workspace: Path, destination: Path, replace: bool = False) -> list[Path]:
-    """Write ``competences.csv`` (every trainee × competency) and one HTML page per trainee.
+    """Write ``competences.csv`` (every trainee × competency), ``synthese.html`` (the cohort)
+    and one HTML page per trainee.
 
     An existing destination folder that is not empty is refused unless ``replace``.
     """
@@ -190,8 +318,13 @@ def write_reports(workspace: Path, destination: Path, replace: bool = False) -> 
     destination.mkdir(parents=True, exist_ok=True)
     written = [destination / "competences.csv"]
     levels.to_csv(written[0], index=False, encoding="utf-8")
+    synthesis = destination / "synthese.html"
+    synthesis.write_text(render_cohort_report(levels, referentiel, proofs), encoding="utf-8")
+    written.append(synthesis)
     for student in sorted(levels["stagiaire"].unique()):
-        page = destination / f"rapport_{student}.html"
-        page.write_text(render_trainee_report(student, levels, referentiel), encoding="utf-8")
+        page = destination / trainee_page_name(student)
+        page.write_text(
+            render_trainee_report(student, levels, referentiel, proofs), encoding="utf-8"
+        )
         written.append(page)
     return written
