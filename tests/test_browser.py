@@ -146,6 +146,19 @@ def _run_module_00(page, base: str) -> None:
     assert page.locator("text=Traceback").count() == 0
 
 
+SQUEEZED_OUTPUTS = (
+    "Array.from(document.querySelectorAll("
+    "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea')).map(e => e.textContent)"
+    ".join('').replace(/\\s/g, '')"
+)
+"""JavaScript: the text of the notebook's outputs, including cells scrolled out of view."""
+
+
+def _squeezed_outputs(page) -> str:
+    """The outputs' text without spaces, whether or not JupyterLab renders them on screen."""
+    return page.evaluate(SQUEEZED_OUTPUTS)
+
+
 def _squeezed_text(page) -> str:
     """The page's visible text without any kind of space (French numbers use narrow ones)."""
     return page.evaluate("document.body.innerText.replace(/\\s/g, '')")
@@ -166,6 +179,19 @@ def _edit_budget_and_delay_payment(page, base: str) -> None:
     run_all_cells(page)
     page.wait_for_selector("button:has-text('Ajouter la ligne')", timeout=120_000)
     page.wait_for_selector("text=Retard (mois)", timeout=60_000)
+
+    # ACI simulator, contract year 1: access to care reaches 100 % instead of 80 %, so
+    # its variable part goes from 11 800 € to 14 750 €: 103 050 € → 106 000 € for the year.
+    outputs = _squeezed_outputs(page)
+    assert "Totaldel'année1" in outputs and "103050€" in outputs
+    readout = page.locator(".widget-slider:has-text('Accès aux soins') .widget-readout").first
+    readout.scroll_into_view_if_needed()
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("100")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"{SQUEEZED_OUTPUTS}.includes('106000€')", timeout=20_000)
+    assert "103050€" not in _squeezed_outputs(page)
 
     # Double-click the amount of line 7 (6226, accountant's fees: 3 600 €) and type
     # 4 000: charges go from 217 230 € to 217 630 €, a 400 € deficit.
