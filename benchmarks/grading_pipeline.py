@@ -1,11 +1,14 @@
 """Time the trainer's grading pipeline and the book build on this machine.
 
 Run: ``.venv/bin/python benchmarks/grading_pipeline.py [N]`` (N simulated trainees per
-assessment, default 4). Prints seconds per step and per submission; nothing is asserted.
+assessment, default 4). Prints seconds per step and per submission, then the peak
+memory of this process and of the largest process it started (nbgrader, kernels,
+Sphinx); nothing is asserted.
 """
 
 from __future__ import annotations
 
+import resource
 import sys
 import tempfile
 import time
@@ -15,6 +18,7 @@ import nbformat
 
 from cpts_training.book import build_book
 from cpts_training.jupyter_env import with_interpreter_bin
+from cpts_training.trainer.competency_report import write_reports
 from cpts_training.trainer.pipeline import autograde, feedback, release
 from cpts_training.trainer.submissions import submit
 from cpts_training.trainer.workspace import init_workspace
@@ -53,7 +57,12 @@ def main(trainees: int) -> None:
                 lambda a=assessment: feedback(workspace, a),
                 per=trainees,
             )
+        timed("rapport de compétences", lambda: write_reports(workspace, root / "rapports"))
         timed("livre public (jupyter-book build)", lambda: build_book(root / "livre"))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{'mémoire maximale : ce processus':<45} {own:7.0f} Mo")
+    print(f"{'mémoire maximale : le plus gros sous-processus':<45} {children:7.0f} Mo")
 
 
 if __name__ == "__main__":
