@@ -319,3 +319,15 @@ def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp
     assert '<a href="rapport_bruno.html">bruno</a>' in synthesis
     with pytest.raises(CPTSError, match="n'est pas vide"):
         write_reports(graded_workspace, tmp_path / "rapports")
+
+
+def test_a_moved_workspace_works_in_its_new_place(tmp_path: Path) -> None:
+    first = init_workspace(tmp_path / "premier")
+    moved = tmp_path / "sauvegarde" / "promo"
+    moved.parent.mkdir()
+    shutil.move(str(first), str(moved))
+    released = release(moved, ASSESSMENT)
+    assert released == moved / "release" / ASSESSMENT
+    assert (released / f"{ASSESSMENT}.ipynb").is_file()
+    assert (moved / "gradebook.db").is_file()
+    assert not first.exists()

@@ -19,6 +19,8 @@ _IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
 
 _CONFIG_TEMPLATE = '''"""Configuration nbgrader de l'espace formateur (créée par cpts-training)."""
 
+import os
+
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import GetGrades
 
@@ -27,9 +29,12 @@ from cpts_training.trainer.student_version import CODE_STUB, TEXT_STUB
 
 c = get_config()  # noqa: F821
 
+# L'espace est le dossier de ce fichier : il reste valable s'il est déplacé ou copié.
+ROOT = os.path.dirname(os.path.abspath(__file__))
+
 c.CourseDirectory.course_id = {course_id!r}
-c.CourseDirectory.root = {root!r}
-c.Exchange.root = {exchange!r}
+c.CourseDirectory.root = ROOT
+c.Exchange.root = os.path.join(ROOT, "exchange")
 
 # Temps maximal d'exécution d'une cellule lors de la correction automatique (secondes).
 c.Execute.timeout = 120
@@ -44,21 +49,26 @@ c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPr
 
 _GUIDE = """# Espace formateur — {course_id}
 
-Cet espace a été créé par `cpts-training workspace init`. Les commandes ci-dessous
-se lancent depuis le dépôt du cours (après `make lab` ou `make test`, qui installent
-l'outil), en désignant cet espace avec `--workspace {root}`.
+Cet espace a été créé par `cpts-training workspace init`. Les commandes ci-dessous se
+lancent depuis n'importe quel dossier, une fois l'outil installé (`make lab` ou `make test`
+dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet espace avec
+`--workspace` (ou `-w`). L'espace peut être déplacé, copié ou sauvegardé tel quel.
 
 1. Publier une évaluation (version stagiaire, sans solutions ni tests cachés) :
-   `cpts-training assessment release evaluation_00 --workspace {root}`
+   `cpts-training assessment release evaluation_00 -w {root}`
    → le carnet à distribuer est dans `release/evaluation_00/`.
 2. Déposer la copie rendue par un stagiaire :
-   `cpts-training assessment submit evaluation_00 ID_STAGIAIRE carnet.ipynb --workspace {root}`
-3. Corriger automatiquement : `cpts-training assessment autograde evaluation_00 --workspace {root}`
+   `cpts-training assessment submit evaluation_00 ID_STAGIAIRE carnet.ipynb -w {root}`
+3. Corriger automatiquement : `cpts-training assessment autograde evaluation_00 -w {root}`
 4. Corriger à la main les réponses rédigées (grille dans le carnet) :
-   `cpts-training assessment grade --workspace {root}` ouvre JupyterLab sur formgrader
-   (onglet « Manual Grading »).
-5. Produire les retours HTML : `cpts-training assessment feedback evaluation_00 --workspace {root}`
-6. Exporter les notes : `cpts-training assessment export notes.csv --workspace {root}`
+   `cpts-training assessment grade -w {root}` ouvre JupyterLab sur formgrader
+   (onglet « Manual Grading »). À faire avant les retours.
+5. Produire les retours HTML : `cpts-training assessment feedback evaluation_00 -w {root}`
+   → un fichier par stagiaire dans `feedback/ID_STAGIAIRE/evaluation_00/`, à lui envoyer.
+6. Exporter les notes : `cpts-training assessment export notes.csv -w {root}`
+   (fichier CSV pour un tableur, écrit à l'endroit indiqué).
+7. Rapport de compétences : `cpts-training report -w {root} -o DOSSIER_DES_RAPPORTS`
+   (`synthese.html` pour la promotion, une page par stagiaire, `competences.csv`).
 
 Nouvelles évaluations du cours : `cpts-training workspace update {root}` les ajoute à
 `source/` sans toucher à celles qui y sont déjà.
@@ -99,9 +109,7 @@ def init_workspace(
     for assessment in assessments:
         shutil.copytree(assessment, directory / "source" / assessment.name, ignore=_IGNORED)
     (directory / "exchange").mkdir()
-    config = _CONFIG_TEMPLATE.format(
-        course_id=course_id, root=str(directory), exchange=str(directory / "exchange")
-    )
+    config = _CONFIG_TEMPLATE.format(course_id=course_id)
     (directory / CONFIG_NAME).write_text(config, encoding="utf-8")
     (directory / "LISEZMOI.md").write_text(
         _GUIDE.format(course_id=course_id, root=directory), encoding="utf-8"
