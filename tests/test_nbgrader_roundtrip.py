@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 import pytest
 from nbgrader.api import Gradebook
 
 from cpts_training.errors import CPTSError
 from cpts_training.syllabus import graded_cells
+from cpts_training.trainer.grade_summary import grade_summary
 from cpts_training.trainer.nbgrader_runner import nbgrader_environment
 from cpts_training.trainer.pipeline import autograde, export, feedback, release, scores
+from cpts_training.trainer.spreadsheet import read_spreadsheet_csv
 from cpts_training.trainer.submissions import submit
 from cpts_training.trainer.workspace import COURSE_ID, init_workspace, update_workspace
 from tests.helpers import secret_lines, visible_text
@@ -201,24 +203,62 @@ def test_feedback_shows_a_manual_grade_entered_after_the_first_run(
     assert "Written response (Score: 2.0 / 3.0)" in text
 
 
-def test_export_writes_one_csv_row_per_trainee_and_assessment(
+def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
     graded_workspace: Path, tmp_path: Path
 ) -> None:
+    # Chloé hands in evaluation 00 but it is not corrected yet, and never hands in 01.
+    released = graded_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    copy = answered(released, SUBMISSIONS[ASSESSMENT]["alice"][0], tmp_path / "chloe.ipynb")
+    submit(graded_workspace, ASSESSMENT, "chloe", copy)
+
     destination = export(graded_workspace, tmp_path / "notes.csv")
-    with destination.open(encoding="utf-8") as handle:
-        rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(handle)}
-    assert set(rows) == {(a, s) for a, trainees in SUBMISSIONS.items() for s in trainees}
-    for assessment, trainees in SUBMISSIONS.items():
-        totals = scores(graded_workspace, assessment).groupby("stagiaire")["points"].sum()
-        for student in trainees:
-            assert float(rows[(assessment, student)]["score"]) == totals[student]
-    # No manual grade on evaluation 01 yet: the scores are the autograded points.
-    assert float(rows[("evaluation_01", "alice")]["score"]) == 8
-    assert float(rows[("evaluation_01", "bruno")]["score"]) == 0
-    assert float(rows[("evaluation_00", "alice")]["max_score"]) == 6
-    assert float(rows[("evaluation_01", "alice")]["max_score"]) == 12
+    raw = destination.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 announced to the spreadsheet
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header == "stagiaire;evaluation;statut;points;points_max;reponses_a_corriger;deposee_le"
+    rows = {
+        (r["evaluation"], r["stagiaire"]): r
+        for r in csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
+    }
+    assert set(rows) == {(a, s) for a in SUBMISSIONS for s in ("alice", "bruno", "chloe")}
+    # Alice, evaluation 00: 3 autograded points + 2 given by hand earlier in this module,
+    # but the written answer is still flagged for the trainer: 5 / 6, waiting.
+    alice = rows[(ASSESSMENT, "alice")]
+    assert (alice["statut"], alice["points"], alice["points_max"]) == (
+        "en attente de correction",
+        "5,0",
+        "6,0",
+    )
+    assert alice["reponses_a_corriger"] == "1"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", alice["deposee_le"])
+    # Evaluation 01: autograded points only, the note to the bureau not graded yet.
+    assert rows[("evaluation_01", "alice")]["points"] == "8,0"
+    assert rows[("evaluation_01", "bruno")]["points"] == "0,0"
+    assert rows[("evaluation_01", "bruno")]["points_max"] == "12,0"
+    # Not corrected is not zero, and not handed in is not zero either.
+    chloe_00, chloe_01 = rows[(ASSESSMENT, "chloe")], rows[("evaluation_01", "chloe")]
+    assert (chloe_00["statut"], chloe_00["points"]) == ("déposée, non corrigée", "")
+    assert (chloe_01["statut"], chloe_01["points"], chloe_01["deposee_le"]) == (
+        "non rendue",
+        "",
+        "",
+    )
     with pytest.raises(CPTSError, match="existe déjà"):
         export(graded_workspace, destination)
+    assert export(graded_workspace, destination, replace=True) == destination
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("notes.ipynb", "doit avoir l'extension .csv"),
+        ("absent/notes.csv", "n'existe pas"),
+        (".", "est un dossier"),
+    ],
+)
+def test_export_refuses_a_bad_destination(graded_workspace: Path, tmp_path, name, message) -> None:
+    with pytest.raises(CPTSError, match=message):
+        export(graded_workspace, tmp_path / name)
 
 
 def test_a_submission_is_never_overwritten_silently(graded_workspace: Path, tmp_path: Path) -> None:
@@ -230,6 +270,8 @@ def test_a_submission_is_never_overwritten_silently(graded_workspace: Path, tmp_
         submit(graded_workspace, ASSESSMENT, "alice", again)
     assert submitted.read_bytes() == before
     submit(graded_workspace, ASSESSMENT, "alice", again, replace=True)
+    summary = grade_summary(graded_workspace).set_index(["evaluation", "stagiaire"])
+    assert summary.loc[(ASSESSMENT, "alice"), "statut"] == "déposée, non corrigée"
     archived = list((graded_workspace / "archives" / "alice").glob(f"{ASSESSMENT}-*/*.ipynb"))
     assert len(archived) == 1 and archived[0].read_bytes() == before
     # The new copy (all answers wrong) is graded again; the old one stays archived.
@@ -298,12 +340,12 @@ def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp
     from cpts_training.trainer.competency_report import write_reports
 
     written = write_reports(graded_workspace, tmp_path / "rapports")
-    levels = pd.read_csv(written[0]).set_index(["stagiaire", "competence"])
+    levels = read_spreadsheet_csv(written[0]).set_index(["stagiaire", "competence"])
     # Evaluation 01, all right for alice: B5.C01 = q1_total 2/2 + q1_variable 1/1 → 100 %;
     # B5.C18 = q1_total 2/2 + q2_fir 1/1. All wrong for bruno: B5.C07 = 0/1 + 0/1.
     assert levels.loc[("alice", "B5.C01"), "niveau"] == "acquise"
     assert levels.loc[("alice", "B5.C18"), ["points", "points_max"]].tolist() == [3, 3]
-    assert levels.loc[("bruno", "B5.C07"), ["points", "taux", "niveau"]].tolist() == [
+    assert levels.loc[("bruno", "B5.C07"), ["points", "taux_pourcent", "niveau"]].tolist() == [
         0,
         0,
         "à retravailler",

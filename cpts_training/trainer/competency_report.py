@@ -20,6 +20,7 @@ from cpts_training.formatting import format_percent
 from cpts_training.referentiel import Referentiel, load_referentiel
 from cpts_training.syllabus import graded_cells
 from cpts_training.trainer.pipeline import scores
+from cpts_training.trainer.spreadsheet import write_spreadsheet_csv
 from cpts_training.trainer.workspace import require_workspace
 
 ACQUIRED_FROM = 0.75
@@ -295,13 +296,31 @@ def render_cohort_report(
     return _page("Synthèse de la promotion", parts)
 
 
+def levels_for_spreadsheet(levels: pd.DataFrame) -> pd.DataFrame:
+    """The levels as written to ``competences.csv``: the rate as a percentage."""
+    table = levels.copy()
+    table.insert(
+        table.columns.get_loc("taux"),
+        "taux_pourcent",
+        [None if pd.isna(rate) else round(100 * rate, 1) for rate in table["taux"]],
+    )
+    return table.drop(columns="taux")
+
+
 def write_reports(workspace: Path, destination: Path, replace: bool = False) -> list[Path]:
     """Write ``competences.csv`` (every trainee × competency), ``synthese.html`` (the cohort)
     and one HTML page per trainee.
 
-    An existing destination folder that is not empty is refused unless ``replace``.
+    An existing destination folder that is not empty is refused unless ``replace``;
+    with ``replace``, the reports of an earlier run are removed first (so that a
+    trainee who left the workspace leaves no stale page), other files are kept.
     """
     destination = Path(destination).expanduser().resolve()
+    if destination.exists() and not destination.is_dir():
+        raise CPTSError(
+            f"{destination} est un fichier : indiquez un dossier pour les rapports "
+            "(il sera créé s'il n'existe pas)."
+        )
     if destination.exists() and any(destination.iterdir()) and not replace:
         raise CPTSError(
             f"Le dossier {destination} n'est pas vide : les rapports n'y sont pas écrits. "
@@ -316,8 +335,15 @@ def write_reports(workspace: Path, destination: Path, replace: bool = False) -> 
         )
     levels = competency_levels(proofs, referentiel)
     destination.mkdir(parents=True, exist_ok=True)
-    written = [destination / "competences.csv"]
-    levels.to_csv(written[0], index=False, encoding="utf-8")
+    for old_report in [
+        *destination.glob(trainee_page_name("*")),
+        destination / "synthese.html",
+        destination / "competences.csv",
+    ]:
+        old_report.unlink(missing_ok=True)
+    written = [
+        write_spreadsheet_csv(levels_for_spreadsheet(levels), destination / "competences.csv")
+    ]
     synthesis = destination / "synthese.html"
     synthesis.write_text(render_cohort_report(levels, referentiel, proofs), encoding="utf-8")
     written.append(synthesis)

@@ -12,7 +12,9 @@ import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
+from cpts_training.trainer.grade_summary import grade_summary
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
+from cpts_training.trainer.spreadsheet import check_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
 
@@ -70,16 +72,22 @@ def feedback(workspace: Path, assessment: str) -> list[Path]:
 
 
 def export(workspace: Path, destination: Path, replace: bool = False) -> Path:
-    """Export every grade of the gradebook to a CSV file (nbgrader's format)."""
+    """Write the grade summary (:func:`~.grade_summary.grade_summary`) as a French CSV.
+
+    One row per trainee and assessment, with its status (« non rendue »,
+    « déposée, non corrigée », « en attente de correction », « corrigée »), for a
+    French spreadsheet (« ; », decimal comma, UTF-8 with BOM). An existing file is
+    only replaced with ``replace``.
+    """
     workspace = require_workspace(workspace)
-    destination = Path(destination).expanduser().resolve()
-    if destination.exists() and not replace:
+    destination = check_csv_destination(destination, replace)
+    table = grade_summary(workspace)
+    if table.empty:
         raise CPTSError(
-            f"Le fichier {destination} existe déjà : il n'est pas remplacé. "
-            "Choisissez un autre nom ou relancez avec --replace."
+            "Aucune note ni copie dans cet espace : publiez une évaluation et déposez les "
+            "copies avant d'exporter les notes."
         )
-    run_nbgrader(workspace, "export", f"--to={destination}")
-    return destination
+    return write_spreadsheet_csv(table, destination)
 
 
 def scores(workspace: Path, assessment: str) -> pd.DataFrame:
