@@ -241,13 +241,23 @@ ASSESSMENT = click.argument("assessment", metavar="ÉVALUATION")
 @assessment.command("release", short_help="Publier la version stagiaire.")
 @ASSESSMENT
 @workspace_option
+@replace_option(
+    "Publier un sujet modifié même si des copies ont été déposées (l'ancienne version "
+    "est archivée)."
+)
 @french_errors
-def assessment_release(assessment: str, workspace: Path) -> None:
-    """Publier la version stagiaire d'ÉVALUATION (ex. evaluation_00), sans corrigé."""
-    from cpts_training.trainer.pipeline import release
+def assessment_release(assessment: str, workspace: Path, replace: bool) -> None:
+    """Publier la version stagiaire d'ÉVALUATION (ex. evaluation_00), sans corrigé.
 
-    folder = release(workspace, assessment)
-    click.echo(f"Version stagiaire : {folder}")
+    Relancée après une modification du sujet, la commande publie la nouvelle version ;
+    si des copies ont déjà été déposées, elle refuse, sauf avec --replace.
+    """
+    from cpts_training.trainer.pipeline import UNCHANGED, publish
+
+    folder, outcome = publish(workspace, assessment, replace=replace)
+    click.echo(f"Version stagiaire {outcome} : {folder}")
+    if outcome == UNCHANGED:
+        click.echo("Le sujet n'a pas changé depuis la dernière publication.")
 
 
 @assessment.command("submit", short_help="Déposer la copie d'un stagiaire.")

@@ -373,3 +373,36 @@ def test_a_moved_workspace_works_in_its_new_place(tmp_path: Path) -> None:
     assert (released / f"{ASSESSMENT}.ipynb").is_file()
     assert (moved / "gradebook.db").is_file()
     assert not first.exists()
+
+
+def test_a_changed_source_is_published_again_but_never_under_deposited_copies(
+    tmp_path: Path,
+) -> None:
+    from cpts_training.trainer.pipeline import PUBLISHED, UNCHANGED, UPDATED, publish
+
+    workspace = init_workspace(tmp_path / "espace")
+    source = workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    assert publish(workspace, ASSESSMENT)[1] == PUBLISHED
+    assert publish(workspace, ASSESSMENT)[1] == UNCHANGED
+
+    def edit_title(text: str) -> None:
+        notebook = nbformat.read(source, as_version=4)
+        notebook.cells[0].source = f"# {text}\n" + notebook.cells[0].source
+        nbformat.write(notebook, source)
+
+    # Changed before any copy was deposited: published again, the former one archived.
+    edit_title("Version 2")
+    assert publish(workspace, ASSESSMENT)[1] == UPDATED
+    assert "Version 2" in released.read_text(encoding="utf-8")
+    assert len(list((workspace / "archives" / "publications").iterdir())) == 1
+
+    # Changed after a copy was deposited: refused, the release stays as the trainee saw it.
+    submit(workspace, ASSESSMENT, "alice", released)
+    edit_title("Version 3")
+    with pytest.raises(CPTSError, match=r"1 copie\(s\) ont déjà été déposées \(alice\)"):
+        publish(workspace, ASSESSMENT)
+    assert "Version 3" not in released.read_text(encoding="utf-8")
+    assert publish(workspace, ASSESSMENT, replace=True)[1] == UPDATED
+    assert "Version 3" in released.read_text(encoding="utf-8")
+    assert len(list((workspace / "archives" / "publications").iterdir())) == 2

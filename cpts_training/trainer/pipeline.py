@@ -6,6 +6,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -27,16 +30,78 @@ def _require_assessment(workspace: Path, assessment: str) -> None:
         )
 
 
-def release(workspace: Path, assessment: str) -> Path:
+PUBLISHED = "publiée"
+UNCHANGED = "inchangée"
+UPDATED = "mise à jour"
+
+
+def _fingerprint(folder: Path) -> str:
+    """SHA-256 of every file of an assessment's source folder (names and contents)."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint_file(workspace: Path, assessment: str) -> Path:
+    return workspace / ".cpts-training" / "publications" / f"{assessment}.sha256"
+
+
+def _submitted_students(workspace: Path, assessment: str) -> list[str]:
+    return sorted(
+        p.parent.name for p in (workspace / "submitted").glob(f"*/{assessment}") if p.is_dir()
+    )
+
+
+def publish(workspace: Path, assessment: str, replace: bool = False) -> tuple[Path, str]:
     """Generate the trainees' version of ``assessment`` (no solution, no hidden test).
 
-    An existing release is kept as it is (nbgrader skips it) unless the source
-    changed since. Returns the release folder.
+    Returns the release folder and what happened: « publiée » (first time),
+    « inchangée » (the source has not changed since) or « mise à jour » (the source
+    changed: the release is generated again). Once copies have been deposited, a
+    changed source is refused unless ``replace``: the trainees worked on the former
+    version, which is then archived in ``archives/publications/``.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
-    run_nbgrader(workspace, "generate_assignment", assessment, "--create")
-    return workspace / "release" / assessment
+    folder = workspace / "release" / assessment
+    stamp = _fingerprint_file(workspace, assessment)
+    current = _fingerprint(workspace / "source" / assessment)
+    if not folder.exists():
+        run_nbgrader(workspace, "generate_assignment", assessment, "--create")
+        outcome = PUBLISHED
+    elif stamp.is_file() and stamp.read_text(encoding="utf-8").strip() == current:
+        return folder, UNCHANGED
+    else:
+        students = _submitted_students(workspace, assessment)
+        if students and not replace:
+            raise CPTSError(
+                f"Le sujet de « {assessment} » a changé depuis sa publication, mais "
+                f"{len(students)} copie(s) ont déjà été déposées ({', '.join(students)}) : "
+                "les stagiaires ont travaillé sur l'ancienne version. La version publiée "
+                "n'est pas modifiée. Pour publier quand même la nouvelle version, relancez "
+                "avec --replace (l'ancienne sera archivée) ; pensez alors à recorriger."
+            )
+        archive = workspace / "archives" / "publications" / f"{assessment}-{_now():%Y%m%dT%H%M%S}"
+        archive.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(folder, archive)
+        run_nbgrader(workspace, "generate_assignment", assessment, "--create", "--force")
+        outcome = UPDATED
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current, encoding="utf-8")
+    return folder, outcome
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def release(workspace: Path, assessment: str) -> Path:
+    """:func:`publish` without replacing a changed release; returns the release folder."""
+    return publish(workspace, assessment)[0]
 
 
 def autograde(workspace: Path, assessment: str) -> list[str]:
@@ -47,9 +112,7 @@ def autograde(workspace: Path, assessment: str) -> list[str]:
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
-    submitted = sorted(
-        p.parent.name for p in (workspace / "submitted").glob(f"*/{assessment}") if p.is_dir()
-    )
+    submitted = _submitted_students(workspace, assessment)
     if not submitted:
         raise CPTSError(
             f"Aucune copie déposée pour « {assessment} ». Déposez les copies avec "
