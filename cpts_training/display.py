@@ -17,6 +17,8 @@ from cpts_training.formatting import format_euros, format_number_fr, format_perc
 
 COLUMN_LABELS: dict[str, str] = {
     "mission": "Mission (code)",
+    "tranche_age": "Tranche d'âge",
+    "habitants": "Habitants",
     "libelle": "Libellé",
     "libelle_mission": "Mission",
     "optionnelle": "Optionnelle",
@@ -49,9 +51,15 @@ _PERCENT_COLUMNS = {"taux_atteinte", "ecart_relatif"}
 
 
 def column_label(column: str) -> str:
-    """French header of a domain column: known label, else a readable form of the name."""
+    """French header of a domain column: known label, else a readable form of the name.
+
+    A header already written for readers (it holds a space, such as ``"Part des 75 ans
+    et plus (%)"``) is kept as it is.
+    """
     if column in COLUMN_LABELS:
         return COLUMN_LABELS[column]
+    if " " in column:
+        return column
     if column.endswith("_eur"):
         return column.removesuffix("_eur").replace("_", " ").capitalize() + " (€)"
     return column.replace("_", " ").capitalize()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
+from pandas.io.formats.style import Styler
 
 from cpts_training.datasets import Territory
+from cpts_training.display import french_table
 from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_number_fr
 
@@ -61,3 +64,28 @@ class TerritoryPresentation:
 def presentation(territory: Territory) -> TerritoryPresentation:
     """What a notebook shows to introduce the territory (Markdown)."""
     return TerritoryPresentation(territory)
+
+
+TOTAL_LABEL = "Ensemble du territoire"
+"""Label of the last row of :func:`age_band_table`, the whole population."""
+
+
+def age_band_frame(territory: Territory) -> pd.DataFrame:
+    """Inhabitants per age band, youngest first, then a total row (:data:`TOTAL_LABEL`).
+
+    Columns ``tranche_age`` (French label of the band) and ``habitants`` (int).
+    """
+    bands = territory.age_bands
+    return pd.DataFrame(
+        {
+            "tranche_age": [*bands.index, TOTAL_LABEL],
+            "habitants": [*(int(n) for n in bands), int(bands.sum())],
+        }
+    )
+
+
+def age_band_table(territory: Territory) -> Styler:
+    """The population by age band and in total, as a French table (total row in bold)."""
+    frame = age_band_frame(territory)
+    total_row = pd.IndexSlice[frame.index[-1:], :]
+    return french_table(frame).set_properties(subset=total_row, **{"font-weight": "bold"})

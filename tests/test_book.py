@@ -2,13 +2,48 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import yaml
 
 from cpts_training.book import WIDGET_NOTE, public_module_version
+from cpts_training.paths import book_dir
 from cpts_training.referentiel import load_referentiel
+
+
+class _ReaderText(HTMLParser):
+    """The text a reader sees on a page: no tag, no script, no style."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def reader_text(page: Path) -> str:
+    parser = _ReaderText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return "".join(parser.parts)
+
+
+def book_pages(built_book: Path) -> list[Path]:
+    return [p for p in built_book.rglob("*.html") if "_static" not in p.parts]
 
 
 def test_book_pages_exist(built_book: Path) -> None:
@@ -89,3 +124,46 @@ def test_pages_load_no_script_or_style_from_the_internet(built_book: Path) -> No
         text = page.read_text(encoding="utf-8")
         assert not re.search(r'<script[^>]*\bsrc="https?://', text), page
         assert not re.search(r'<link[^>]*\bhref="https?://[^"]*\.css', text), page
+
+
+def test_an_apostrophe_before_bold_text_stays_an_apostrophe(built_book: Path) -> None:
+    # Source « l'**ARS** »: smart quotes used to turn it into « l”ARS ».
+    for page in book_pages(built_book):
+        glued = re.findall(r"\w[”“]\w", reader_text(page))
+        assert not glued, (page.name, glued)
+    module_00 = reader_text(built_book / "modules/00_prise_en_main.html")
+    assert "validé par le directeur général de l'ARS" in module_00
+    assert "modifié par l'avenant 2" in module_00
+    assert "L'évaluation 00 reprend" in module_00
+    module_01 = reader_text(built_book / "modules/01_budget_aci_tresorerie.html")
+    assert "le financement de l'année 2 du contrat" in module_01
+    assert "L'évaluation 01 reprend" in module_01
+
+
+def test_footer_date_is_written_the_french_way(built_book: Path) -> None:
+    text = reader_text(built_book / "intro.html")
+    found = re.search(r"Mis à jour le (\d{2})/(\d{2})/(\d{4})\.", text)
+    assert found, "date de mise à jour absente ou pas au format JJ/MM/AAAA"
+    day, month, year = (int(part) for part in found.groups())
+    assert abs(dt.date(year, month, day) - dt.date.today()) <= dt.timedelta(days=1)
+
+
+def test_intro_page_title_does_not_repeat_the_book_title(built_book: Path) -> None:
+    book_title = yaml.safe_load((book_dir() / "_config.yml").read_text(encoding="utf-8"))["title"]
+    page = (built_book / "intro.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title
+    assert title.group(1).replace("&#8212;", "—").strip() == (
+        f"Présentation de la formation — {book_title}"
+    )
+    headings = re.findall(r"<h1>(.*?)<a class=\"headerlink\"", page)
+    assert headings == ["Présentation de la formation"]
+
+
+def test_modules_show_no_raw_pandas_table(built_book: Path) -> None:
+    for page in sorted((built_book / "modules").glob("*.html")):
+        assert 'class="dataframe"' not in page.read_text(encoding="utf-8"), page.name
+    text = reader_text(built_book / "modules/00_prise_en_main.html")
+    for expected in ("Tranche d'âge", "7\u202f928", "10\u202f863", "Ensemble du territoire"):
+        assert expected in text, expected
+    assert "tranche_age" not in text

@@ -21,6 +21,13 @@ def test_column_labels() -> None:
     ]
 
 
+def test_headers_already_written_for_readers_are_kept() -> None:
+    assert column_label("Part des 75 ans et plus (%)") == "Part des 75 ans et plus (%)"
+    assert column_label("Part ACI du budget (€)") == "Part ACI du budget (€)"
+    assert column_label("tranche_age") == "Tranche d'âge"
+    assert column_label("habitants") == "Habitants"
+
+
 def test_french_table_formats_every_kind_of_cell() -> None:
     table = pd.DataFrame(
         {
