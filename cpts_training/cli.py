@@ -273,8 +273,10 @@ def assessment_submit(
     """Déposer le CARNET (.ipynb) rendu par STAGIAIRE (ex. dupont-marie) pour ÉVALUATION."""
     from cpts_training.trainer.submissions import submit
 
-    folder = submit(workspace, assessment, student, notebook, replace=replace)
-    click.echo(f"Copie déposée : {folder}")
+    deposit = submit(workspace, assessment, student, notebook, replace=replace)
+    click.echo(f"Copie déposée : {deposit.folder}")
+    if deposit.archive is not None:
+        click.echo(f"Copie précédente archivée : {deposit.archive}")
 
 
 @assessment.command("autograde", short_help="Corriger automatiquement les copies.")

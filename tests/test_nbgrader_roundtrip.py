@@ -315,6 +315,57 @@ def test_submit_refuses_an_unreleased_assessment_and_a_bad_id(tmp_path: Path) ->
         submit(workspace, ASSESSMENT, "Élodie Martin", notebook)
 
 
+@pytest.mark.parametrize(
+    ("student", "suggestion"),
+    [("Élodie Martin", "elodie-martin"), ("Dupont-Marie", "dupont-marie"), (".", "dupont-marie")],
+)
+def test_trainee_ids_are_lower_case_and_the_error_suggests_one(
+    released_workspace: Path, student: str, suggestion: str
+) -> None:
+    released = released_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    with pytest.raises(CPTSError, match=f"par exemple « {suggestion} »"):
+        submit(released_workspace, ASSESSMENT, student, released)
+
+
+def test_submit_names_the_assessments_that_exist(released_workspace: Path) -> None:
+    released = released_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    with pytest.raises(CPTSError, match="« evaluation_99 » inconnue.*evaluation_00, evaluation_01"):
+        submit(released_workspace, "evaluation_99", "alice", released)
+
+
+def test_submit_refuses_a_copy_of_another_assessment(released_workspace: Path) -> None:
+    other = released_workspace / "release" / "evaluation_01" / "evaluation_01.ipynb"
+    with pytest.raises(CPTSError, match="n'est pas une copie de « evaluation_00 »"):
+        submit(released_workspace, ASSESSMENT, "alice", other, replace=True)
+    assert not (released_workspace / "submitted" / "alice").exists()
+
+
+def test_submit_refuses_a_copy_whose_answer_cell_was_deleted(
+    released_workspace: Path, tmp_path: Path
+) -> None:
+    released = released_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    notebook = nbformat.read(released, as_version=4)
+    notebook.cells = [
+        cell
+        for cell in notebook.cells
+        if cell.metadata.get("nbgrader", {}).get("grade_id") != "q2_reponse"
+    ]
+    copy = tmp_path / f"{ASSESSMENT}.ipynb"
+    nbformat.write(notebook, copy)
+    with pytest.raises(CPTSError, match="absentes de la copie : q2_reponse"):
+        submit(released_workspace, ASSESSMENT, "alice", copy)
+
+
+def test_submit_refuses_a_file_that_is_not_a_notebook(
+    released_workspace: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / f"{ASSESSMENT}.ipynb"
+    copy.write_text("[1, 2, 3]", encoding="utf-8")
+    with pytest.raises(CPTSError, match="n'est pas un carnet Jupyter lisible") as error:
+        submit(released_workspace, ASSESSMENT, "alice", copy)
+    assert "JSON" not in str(error.value) and "attribute" not in str(error.value)
+
+
 def test_update_adds_new_assessments_and_never_replaces_one(tmp_path: Path) -> None:
     from cpts_training.paths import assessments_dir
 
