@@ -17,7 +17,7 @@ from typing import TypeVar
 import click
 
 from cpts_training.cli_messages import use_french_messages
-from cpts_training.errors import CPTSError
+from cpts_training.errors import CPTSError, system_error
 
 T = TypeVar("T")
 
@@ -73,12 +73,19 @@ EXISTING_FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
 
 
 def french_errors(function: Callable[..., T]) -> Callable[..., T]:
-    """Show a :class:`CPTSError` as its message, without a traceback."""
+    """Show a :class:`CPTSError` as its message, without a traceback.
+
+    A file-system error (:class:`OSError`: missing folder, file in the way, no
+    right to write) is shown the same way, in French.
+    """
 
     @wraps(function)
     def wrapper(*args: object, **kwargs: object) -> T:
         try:
-            return function(*args, **kwargs)
+            try:
+                return function(*args, **kwargs)
+            except OSError as error:
+                raise system_error(error) from error
         except CPTSError as error:
             click.secho(f"Erreur : {error}", fg="red", err=True)
             raise SystemExit(1) from None
@@ -327,10 +334,12 @@ def assessment_grade(workspace: Path, port: int | None, browser: bool, token: st
 @french_errors
 def assessment_feedback(assessment: str, workspace: Path) -> None:
     """Produire les retours HTML d'ÉVALUATION pour chaque stagiaire."""
-    from cpts_training.trainer.pipeline import feedback
+    from cpts_training.trainer.pipeline import feedback, feedback_warnings
 
     for path in feedback(workspace, assessment):
         click.echo(f"Retour : {path}")
+    for warning in feedback_warnings(workspace, assessment):
+        click.secho(f"Attention : {warning}", fg="yellow")
 
 
 @assessment.command("export", short_help="Exporter les notes en CSV.")

@@ -145,3 +145,29 @@ def test_every_click_message_has_a_french_translation() -> None:
     single_letter_keys = {"d"}  # « d » in a progress bar's time format, not a sentence
     assert singles - single_letter_keys - MESSAGES.keys() == set()
     assert plurals - PLURALS.keys() == set()
+
+
+def test_workspace_init_on_a_file_or_with_a_missing_source(tmp_path: Path) -> None:
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("à garder", encoding="utf-8")
+    on_file = runner.invoke(app, ["workspace", "init", str(a_file)])
+    assert on_file.exit_code == 1 and "est un fichier" in on_file.output
+    assert a_file.read_text(encoding="utf-8") == "à garder"
+    no_source = runner.invoke(
+        app, ["workspace", "init", str(tmp_path / "espace"), "--source", str(tmp_path / "x")]
+    )
+    assert no_source.exit_code == 1 and "Dossier d'évaluations introuvable" in no_source.output
+    assert not (tmp_path / "espace").exists()
+
+
+def test_a_file_system_error_is_shown_in_french(monkeypatch, tmp_path: Path) -> None:
+    import cpts_training.trainer.workspace as workspace_module
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "espace"))
+
+    monkeypatch.setattr(workspace_module, "init_workspace", refuse)
+    result = runner.invoke(app, ["workspace", "init", str(tmp_path / "espace")])
+    assert result.exit_code == 1
+    assert f"Opération impossible sur {tmp_path / 'espace'} : accès refusé" in result.output
+    assert "Permission denied" not in result.output and "Traceback" not in result.output

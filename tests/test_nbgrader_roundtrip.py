@@ -199,8 +199,10 @@ def test_feedback_shows_a_manual_grade_entered_after_the_first_run(
     page = graded_workspace / "feedback" / "alice" / ASSESSMENT / f"{ASSESSMENT}.html"
     text = visible_text(page.read_text(encoding="utf-8"))
     # 3 autograded points + 2 manual points out of 6.
-    assert f"{ASSESSMENT} (Score: 5.0 / 6.0)" in text
-    assert "Written response (Score: 2.0 / 3.0)" in text
+    assert f"Retour de correction — {ASSESSMENT}" in text
+    assert "Note obtenue : 5 / 6 points" in text
+    assert "Réponse rédigée : 2 / 3 points" in text
+    assert "en attente de correction" not in text
 
 
 def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
@@ -246,6 +248,23 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
     with pytest.raises(CPTSError, match="existe déjà"):
         export(graded_workspace, destination)
     assert export(graded_workspace, destination, replace=True) == destination
+
+
+def test_feedback_warns_of_copies_without_feedback_and_answers_to_grade(
+    graded_workspace: Path,
+) -> None:
+    # After the export test: Chloé's copy is deposited but not corrected; the written
+    # answers of Alice and Bruno still wait for the trainer.
+    from cpts_training.trainer.pipeline import feedback_warnings
+
+    not_graded, waiting = feedback_warnings(graded_workspace, ASSESSMENT)
+    assert "pas encore corrigées, donc sans retour : chloe" in not_graded
+    assert "pas encore notées pour : alice, bruno" in waiting
+
+
+def test_feedback_before_any_correction_says_what_to_run(released_workspace: Path) -> None:
+    with pytest.raises(CPTSError, match="lancez d'abord « cpts-training assessment autograde"):
+        feedback(released_workspace, "evaluation_01")
 
 
 @pytest.mark.parametrize(

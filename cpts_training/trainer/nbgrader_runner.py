@@ -20,10 +20,21 @@ def nbgrader_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     return with_interpreter_bin(base)
 
 
-def run_nbgrader(workspace: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+DEFAULT_HINT = (
+    "Vérifiez que le dossier est bien un espace formateur créé par "
+    "« cpts-training workspace init » et que les noms d'évaluation et de stagiaire "
+    "sont corrects."
+)
+
+
+def run_nbgrader(
+    workspace: Path, *arguments: str, hint: str = DEFAULT_HINT
+) -> subprocess.CompletedProcess[str]:
     """Run ``nbgrader ARGUMENTS`` in ``workspace``; raise a French error if it fails.
 
-    Returns the completed process (nbgrader writes its log on standard error).
+    The error gives the end of nbgrader's log (in English: it is nbgrader's) and
+    ``hint``, the step's own advice. Returns the completed process (nbgrader writes
+    its log on standard error).
     """
     command = [sys.executable, "-m", "nbgrader", *arguments]
     result = subprocess.run(
@@ -39,9 +50,6 @@ def run_nbgrader(workspace: Path, *arguments: str) -> subprocess.CompletedProces
         raise CPTSError(
             f"La commande « nbgrader {' '.join(arguments)} » a échoué "
             f"(code {result.returncode}) dans {workspace}.\n"
-            f"Fin du journal de nbgrader :\n{log_tail}\n"
-            "Vérifiez que le dossier est bien un espace formateur créé par "
-            "« cpts-training workspace init » et que les noms d'évaluation et de stagiaire "
-            "sont corrects."
+            f"Fin du journal de nbgrader (en anglais) :\n{log_tail}\n{hint}"
         )
     return result

@@ -15,7 +15,7 @@ import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
-from cpts_training.trainer.grade_summary import grade_summary
+from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
 from cpts_training.trainer.spreadsheet import check_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
@@ -108,7 +108,8 @@ def autograde(workspace: Path, assessment: str) -> list[str]:
     """Autograde every submission of ``assessment``; return the graded trainee ids.
 
     A submission already autograded is skipped (nbgrader's default), so grades
-    entered since are kept.
+    entered since are kept; a copy deposited again since is graded again. If
+    nbgrader fails on some copies, the error names them; the others stay graded.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
@@ -118,20 +119,63 @@ def autograde(workspace: Path, assessment: str) -> list[str]:
             f"Aucune copie déposée pour « {assessment} ». Déposez les copies avec "
             "« cpts-training assessment submit » avant la correction automatique."
         )
-    run_nbgrader(workspace, "autograde", assessment)
+    try:
+        run_nbgrader(workspace, "autograde", assessment)
+    except CPTSError as error:
+        failed = _not_graded(workspace, assessment)
+        who = f"Copies non corrigées : {', '.join(failed)}. " if failed else ""
+        raise CPTSError(
+            f"{who}Les autres copies sont corrigées. Ouvrez la copie en cause pour "
+            "vérifier qu'elle s'exécute (une cellule qui ne termine pas, un fichier "
+            f"abîmé), puis déposez-la de nouveau avec --replace.\n{error}"
+        ) from error
     return submitted
+
+
+def _not_graded(workspace: Path, assessment: str) -> list[str]:
+    """Trainees whose deposited copy of ``assessment`` has no up-to-date correction."""
+    table = grade_summary(workspace)
+    mine = table[(table["evaluation"] == assessment) & (table["statut"] == NOT_GRADED)]
+    return sorted(mine["stagiaire"])
 
 
 def feedback(workspace: Path, assessment: str) -> list[Path]:
     """Write the HTML feedback of every autograded submission; return the files.
 
     Feedback is derived from the gradebook and is regenerated every time, so that it
-    shows the manual grades entered since the last run.
+    shows the manual grades entered since the last run. Copies not corrected yet get
+    no feedback: see :func:`feedback_warnings`.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
+    if not any((workspace / "autograded").glob(f"*/{assessment}")):
+        raise CPTSError(
+            f"Aucune copie corrigée pour « {assessment} » : lancez d'abord "
+            f"« cpts-training assessment autograde {assessment} »."
+        )
     run_nbgrader(workspace, "generate_feedback", assessment, "--force")
     return sorted((workspace / "feedback").glob(f"*/{assessment}/*.html"))
+
+
+def feedback_warnings(workspace: Path, assessment: str) -> list[str]:
+    """What the trainer should know before sending the feedback of ``assessment``."""
+    table = grade_summary(workspace)
+    mine = table[table["evaluation"] == assessment]
+    warnings = []
+    not_graded = sorted(mine.loc[mine["statut"] == NOT_GRADED, "stagiaire"])
+    if not_graded:
+        warnings.append(
+            "Copies déposées mais pas encore corrigées, donc sans retour : "
+            f"{', '.join(not_graded)} (lancez « assessment autograde {assessment} »)."
+        )
+    waiting = sorted(mine.loc[mine["statut"] == WAITING, "stagiaire"])
+    if waiting:
+        warnings.append(
+            f"Réponses rédigées pas encore notées pour : {', '.join(waiting)}. Leur retour "
+            "les montre « en attente de correction » ; notez-les avec « assessment grade », "
+            "puis relancez cette commande."
+        )
+    return warnings
 
 
 def export(workspace: Path, destination: Path, replace: bool = False) -> Path:

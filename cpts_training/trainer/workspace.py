@@ -45,6 +45,9 @@ c.ClearSolutions.text_stub = TEXT_STUB
 
 # Les retours ne montrent ni le code des tests cachés ni les traces d'erreur Python.
 c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPreprocessor]
+# Retours en français, lisibles hors ligne : gabarit « feedback_fr » de cpts_training.
+c.GenerateFeedback.exporter_class = "cpts_training.trainer.feedback.FeedbackExporter"
+c.FeedbackExporter.template_name = "feedback_fr"
 '''
 
 _GUIDE = """# Espace formateur — {course_id}
@@ -91,8 +94,13 @@ def init_workspace(
     ``assessments/``) become the workspace's ``source/``.
     """
     directory = Path(directory).expanduser().resolve()
-    source = Path(source) if source is not None else assessments_dir()
+    source = _assessment_source(source)
     _refuse_inside_repository(directory)
+    if directory.exists() and not directory.is_dir():
+        raise CPTSError(
+            f"{directory} est un fichier : indiquez un dossier, nouveau ou vide, pour "
+            "l'espace formateur."
+        )
     if directory.exists() and any(directory.iterdir()):
         raise CPTSError(
             f"Le dossier {directory} existe déjà et n'est pas vide : il n'est pas modifié, "
@@ -117,6 +125,19 @@ def init_workspace(
     return directory
 
 
+def _assessment_source(source: Path | None) -> Path:
+    """The folder of assessments to copy: ``source`` checked, or the repository's."""
+    if source is None:
+        return assessments_dir()
+    source = Path(source).expanduser().resolve()
+    if not source.is_dir():
+        raise CPTSError(
+            f"Dossier d'évaluations introuvable : {source}. Indiquez avec --source un dossier "
+            "qui contient un sous-dossier par évaluation (avec son carnet .ipynb)."
+        )
+    return source
+
+
 def _assessment_folders(source: Path) -> list[Path]:
     return sorted(p for p in source.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
@@ -138,7 +159,7 @@ def update_workspace(directory: Path, source: Path | None = None) -> dict[str, l
     outcome: « ajoutées », « identiques », « modifiées ».
     """
     directory = require_workspace(directory)
-    source = Path(source) if source is not None else assessments_dir()
+    source = _assessment_source(source)
     outcome: dict[str, list[str]] = {"ajoutées": [], "identiques": [], "modifiées": []}
     for assessment in _assessment_folders(source):
         target = directory / "source" / assessment.name

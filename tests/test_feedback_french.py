@@ -1,0 +1,193 @@
+"""The feedback page a trainee receives is in French, readable offline, and reveals no test.
+
+One real nbgrader run (release → submissions → autograde → feedback) on
+``evaluation_00``: alice answers everything (her written answer waits for the
+trainer's grade), claire hands back the released notebook untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from cpts_training.trainer.feedback import explain_error, nombre_fr, note_fr, points_fr
+from cpts_training.trainer.pipeline import autograde, feedback, release
+from cpts_training.trainer.submissions import submit
+from cpts_training.trainer.workspace import COURSE_ID, init_workspace
+from tests.helpers import secret_lines, visible_text
+
+ASSESSMENT = "evaluation_00"
+ANSWERS: dict[str, dict[str, str]] = {
+    # 52 886 inhabitants, 11.9 % aged 75+: both autograded checks of question 1 pass;
+    # size 3 instead of 2 fails question 2. The written answer is not graded yet.
+    "alice": {
+        "q1_reponse": 'population_totale = territoire.communes["population"].sum()\n'
+        'part_75_plus = round(100 * territoire.communes["pop_75_plus"].sum()'
+        " / population_totale, 1)",
+        "q2_reponse": "taille_aci = 3",
+        "q3_presentation": "La CPTS réunit les professionnels de santé du territoire.",
+    },
+    # Nothing answered: the stubs raise, the checks cannot find the variables.
+    "claire": {},
+}
+
+# What nbgrader's own feedback template and Python's messages would show.
+ENGLISH = [
+    "Score:",
+    "Student's answer",
+    "Test cell",
+    "Grade cell",
+    "Written response",
+    "Comments:",
+    "No response",
+    "(Top)",
+    "is not defined",
+    "NameError :",
+    "NotImplementedError :",
+    "Traceback (most recent call last)",
+]
+EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I
+)
+
+
+@dataclass
+class Graded:
+    workspace: Path
+    pages: dict[str, str]  # raw HTML per trainee, as first generated
+
+    def page(self, student: str) -> Path:
+        return self.workspace / "feedback" / student / ASSESSMENT / f"{ASSESSMENT}.html"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
+    tmp = tmp_path_factory.mktemp("retours")
+    workspace = init_workspace(tmp / "espace")
+    released = release(workspace, ASSESSMENT) / f"{ASSESSMENT}.ipynb"
+    for student, answers in ANSWERS.items():
+        notebook = nbformat.read(released, as_version=4)
+        for cell in notebook.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if grade_id in answers:
+                cell.source = answers[grade_id]
+        copy = tmp / f"{student}.ipynb"
+        nbformat.write(notebook, copy)
+        submit(workspace, ASSESSMENT, student, copy)
+    autograde(workspace, ASSESSMENT)
+    feedback(workspace, ASSESSMENT)
+    result = Graded(workspace, {})
+    result.pages = {s: result.page(s).read_text(encoding="utf-8") for s in ANSWERS}
+    return result
+
+
+@pytest.mark.parametrize("student", sorted(ANSWERS))
+def test_feedback_page_is_french_and_offline(graded: Graded, student: str) -> None:
+    raw = graded.pages[student]
+    assert raw.lstrip().lower().startswith("<!doctype html")
+    assert re.search(r"<html[^>]*\blang=\"fr\"", raw)
+    assert f"<title>Retour de correction — {ASSESSMENT}</title>" in raw
+    text = visible_text(raw)
+    assert f"Retour de correction — {ASSESSMENT}" in text
+    assert f"Stagiaire : {student}" in text
+    assert "Détail des points" in text and "Votre réponse" in text
+    assert "Vérification automatique q1_population : " in text
+    assert [word for word in ENGLISH if word in text] == []
+    assert EXTERNAL.findall(raw) == []
+    assert "mathjax" not in raw.lower() and "url(http" not in raw
+
+
+@pytest.mark.parametrize("student", sorted(ANSWERS))
+def test_feedback_page_still_hides_the_hidden_tests(graded: Graded, student: str) -> None:
+    hidden = secret_lines(graded.workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb")
+    assert hidden["hidden"]
+    text = visible_text(graded.pages[student])
+    assert "Vérifications complémentaires du formateur" in text
+    assert [line for line in hidden["hidden"] if line in text] == []
+
+
+def test_ungraded_written_answer_is_pending_not_zero(graded: Graded) -> None:
+    text = visible_text(graded.pages["alice"])
+    # 2 autograded points out of 3; the 3 points of the written answer are still due.
+    assert "Note obtenue : 2 / 6 points" in text
+    assert "Note provisoire : 1 réponse (3 points) en attente de correction" in text
+    assert "Réponse rédigée : en attente de correction (sur 3 points)" in text
+    assert "Vérification automatique q1_population : 1 / 1 point" in text
+    assert "Vérification automatique q2_taille : 0 / 1 point" in text
+    assert "0 / 3 points" not in text
+    # Our French check messages stay as they are.
+    assert "Vérification non réussie : Ce n'est pas la bonne taille ACI." in text
+
+
+def test_unanswered_copy_gets_french_explanations(graded: Graded) -> None:
+    raw = graded.pages["claire"]
+    errors = [visible_text(e) for e in re.findall(r"output_error\">\s*<pre>(.*?)</pre>", raw, re.S)]
+    assert len(errors) == 5  # 2 unanswered cells, 3 checks that cannot run
+    assert [e for e in errors if "Error" in e or " is " in e] == []
+    text = visible_text(raw)
+    assert (
+        "La variable population_totale n'est pas définie : exécutez la cellule où vous la "
+        "calculez, ou vérifiez son nom." in text
+    )
+    assert "Réponse non complétée : remplacez les lignes « VOTRE RÉPONSE ICI »" in text
+    # An untouched written answer is a real zero, not a pending one.
+    assert "Réponse rédigée : 0 / 3 points" in text
+    assert "Commentaire : Pas de réponse." in text
+    assert "en attente de correction" not in text
+    assert "Note obtenue : 0 / 6 points" in text
+
+
+def test_manual_grade_with_decimals_is_written_the_french_way(graded: Graded) -> None:
+    # Runs last: it changes the gradebook (the other tests read the first pages).
+    with Gradebook(f"sqlite:///{graded.workspace / 'gradebook.db'}", COURSE_ID) as gradebook:
+        grade = gradebook.find_grade("q3_presentation", ASSESSMENT, ASSESSMENT, "alice")
+        grade.manual_score = 2.5
+        gradebook.db.commit()
+    feedback(graded.workspace, ASSESSMENT)
+    text = visible_text(graded.page("alice").read_text(encoding="utf-8"))
+    assert "Note obtenue : 4,5 / 6 points" in text
+    assert "Réponse rédigée : 2,5 / 3 points" in text
+    assert "en attente de correction" not in text
+
+
+@pytest.mark.parametrize(
+    ("ename", "evalue", "expected"),
+    [
+        (
+            "NameError",
+            "name 'population_totale' is not defined",
+            "La variable population_totale n'est pas définie : exécutez la cellule où vous "
+            "la calculez, ou vérifiez son nom.",
+        ),
+        ("TypeError", "unsupported operand type(s) for +: 'int' and 'str'", "Opération"),
+        ("ValueError", "could not convert string to float: 'abc'", "Valeur inattendue"),
+        ("SyntaxError", "invalid syntax (3120348421.py, line 2)", "(ligne 2 de la cellule)"),
+        ("ZeroDivisionError", "division by zero", "Division par zéro"),
+        ("NotImplementedError", "Réponse à compléter", "Réponse non complétée"),
+        ("KeyError", "'populaton'", "La clé ou la colonne 'populaton' n'existe pas"),
+        ("RecursionError", "maximum recursion depth exceeded", "Erreur Python (RecursionError)"),
+        (
+            "AssertionError",
+            "La population totale n'est pas la bonne.",
+            "Vérification non réussie : La population totale n'est pas la bonne.",
+        ),
+    ],
+)
+def test_python_errors_are_explained_in_french(ename: str, evalue: str, expected: str) -> None:
+    message = explain_error(ename, evalue)
+    assert expected in message
+    english = {"is not defined", "unsupported", "could not", "invalid syntax", "division by"}
+    assert [word for word in english if word in message] == []
+
+
+def test_points_are_written_the_french_way() -> None:
+    assert nombre_fr(5.0) == "5" and nombre_fr(2.5) == "2,5" and nombre_fr(0.25) == "0,25"
+    assert nombre_fr(None) == "0" and nombre_fr(-0.0) == "0"
+    assert points_fr(1) == "1 point" and points_fr(0.5) == "0,5 point"
+    assert points_fr(3) == "3 points"
+    assert note_fr(5, 6.0) == "5 / 6 points" and note_fr(0, 1) == "0 / 1 point"
