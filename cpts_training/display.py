@@ -13,7 +13,12 @@ from numbers import Real
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from cpts_training.formatting import format_euros, format_number_fr, format_percent
+from cpts_training.formatting import (
+    format_decimal_fr,
+    format_euros,
+    format_number_fr,
+    format_percent,
+)
 
 COLUMN_LABELS: dict[str, str] = {
     "mission": "Mission (code)",
@@ -114,3 +119,21 @@ def french_table(df: pd.DataFrame, columns: list[str] | None = None) -> Styler:
             ]
         )
     )
+
+
+def answer_text(label: str, value: object, unit: str = "") -> str:
+    """« label : value unit », a number written the French way (``205 075 €``, ``11,9 %``).
+
+    Used by notebooks to echo a trainee's answer; a value that is not a number is
+    shown as it is.
+    """
+    if isinstance(value, Real) and not isinstance(value, bool):
+        shown = format_decimal_fr(float(value), 2)
+    else:
+        shown = str(value)
+    return f"{label} : {shown}{' ' + unit if unit else ''}"
+
+
+def show_answer(label: str, value: object, unit: str = "") -> None:
+    """Print :func:`answer_text` (one line under a trainee's answer cell)."""
+    print(answer_text(label, value, unit))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from cpts_training.display import column_label, french_table
 
@@ -74,3 +76,25 @@ def test_numbers_use_french_separators_and_one_precision_per_column() -> None:
     assert "14 384" in html and ">583<" in html
     assert "10,8<" in html and "12,0<" in html  # one decimal for the whole column
     assert "345,80" in html and "11,15" in html  # two decimals needed in this column
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "expected"),
+    [
+        (205075.0, "€", "Financement : 205 075 €"),
+        (np.int64(52886), "habitants", "Financement : 52 886 habitants"),
+        (11.9, "%", "Financement : 11,9 %"),
+        (-19235, "€", "Financement : -19 235 €"),
+        (6552.000000001, "€", "Financement : 6 552 €"),
+        (2, "", "Financement : 2"),
+        ("deux", "", "Financement : deux"),
+        (True, "", "Financement : True"),
+    ],
+)
+def test_answer_text_writes_numbers_the_french_way(value, unit, expected) -> None:
+    from cpts_training.display import answer_text
+
+    assert (
+        answer_text("Financement", value, unit).replace("\u202f", " ").replace("\u00a0", " ")
+        == expected
+    )
