@@ -226,20 +226,28 @@ def workspace_init(directory: Path, source: Path | None) -> None:
     metavar="DOSSIER",
     help="Dossier d'évaluations (par défaut, celles du dépôt).",
 )
+@replace_option(
+    "Remplacer aussi les évaluations modifiées depuis (l'ancienne version est archivée)."
+)
 @french_errors
-def workspace_update(directory: Path, source: Path | None) -> None:
-    """Ajouter à l'espace formateur DOSSIER les nouvelles évaluations (sans rien remplacer)."""
+def workspace_update(directory: Path, source: Path | None, replace: bool) -> None:
+    """Ajouter à l'espace formateur DOSSIER les nouvelles évaluations (sans rien remplacer,
+    sauf avec --replace)."""
     from cpts_training.trainer.workspace import update_workspace
 
-    outcome = update_workspace(directory, source=source)
+    outcome = update_workspace(directory, source=source, replace=replace)
     for status, names in outcome.items():
         if names:
             click.echo(f"Évaluations {status} : {', '.join(names)}")
     if outcome["modifiées"]:
         click.echo(
-            "Les évaluations modifiées n'ont pas été remplacées : si aucune copie n'a encore "
-            "été déposée, supprimez leur dossier dans source/ puis relancez cette commande."
+            "Les évaluations modifiées n'ont pas été remplacées. Pour passer à la nouvelle "
+            "version, relancez avec --replace (l'ancienne est archivée), puis publiez-la avec "
+            "« assessment release » : si des copies ont déjà été déposées, la publication "
+            "demande aussi --replace."
         )
+    if outcome["remplacées"]:
+        click.echo("Publiez les évaluations remplacées avec « cpts-training assessment release ».")
 
 
 ASSESSMENT = click.argument("assessment", metavar="ÉVALUATION")

@@ -395,15 +395,29 @@ def test_update_adds_new_assessments_and_never_replaces_one(tmp_path: Path) -> N
         "ajoutées": [],
         "identiques": [ASSESSMENT],
         "modifiées": [],
+        "remplacées": [],
     }
     shutil.copytree(assessments_dir() / "evaluation_01", bank / "evaluation_01")
     notebook = bank / ASSESSMENT / f"{ASSESSMENT}.ipynb"
     notebook.write_text(notebook.read_text(encoding="utf-8") + " ", encoding="utf-8")
     kept = (workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb").read_bytes()
     outcome = update_workspace(workspace, source=bank)
-    assert outcome == {"ajoutées": ["evaluation_01"], "identiques": [], "modifiées": [ASSESSMENT]}
+    assert outcome == {
+        "ajoutées": ["evaluation_01"],
+        "identiques": [],
+        "modifiées": [ASSESSMENT],
+        "remplacées": [],
+    }
     assert (workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb").read_bytes() == kept
     assert (workspace / "source" / "evaluation_01" / "evaluation_01.ipynb").is_file()
+    # Asked for: the new version replaces the workspace's, which is archived.
+    outcome = update_workspace(workspace, source=bank, replace=True)
+    assert outcome["remplacées"] == [ASSESSMENT] and outcome["identiques"] == ["evaluation_01"]
+    assert (workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb").read_bytes() == (
+        notebook.read_bytes()
+    )
+    (archived,) = (workspace / "archives" / "sources").glob(f"{ASSESSMENT}-*/{ASSESSMENT}.ipynb")
+    assert archived.read_bytes() == kept
 
 
 def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp_path) -> None:

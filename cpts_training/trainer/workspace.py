@@ -8,6 +8,7 @@ from the repository's ``assessments/``), then ``release/``, ``submitted/``,
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from cpts_training.errors import CPTSError
@@ -74,7 +75,8 @@ dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet e
    (`synthese.html` pour la promotion, une page par stagiaire, `competences.csv`).
 
 Nouvelles évaluations du cours : `cpts-training workspace update {root}` les ajoute à
-`source/` sans toucher à celles qui y sont déjà.
+`source/` sans toucher à celles qui y sont déjà (`--replace` remplace celles qui ont
+changé, en archivant l'ancienne version ; publiez-les ensuite de nouveau).
 
 Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
 remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
@@ -150,17 +152,26 @@ def _same_content(left: Path, right: Path) -> bool:
     )
 
 
-def update_workspace(directory: Path, source: Path | None = None) -> dict[str, list[str]]:
+def update_workspace(
+    directory: Path, source: Path | None = None, replace: bool = False
+) -> dict[str, list[str]]:
     """Copy into ``directory/source`` the assessments it does not have yet.
 
-    An assessment already in the workspace is never overwritten (its release and
-    submissions depend on it); one that differs from ``source`` is reported as
-    « modifiées » so that the trainer can decide. Returns the assessment names by
-    outcome: « ajoutées », « identiques », « modifiées ».
+    An assessment already in the workspace that differs from ``source`` is reported
+    as « modifiées » and left as it is, unless ``replace``: then the workspace's
+    version is archived in ``archives/sources/`` and replaced (« remplacées »); the
+    trainer publishes it again with ``assessment release``. Returns the assessment
+    names by outcome: « ajoutées », « identiques », « modifiées », « remplacées ».
     """
     directory = require_workspace(directory)
     source = _assessment_source(source)
-    outcome: dict[str, list[str]] = {"ajoutées": [], "identiques": [], "modifiées": []}
+    outcome: dict[str, list[str]] = {
+        "ajoutées": [],
+        "identiques": [],
+        "modifiées": [],
+        "remplacées": [],
+    }
+    stamp = datetime.now(UTC)
     for assessment in _assessment_folders(source):
         target = directory / "source" / assessment.name
         if not target.exists():
@@ -168,6 +179,14 @@ def update_workspace(directory: Path, source: Path | None = None) -> dict[str, l
             outcome["ajoutées"].append(assessment.name)
         elif _same_content(assessment, target):
             outcome["identiques"].append(assessment.name)
+        elif replace:
+            archive = (
+                directory / "archives" / "sources" / f"{assessment.name}-{stamp:%Y%m%dT%H%M%S}"
+            )
+            archive.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(target), str(archive))
+            shutil.copytree(assessment, target, ignore=_IGNORED)
+            outcome["remplacées"].append(assessment.name)
         else:
             outcome["modifiées"].append(assessment.name)
     return outcome
