@@ -121,6 +121,11 @@ def server_options(function: Callable[..., T]) -> Callable[..., T]:
     )(function)
 
 
+def source_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """A ``--source`` option (a folder of assessments) with its French help."""
+    return click.option("--source", type=PATH_ARGUMENT, metavar="DOSSIER", help=help_text)
+
+
 def replace_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """A ``--replace`` flag with its French help."""
     return click.option("--replace", is_flag=True, default=False, help=help_text)
@@ -202,12 +207,9 @@ def assessment() -> None:
 
 @workspace.command("init", short_help="Créer un espace formateur.")
 @click.argument("directory", type=PATH_ARGUMENT, metavar="DOSSIER")
-@click.option(
-    "--source",
-    type=PATH_ARGUMENT,
-    metavar="DOSSIER",
-    help="Dossier d'évaluations à utiliser à la place de celles du dépôt "
-    "(par exemple une banque d'évaluations privée).",
+@source_option(
+    "Dossier d'évaluations à utiliser à la place de celles du dépôt "
+    "(par exemple une banque d'évaluations privée)."
 )
 @french_errors
 def workspace_init(directory: Path, source: Path | None) -> None:
@@ -220,12 +222,7 @@ def workspace_init(directory: Path, source: Path | None) -> None:
 
 @workspace.command("update", short_help="Ajouter les nouvelles évaluations.")
 @click.argument("directory", type=PATH_ARGUMENT, metavar="DOSSIER")
-@click.option(
-    "--source",
-    type=PATH_ARGUMENT,
-    metavar="DOSSIER",
-    help="Dossier d'évaluations (par défaut, celles du dépôt).",
-)
+@source_option("Dossier d'évaluations (par défaut, celles du dépôt).")
 @replace_option(
     "Remplacer aussi les évaluations modifiées depuis (l'ancienne version est archivée)."
 )

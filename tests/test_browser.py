@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -109,13 +109,18 @@ def diagnosed(page, log_path: Path, screenshot: Path) -> Iterator[None]:
         ) from error
 
 
-def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path: Path) -> None:
+def in_trainee_lab(browser, tmp_path: Path, height: int, scenario: Callable) -> None:
+    """Run ``scenario(page, base_url)`` in a fresh trainee lab, diagnosed on failure."""
     log_path = tmp_path / "serveur.log"
     with trainee_lab(tmp_path / "espace", log_path) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": height})
         with diagnosed(page, log_path, tmp_path / "page.png"):
-            _run_module_00(page, base)
+            scenario(page, base)
         page.close()
+
+
+def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path: Path) -> None:
+    in_trainee_lab(browser, tmp_path, 900, _run_module_00)
 
 
 def _run_module_00(page, base: str) -> None:
@@ -165,12 +170,7 @@ def _squeezed_text(page) -> str:
 
 
 def test_trainee_edits_the_budget_grid_and_delays_a_payment(browser, tmp_path: Path) -> None:
-    log_path = tmp_path / "serveur.log"
-    with trainee_lab(tmp_path / "espace", log_path) as base:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        with diagnosed(page, log_path, tmp_path / "page.png"):
-            _edit_budget_and_delay_payment(page, base)
-        page.close()
+    in_trainee_lab(browser, tmp_path, 1000, _edit_budget_and_delay_payment)
 
 
 def _edit_budget_and_delay_payment(page, base: str) -> None:

@@ -560,6 +560,11 @@ def payment_schedule(
     advance_label = _advance_label(advance_rate)
     order = {FONCTIONNEMENT: 0, **{m: i + 1 for i, m in enumerate(contract.mission_ids)}}
     rows: list[tuple] = []
+
+    def pay(row: Any, year: int, day: dt.date, nature: str, label: str, amount: float) -> None:
+        """One payment of ``row`` (a line of :func:`annual_funding`) for contract ``year``."""
+        rows.append((day, year, row.mission, row.libelle, nature, label, amount))
+
     for year in chosen:
         start, end = contract.year_bounds(year)
         balance_date = add_months(end, delay)
@@ -568,70 +573,52 @@ def payment_schedule(
         for row in funding.itertuples(index=False):
             if row.mission == FONCTIONNEMENT:
                 advance = cents(row.part_fixe_eur * fonct_rate)
-                balance = cents(row.part_fixe_eur - advance)
-                fonct_pct = format_percent(fonct_rate)
-                rows.append(
-                    (
-                        start,
-                        year,
-                        row.mission,
-                        row.libelle,
-                        NATURE_FONCTIONNEMENT,
-                        f"Fonctionnement — avance {fonct_pct} (année {year})",
-                        advance,
-                    )
+                pay(
+                    row,
+                    year,
+                    start,
+                    NATURE_FONCTIONNEMENT,
+                    f"Fonctionnement — avance {format_percent(fonct_rate)} (année {year})",
+                    advance,
                 )
-                rows.append(
-                    (
-                        balance_date,
-                        year,
-                        row.mission,
-                        row.libelle,
-                        NATURE_FONCTIONNEMENT,
-                        f"Fonctionnement — solde (année {year})",
-                        balance,
-                    )
+                pay(
+                    row,
+                    year,
+                    balance_date,
+                    NATURE_FONCTIONNEMENT,
+                    f"Fonctionnement — solde (année {year})",
+                    cents(row.part_fixe_eur - advance),
                 )
                 continue
             if row.mois_prorata <= 0:
                 continue
             mission_start = contract.mission(row.mission).start_date
             advance = cents(row.part_fixe_eur * advance_rate)
-            balance = cents(row.part_fixe_eur - advance)
             prorata = format_number_fr(row.mois_prorata, 2).removesuffix(",00")
-            rows.append(
-                (
-                    max(start, mission_start),
-                    year,
-                    row.mission,
-                    row.libelle,
-                    advance_label,
-                    f"{row.libelle} — avance de la part fixe (année {year}, {prorata} mois)",
-                    advance,
-                )
+            pay(
+                row,
+                year,
+                max(start, mission_start),
+                advance_label,
+                f"{row.libelle} — avance de la part fixe (année {year}, {prorata} mois)",
+                advance,
             )
-            rows.append(
-                (
-                    balance_date,
-                    year,
-                    row.mission,
-                    row.libelle,
-                    NATURE_BALANCE,
-                    f"{row.libelle} — solde de la part fixe (année {year})",
-                    balance,
-                )
+            pay(
+                row,
+                year,
+                balance_date,
+                NATURE_BALANCE,
+                f"{row.libelle} — solde de la part fixe (année {year})",
+                cents(row.part_fixe_eur - advance),
             )
-            rows.append(
-                (
-                    variable_date,
-                    year,
-                    row.mission,
-                    row.libelle,
-                    NATURE_VARIABLE,
-                    f"{row.libelle} — part variable (année {year}, "
-                    f"taux d'atteinte {format_percent(row.taux_atteinte)})",
-                    row.part_variable_eur,
-                )
+            pay(
+                row,
+                year,
+                variable_date,
+                NATURE_VARIABLE,
+                f"{row.libelle} — part variable (année {year}, "
+                f"taux d'atteinte {format_percent(row.taux_atteinte)})",
+                row.part_variable_eur,
             )
     nature_order = {
         NATURE_FONCTIONNEMENT: 0,
