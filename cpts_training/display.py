@@ -13,6 +13,8 @@ from numbers import Real
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from cpts_training.answers import answer_problem
+from cpts_training.errors import InputError
 from cpts_training.formatting import (
     format_decimal_fr,
     format_euros,
@@ -124,16 +126,43 @@ def french_table(df: pd.DataFrame, columns: list[str] | None = None) -> Styler:
 def answer_text(label: str, value: object, unit: str = "") -> str:
     """« label : value unit », a number written the French way (``205 075 €``, ``11,9 %``).
 
-    Used by notebooks to echo a trainee's answer; a value that is not a number is
-    shown as it is.
+    Used by notebooks to echo a trainee's answer. A value that is not a number (a text
+    between quotes, two numbers split by ``, ``, an answer not written yet) is not
+    echoed as if it were one: the line says what is wrong
+    (:func:`~cpts_training.answers.answer_problem`).
     """
     if isinstance(value, Real) and not isinstance(value, bool):
         shown = format_decimal_fr(float(value), 2)
-    else:
-        shown = str(value)
-    return f"{label} : {shown}{' ' + unit if unit else ''}"
+        return f"{label} : {shown}{' ' + unit if unit else ''}"
+    problem = answer_problem(value, "cette réponse")
+    if problem is None:  # pragma: no cover - answer_problem accepts only real numbers
+        return f"{label} : {value}"
+    return f"{label} : ⚠ {problem}"
 
 
 def show_answer(label: str, value: object, unit: str = "") -> None:
     """Print :func:`answer_text` (one line under a trainee's answer cell)."""
     print(answer_text(label, value, unit))
+
+
+def column_total(table: pd.DataFrame, column: str) -> float:
+    """Sum of one column of ``table``, named by its French header or by its name.
+
+    ``column_total(financement, "Part variable (€)")`` and
+    ``column_total(financement, "part_variable_eur")`` give the same sum (in the
+    column's unit). Lets a trainee add up a column seen in a table without writing
+    pandas.
+
+    Raises:
+        InputError: French message listing the table's headers, when ``column`` is
+            neither a header nor a column name of ``table``.
+    """
+    by_label = {column_label(c): c for c in table.columns}
+    name = column if column in table.columns else by_label.get(column.strip())
+    if name is None:
+        headers = " · ".join(f"« {label} »" for label in by_label)
+        raise InputError(
+            f"Le tableau n'a pas de colonne « {column} ». Recopiez exactement un de ses "
+            f"titres : {headers}."
+        )
+    return float(pd.to_numeric(table[name]).sum())

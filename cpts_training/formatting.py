@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 THOUSANDS_SEPARATOR = "\u202f"
@@ -119,3 +121,143 @@ def format_decimal_fr(x: float | int | None, max_decimals: int = 4) -> str:
     if DECIMAL_MARK in text:
         text = text.rstrip("0").rstrip(DECIMAL_MARK)
     return "0" if text == "-0" else text
+
+
+# --------------------------------------------------------------------------------------
+# Reading a number typed by a trainee
+# --------------------------------------------------------------------------------------
+
+_SPACES = " \u00a0\u202f\u2009\t"
+"""Spaces a trainee (or a copy from a spreadsheet) puts between groups of digits."""
+
+_MINUS_SIGNS = "-\u2212\u2013"
+"""Hyphen-minus, the minus sign (U+2212) and the en dash that word processors produce."""
+
+_UNIT_WORDS = {
+    "€": "€",
+    "eur": "€",
+    "euro": "€",
+    "euros": "€",
+    "%": "%",
+    "pourcent": "%",
+    "pourcents": "%",
+}
+
+_NUMBER_PATTERN = re.compile(
+    r"""
+    (?P<sign>[-\u2212\u2013+])?
+    (?P<integer>\d+(?:[ \u00a0\u202f\u2009]\d{3})*|\d{1,3}(?:\.\d{3})+(?=,))
+    (?:[,.](?P<fraction>\d+))?
+    """,
+    re.VERBOSE,
+)
+
+ACCEPTED_FORMS = "12,5 · 4 500 · 4 500 € · 1 500,50 · 11,9 % · −250"
+"""Examples of the forms :func:`parse_number_fr` reads, quoted in its error messages."""
+
+
+class NumberFormatError(ValueError):
+    """A typed text is not a number written in a form :func:`parse_number_fr` reads.
+
+    The message is French, quotes the text and shows the accepted forms.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"Erreur : {self}"]
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    """A number read from a trainee's text: its value and the unit typed after it.
+
+    ``unit`` is ``"€"``, ``"%"`` or ``""`` (none typed). ``value`` is the number as
+    typed: ``11,9 %`` gives ``TypedNumber(11.9, "%")``, not 0.119.
+    """
+
+    value: float
+    unit: str = ""
+
+
+def _refuse(text: str, why: str) -> NumberFormatError:
+    return NumberFormatError(
+        f"« {text.strip()} » n'est pas un nombre lisible : {why}. "
+        f"Écrivez-le comme en français, par exemple {ACCEPTED_FORMS}."
+    )
+
+
+def read_typed_number(text: str) -> TypedNumber:
+    """Read a number typed the French way, with the unit typed after it.
+
+    Accepted: a decimal comma (``12,5``), thousands grouped by spaces, no-break or
+    narrow no-break spaces (``4 500``, ``1 500,50``), a leading ``+``, ``-`` or ``−``
+    (U+2212), then optionally ``€``/``euros`` or ``%``. A decimal point is read as
+    such (``11.9``) except where it could be a thousands separator: ``4.500`` is
+    refused (4,5 or 4 500?), while ``1.500,50`` is read as 1 500,50.
+
+    Never reinterprets silently: a text that is not wholly one of these forms raises.
+
+    Raises:
+        NumberFormatError: with a French message quoting the text and the accepted forms
+            (empty text, letters, two numbers, a badly grouped ``4 50``…).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, got {type(text).__name__}")
+    stripped = text.strip(_SPACES)
+    if not stripped:
+        raise NumberFormatError(
+            f"Aucun nombre n'a été saisi. Écrivez par exemple {ACCEPTED_FORMS}."
+        )
+    unit = ""
+    lowered = stripped.lower()
+    for word in sorted(_UNIT_WORDS, key=len, reverse=True):
+        if lowered.endswith(word):
+            unit = _UNIT_WORDS[word]
+            stripped = stripped[: len(stripped) - len(word)].rstrip(_SPACES)
+            break
+    match = _NUMBER_PATTERN.fullmatch(stripped)
+    if match is None:
+        if re.search(r"[A-Za-zÀ-ÿ]", stripped):
+            raise _refuse(text, "il contient des lettres")
+        if re.fullmatch(r"[-\u2212\u2013+]?[\d ,.\u00a0\u202f\u2009]+", stripped):
+            raise _refuse(
+                text,
+                "les chiffres sont mal groupés (les milliers se séparent par un espace, "
+                "par groupes de trois chiffres ; les décimales suivent une virgule)",
+            )
+        raise _refuse(text, "ce n'est pas un nombre seul")
+    integer = match["integer"]
+    fraction = match["fraction"]
+    separator = stripped[match.end("integer")] if fraction is not None else ""
+    if "." in integer:  # 1.500,50: points group the thousands, the comma is decimal
+        integer = integer.replace(".", "")
+    elif separator == "." and len(fraction) == 3 and re.fullmatch(r"\d{1,3}", integer):
+        raise _refuse(
+            text,
+            f"le point est ambigu (voulez-vous dire {integer},{fraction} ou "
+            f"{integer} {fraction} ?). En français, la virgule marque les décimales",
+        )
+    digits = "".join(ch for ch in integer if ch.isdigit())
+    number = Decimal(digits + ("." + fraction if fraction else ""))
+    if match["sign"] and match["sign"] != "+":
+        number = -number
+    return TypedNumber(float(number), unit)
+
+
+def parse_number_fr(text: str, unit: str | None = None) -> float:
+    """The number a trainee typed (see :func:`read_typed_number`), checked against ``unit``.
+
+    ``unit="€"`` refuses a ``%`` typed after the number and ``unit="%"`` refuses ``€``;
+    ``None`` accepts either. A percentage stays in percent: ``"11,9 %"`` gives 11.9.
+
+    Raises:
+        NumberFormatError: French message, when the text is not a number or carries
+            the wrong unit.
+    """
+    typed = read_typed_number(text)
+    if unit and typed.unit and typed.unit != unit:
+        expected = "un montant en euros" if unit == "€" else "un pourcentage"
+        raise NumberFormatError(
+            f"« {text.strip()} » : on attend ici {expected}, pas une valeur en {typed.unit}. "
+            f"Écrivez par exemple {'4 500 €' if unit == '€' else '11,9 %'}."
+        )
+    return typed.value

@@ -24,6 +24,16 @@ HOME_NOTEBOOK = "Accueil.ipynb"
 
 _SETTINGS_DIR = ".jupyter-formation"
 
+KERNEL_EXTENSIONS = ("cpts_training.french_kernel",)
+"""IPython extensions every trainee kernel loads at start: numbers typed the French way
+and errors explained in French, even in a cell run first after a kernel restart."""
+
+_KERNEL_CONFIG = (
+    "# Écrit par cpts-training : chaque noyau du stagiaire lit les nombres à la française\n"
+    "# et explique les erreurs en français dès son démarrage.\n"
+    "c.InteractiveShellApp.extensions = {extensions!r}\n"
+)
+
 # nbgrader's JupyterLab plugins are instructor tools (assignment creation,
 # formgrader, course list) or need an nbgrader exchange the trainee does not have; the
 # extension manager would offer to install extensions from the internet.
@@ -89,12 +99,21 @@ def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSp
             shutil.copyfile(notebook, destination)
             space.copied.append(destination.name)
     write_lab_settings(target / _SETTINGS_DIR, DISABLED_LAB_EXTENSIONS, DISABLED_SERVER_EXTENSIONS)
+    profile = target / _SETTINGS_DIR / "ipython" / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text(
+        _KERNEL_CONFIG.format(extensions=list(KERNEL_EXTENSIONS)), encoding="utf-8"
+    )
     return space
 
 
 def trainee_environment(target: Path, base: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment variables that point JupyterLab to the trainee's settings."""
-    return lab_environment(Path(target).resolve() / _SETTINGS_DIR, base)
+    """Environment variables that point JupyterLab (and its kernels, through
+    ``IPYTHONDIR``) to the trainee's settings."""
+    settings = Path(target).resolve() / _SETTINGS_DIR
+    env = lab_environment(settings, base)
+    env["IPYTHONDIR"] = str(settings / "ipython")
+    return env
 
 
 def lab_command(

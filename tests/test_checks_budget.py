@@ -26,7 +26,7 @@ def test_prevention_drop(case) -> None:
     # Variable envelope 15 000 € × (0.8 − 0.5) = 4 500 €.
     assert prevention_drop_eur(case) == pytest.approx(4500)
     assert check_prevention_drop(4500, case)
-    assert check_prevention_drop("4 500", case)
+    assert not check_prevention_drop("4 500", case)  # a text: the quotes are named
     assert "trop élevée" in str(check_prevention_drop(12000, case))
     assert "aucune réponse" in str(check_prevention_drop(..., case))
 

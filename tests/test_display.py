@@ -87,14 +87,12 @@ def test_numbers_use_french_separators_and_one_precision_per_column() -> None:
         (-19235, "€", "Financement : -19 235 €"),
         (6552.000000001, "€", "Financement : 6 552 €"),
         (2, "", "Financement : 2"),
-        ("deux", "", "Financement : deux"),
-        (True, "", "Financement : True"),
+        ("deux", "", "Financement : ⚠ cette réponse est un texte (« deux »)"),
+        (True, "", "Financement : ⚠ cette réponse doit être un nombre"),
     ],
 )
 def test_answer_text_writes_numbers_the_french_way(value, unit, expected) -> None:
     from cpts_training.display import answer_text
 
-    assert (
-        answer_text("Financement", value, unit).replace("\u202f", " ").replace("\u00a0", " ")
-        == expected
-    )
+    text = answer_text("Financement", value, unit).replace("\u202f", " ").replace("\u00a0", " ")
+    assert text == expected if "⚠" not in expected else text.startswith(expected)

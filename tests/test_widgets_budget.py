@@ -21,6 +21,7 @@ import openpyxl
 import pytest
 
 from cpts_training.budget.case_study import load_case_study
+from cpts_training.errors import InputError
 from cpts_training.widgets.budget import AciSimulator, BudgetEditor, CashWhatIf
 
 AMOUNT = "Montant (€)"
@@ -222,7 +223,7 @@ def test_browser_edits_settle_and_keep_the_message(editor, monkeypatch) -> None:
 def test_add_line_with_unknown_account_is_refused(editor) -> None:
     editor.new_account.value = "999"
     editor.new_label.value = "Dépense mystère"
-    editor.new_amount.value = 500
+    editor.new_amount.value = "500"
     editor.add_button.click()
     status = plain(editor.status.value)
     assert "Ligne non ajoutée" in status
@@ -235,7 +236,7 @@ def test_add_line_with_unknown_account_is_refused(editor) -> None:
 def test_add_line_with_an_account_already_used_is_refused(editor) -> None:
     editor.new_account.value = "6226"
     editor.new_label.value = "Honoraires du commissaire aux comptes"
-    editor.new_amount.value = 1200
+    editor.new_amount.value = "1 200"
     editor.add_button.click()
     assert "déjà utilisé" in editor.status.value
     assert len(editor.budget) == 20
@@ -244,7 +245,7 @@ def test_add_line_with_an_account_already_used_is_refused(editor) -> None:
 def test_add_line(editor) -> None:
     editor.new_account.value = "6181"
     editor.new_label.value = "Documentation"
-    editor.new_amount.value = 300
+    editor.new_amount.value = "300"
     editor.add_button.click()
     assert "Ligne 21 ajoutée" in editor.status.value
     assert len(editor.budget) == 21
@@ -488,7 +489,8 @@ def test_cash_controls_list_the_aci_payments_of_the_year(what_if) -> None:
     assert (what_if.delay.min, what_if.delay.max, what_if.delay.value) == (0, 6, 0)
     assert what_if.delay.description == "Retard (mois)"
     assert what_if.opening.description == "Trésorerie au 1er janvier (€)"
-    assert what_if.opening.value == 80000
+    assert what_if.opening.number == 80000
+    assert what_if.opening.value == "80\u202f000 €"
 
 
 def test_cash_plan_without_delay(what_if) -> None:
@@ -537,7 +539,7 @@ def test_two_months_delay_low_point(what_if) -> None:
 
 
 def test_opening_balance_moves_the_curve(what_if) -> None:
-    what_if.opening.value = 90000
+    what_if.opening.value = "90 000"
     # 10 000 more all year long: March 4 085 + 10 000 = 14 085.
     assert closings(what_if)[2] == 14085
     assert "14 085 € fin mars 2025" in plain(what_if.summary.value)
@@ -560,3 +562,63 @@ def test_domain_error_is_shown_in_french(case) -> None:
     assert "11 valeur(s) saisie(s) ; il en faut 12" in summary
     assert bytes(form.chart.value) == b""
     assert form.payment.disabled and form.payment.options == ()
+
+
+# -- numbers typed the French way in the forms' fields ------------------------------------
+
+
+def test_an_amount_typed_with_a_decimal_comma_is_added_as_typed(editor) -> None:
+    # Was 150 050,00 € with a number field: the comma was dropped.
+    editor.new_account.value = "6181"
+    editor.new_label.value = "Documentation"
+    editor.new_amount.value = "1500,50"
+    editor.add_button.click()
+    assert "Ligne 21 ajoutée" in plain(editor.status.value)
+    assert "1 500,50 €" in plain(editor.status.value)
+    assert list(editor.grid.get_visible_data().loc[21])[-1] == "1\u202f500,50"
+    assert editor.new_amount.value == ""
+
+
+@pytest.mark.parametrize("typed", ["1 500,50 €", "1\u202f500,50", "+1500,5"])
+def test_amounts_typed_in_french_forms_are_read_alike(editor, typed: str) -> None:
+    editor.new_account.value = "6181"
+    editor.new_label.value = "Documentation"
+    editor.new_amount.value = typed
+    editor.add_button.click()
+    assert amount_of(editor, "6181") == 1500.5
+
+
+@pytest.mark.parametrize(("typed", "reason"), [("1500,5,0", "mal groupés"), ("mille", "lettres")])
+def test_an_unreadable_amount_is_refused_with_the_accepted_form(editor, typed, reason) -> None:
+    editor.new_account.value = "6181"
+    editor.new_label.value = "Documentation"
+    editor.new_amount.value = typed
+    editor.add_button.click()
+    status = plain(editor.status.value)
+    assert "Ligne non ajoutée. Montant" in status and reason in status
+    assert "1 500,50" in status  # an accepted form is shown
+    assert len(editor.budget) == 20
+
+
+def test_an_opening_balance_typed_with_a_comma_is_read_as_typed(what_if) -> None:
+    # Was 8 000 050 € with a number field. January: 80 000,50 + 1 380 − 10 440 = 70 940,50.
+    what_if.opening.value = "80000,50"
+    assert what_if.opening.number == 80000.5
+    assert closings(what_if)[0] == 70940.5
+    what_if.opening.value = "quatre-vingt mille"
+    summary = plain(what_if.summary.value)
+    assert "Trésorerie au 1er janvier" in summary and "lettres" in summary
+
+
+def test_the_aci_simulator_opens_on_the_year_asked(case) -> None:
+    rates = {
+        "acces_aux_soins": 0.6,
+        "parcours_pluriprofessionnels": 0.5,
+        "prevention": 0.7,
+        "crises_sanitaires_graves": 0.5,
+    }
+    simulator = AciSimulator(case.contract, {2: rates}, year=2)
+    assert simulator.year.value == 2
+    assert simulator.sliders["prevention"].value == 70
+    with pytest.raises(InputError, match="pas d'année 9"):
+        AciSimulator(case.contract, {2: rates}, year=9)

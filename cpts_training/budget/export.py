@@ -57,8 +57,7 @@ def export_budget_xlsx(
     if target.exists() and not overwrite:
         raise InputError(
             f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou demandez explicitement son remplacement (case « Remplacer le "
-            "fichier s'il existe », ou overwrite=True)."
+            "autre nom, ou cochez la case « Remplacer le fichier s'il existe »."
         )
     if not target.parent.is_dir():
         raise InputError(

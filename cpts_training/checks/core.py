@@ -11,7 +11,13 @@ import math
 from dataclasses import dataclass
 from numbers import Real
 
-from cpts_training.formatting import format_number_fr
+from cpts_training.answers import NUMBER, PERCENT, answer_problem
+from cpts_training.formatting import (
+    NumberFormatError,
+    format_decimal_fr,
+    format_number_fr,
+    read_typed_number,
+)
 
 
 @dataclass(frozen=True)
@@ -46,18 +52,21 @@ class CheckResult:
 
 
 def as_number(answer: object) -> float | None:
-    """The answer as a float, or None if it is missing or not a number."""
+    """The answer as a float, or None if it is missing or not a number.
+
+    A text is read the French way (``"4 500,50 €"`` gives 4500.5, see
+    :func:`~cpts_training.formatting.read_typed_number`); a text that is not wholly a
+    number gives None, never a reinterpreted value.
+    """
     if answer is None or answer is Ellipsis or isinstance(answer, bool):
         return None
     if isinstance(answer, Real):
         value = float(answer)
         return None if math.isnan(value) else value
     if isinstance(answer, str):
-        cleaned = answer.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
-        cleaned = cleaned.rstrip("%€").replace(",", ".")
         try:
-            return float(cleaned)
-        except ValueError:
+            return read_typed_number(answer).value
+        except NumberFormatError:
             return None
     return None
 
@@ -81,17 +90,27 @@ def check_number(
     hint: str | None = None,
     decimals: int = 0,
 ) -> CheckResult:
-    """Compare a numeric answer with the expected value, within ``tolerance``."""
-    value = as_number(answer)
-    if value is None:
+    """Compare a numeric answer with the expected value, within ``tolerance``.
+
+    Before comparing, says what is wrong with an answer that is missing, typed between
+    quotes, split by ``, `` into two numbers, or (with ``unit="%"``) a fraction where a
+    percentage is expected: see :func:`~cpts_training.answers.answer_problem`.
+    ``decimals`` is the precision of the confirmed value in the message.
+    """
+    if answer is None or answer is Ellipsis:
         return missing_answer(what)
+    kind = PERCENT if unit == "%" and abs(expected) >= 1 else NUMBER
+    problem = answer_problem(answer, "votre réponse", kind)
+    if problem is not None:
+        return CheckResult(False, f"pour {what}, {problem}", None)
+    value = float(answer)  # type: ignore[arg-type]  # answer_problem checked it is Real
     suffix = f" {unit}" if unit else ""
     if abs(value - expected) <= tolerance:
         return CheckResult(True, f"{what} = {format_number_fr(value, decimals)}{suffix}.", None)
     direction = "trop élevée" if value > expected else "trop faible"
     return CheckResult(
         False,
-        f"votre réponse pour {what} ({format_number_fr(value, decimals)}{suffix}) est {direction}.",
+        f"votre réponse pour {what} ({format_decimal_fr(value, 4)}{suffix}) est {direction}.",
         hint,
     )
 

@@ -39,10 +39,16 @@ from cpts_training.budget.forecast import (
     check_balance,
     make_budget,
 )
-from cpts_training.checks import as_number
-from cpts_training.errors import CPTSError
+from cpts_training.errors import CPTSError, InputError
 from cpts_training.figures import figure_png
-from cpts_training.formatting import format_euros, format_number_fr, format_percent
+from cpts_training.formatting import (
+    NumberFormatError,
+    format_euros,
+    format_number_fr,
+    format_percent,
+    read_typed_number,
+)
+from cpts_training.widgets.fields import FrenchNumberText
 
 __all__ = ["AciSimulator", "BudgetEditor", "CashWhatIf"]
 
@@ -158,8 +164,10 @@ def _typed_amount(value: Any) -> Any:
     """A number typed as text (« 4 500,50 ») read as a float; any other text is passed on
     unchanged so that the domain explains why it is not an amount."""
     if isinstance(value, str):
-        number = as_number(value)
-        return value.strip() if number is None else number
+        try:
+            return read_typed_number(value).value
+        except NumberFormatError:
+            return value.strip()
     return value
 
 
@@ -217,12 +225,10 @@ class BudgetEditor(widgets.VBox):
             placeholder="ex. Honoraires du commissaire aux comptes",
             layout=widgets.Layout(width="30em"),
         )
-        self.new_amount = widgets.FloatText(
-            value=0.0,
+        self.new_amount = FrenchNumberText(
             description="Montant (€)",
-            step=100,
             style={"description_width": "initial"},
-            layout=widgets.Layout(width="14em"),
+            layout=widgets.Layout(width="16em"),
         )
         self.add_button = widgets.Button(
             description="Ajouter la ligne",
@@ -374,10 +380,15 @@ class BudgetEditor(widgets.VBox):
     # -- add a line ---------------------------------------------------------------------
 
     def _add_line(self, *_: object) -> None:
+        try:
+            amount = self.new_amount.read()
+        except NumberFormatError as error:
+            self.status.value = _message(f"Ligne non ajoutée. Montant : {error}", "error")
+            return
         line = {
             "compte": self.new_account.value.strip(),
             "libelle": self.new_label.value,
-            "montant_eur": self.new_amount.value,
+            "montant_eur": amount,
         }
         lines = [*self._budget[list(LINE_COLUMNS)].to_dict("records"), line]
         try:
@@ -394,7 +405,7 @@ class BudgetEditor(widgets.VBox):
         )
         self.new_account.value = ""
         self.new_label.value = ""
-        self.new_amount.value = 0.0
+        self.new_amount.value = ""
 
     # -- export -------------------------------------------------------------------------
 
@@ -408,7 +419,12 @@ class BudgetEditor(widgets.VBox):
         except CPTSError as error:
             self.export_status.value = _message(f"Export refusé. {error}", "error")
             return
-        self.export_status.value = _message(f"Classeur enregistré : {written.resolve()}", "ok")
+        self.export_status.value = _message(
+            f"Classeur enregistré : {written.resolve()}. Pour le récupérer sur votre "
+            "ordinateur : dans le panneau des fichiers, à gauche, clic droit sur "
+            f"« {written.name} » › Télécharger.",
+            "ok",
+        )
 
 
 # --------------------------------------------------------------------------------------
@@ -427,19 +443,30 @@ class AciSimulator(widgets.VBox):
     ``amounts_source`` (signed contract or reference table), ``size`` (ACI size, used
     with the reference table), ``note`` (warning on the amounts), ``status`` (French
     error, if any), ``table`` (funding of the year) and ``schedule`` (its payments).
-    Slider values are kept per contract year while the trainee switches years.
+    Slider values are kept per contract year while the trainee switches years. The
+    form opens on ``year`` (default: the first contract year).
+
+    Raises:
+        InputError: if ``year`` is not a year of the contract, or (from
+            :func:`~cpts_training.budget.aci.annual_funding`) a rate or mission is invalid.
     """
 
     def __init__(
         self,
         contract: AciContract,
         achievement: Mapping[int, Mapping[str, float]] | None = None,
+        year: int | None = None,
     ) -> None:
+        if year is not None and year not in contract.contract_years:
+            years = ", ".join(str(k) for k in contract.contract_years)
+            raise InputError(
+                f"Le contrat n'a pas d'année {year} : choisissez une année parmi {years}."
+            )
         self.signed_contract = contract
         self.contract = contract
         achievement = achievement or {}
-        for year, rates in achievement.items():
-            annual_funding(contract, year, rates)  # French error on a bad rate or mission
+        for contract_year, rates in achievement.items():
+            annual_funding(contract, contract_year, rates)  # French error on a bad rate
         self._percent: dict[int, dict[str, int]] = {
             year: {
                 m.id: int(round(100 * float(achievement.get(year, {}).get(m.id, 0.0))))
@@ -465,7 +492,7 @@ class AciSimulator(widgets.VBox):
         )
         self.year = widgets.Dropdown(
             options=[(self._year_label(k), k) for k in contract.contract_years],
-            value=contract.contract_years[0],
+            value=contract.contract_years[0] if year is None else year,
             description="Année de contrat",
             style={"description_width": "initial"},
             layout=widgets.Layout(width="32em"),
@@ -718,10 +745,9 @@ class CashWhatIf(widgets.VBox):
             style={"description_width": "initial"},
             layout=widgets.Layout(width="30em"),
         )
-        self.opening = widgets.FloatText(
-            value=float(opening_balance_eur),
+        self.opening = FrenchNumberText(
+            float(opening_balance_eur),
             description="Trésorerie au 1er janvier (€)",
-            step=1000,
             style={"description_width": "initial"},
             layout=widgets.Layout(width="30em"),
         )
@@ -779,7 +805,7 @@ class CashWhatIf(widgets.VBox):
         :func:`~cpts_training.budget.cash.cash_plan` without delay)."""
         args = (
             self.calendar_year,
-            self.opening.value,
+            self.opening.read(),
             self.spending,
             self.aci_schedule,
             self.other_receipts,
@@ -793,8 +819,9 @@ class CashWhatIf(widgets.VBox):
             plan = self.plan()
             summary = cash_summary(plan)
             figure = plot_cash_curve(plan)
-        except CPTSError as error:
-            self.summary.value = _message(str(error), "error")
+        except (CPTSError, NumberFormatError) as error:
+            prefix = "Trésorerie au 1er janvier : " if isinstance(error, NumberFormatError) else ""
+            self.summary.value = _message(prefix + str(error), "error")
             self.chart.value = b""
             self.table.value = ""
             return

@@ -1,0 +1,258 @@
+"""The trainee's IPython kernel in French: numbers typed the French way, errors explained.
+
+Two things change in a kernel where :func:`activate` has run (the first cell of every
+module and assessment calls it; the trainee's JupyterLab also loads it when a kernel
+starts, so that a cell run after a restart is explained too):
+
+1. **Answers typed the French way are read as numbers.** A line ``name = <number>``
+   whose right-hand side is a French number (``12,5``, ``4 500``, ``4 500 €``,
+   ``11,9 %``, ``1 500,50``, ``−19 235``) is rewritten to ``name = 12.5`` before Python
+   reads it (:func:`rewrite_french_numbers`, reading with
+   :func:`~cpts_training.formatting.read_typed_number`). A percentage stays in percent
+   (``11,9 %`` gives 11.9). Any other line is left as it is. nbgrader runs the same
+   first cell, so autograding reads the same answers the same way.
+2. **No Python traceback.** Every error a cell raises is shown as a short French
+   message that says what happened and what to do (:func:`explain_error`): an answer
+   not written yet, a name not defined (cells above not run, or a restarted kernel), a
+   failed check, a syntax error with its line. The output is still an *error* output,
+   so nbgrader still counts a failed test as failed.
+
+This is an IPython extension: ``%load_ext cpts_training.french_kernel`` works too.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from types import TracebackType
+from typing import Any
+
+from cpts_training.formatting import NumberFormatError, read_typed_number
+
+# --------------------------------------------------------------------------------------
+# 1. French numbers in answers
+# --------------------------------------------------------------------------------------
+
+_ASSIGNMENT = re.compile(
+    r"^(?P<head>[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)"
+    r"(?P<rhs>[^=#'\"()\[\]{}\n][^#'\"()\[\]{}\n]*?)"
+    r"(?P<tail>[ \t]*(?:#.*)?)(?P<newline>\r?\n?)$"
+)
+_PYTHON_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _python_literal(value: float) -> str:
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+
+
+def rewrite_line(line: str) -> str:
+    """``line`` with a French number after ``name =`` written as Python reads it.
+
+    ``"part = 12,5\\n"`` gives ``"part = 12.5\\n"``; ``"total = 205 075 €"`` gives
+    ``"total = 205075"``; a line that is not such an assignment, or whose right-hand
+    side already is a Python number or is not a readable French number, is returned
+    unchanged (Python then says what is wrong, in French through :func:`explain_error`).
+    """
+    match = _ASSIGNMENT.match(line)
+    if match is None or "==" in line:
+        return line
+    rhs = match["rhs"].strip()
+    if not rhs or _PYTHON_NUMBER.fullmatch(rhs):
+        return line
+    try:
+        typed = read_typed_number(rhs)
+    except NumberFormatError:
+        return line
+    return f"{match['head']}{_python_literal(typed.value)}{match['tail']}{match['newline']}"
+
+
+def rewrite_french_numbers(lines: list[str]) -> list[str]:
+    """An IPython input transformer: :func:`rewrite_line` on every line of a cell."""
+    return [rewrite_line(line) for line in lines]
+
+
+# --------------------------------------------------------------------------------------
+# 2. Errors explained in French
+# --------------------------------------------------------------------------------------
+
+RUN_ABOVE = "menu Exécution › Exécuter tout au-dessus de la cellule sélectionnée"
+"""JupyterLab's French menu path to run every cell above the current one."""
+
+_TYPED_WORDS = {"oui", "non", "vrai", "faux", "un", "deux", "trois", "quatre", "cinq"}
+
+
+def _cell_line(tb: TracebackType | None) -> tuple[int | None, str]:
+    """Line number and text, in the trainee's cell, where the error happened."""
+    line_number, text = None, ""
+    for frame in traceback.extract_tb(tb):
+        if frame.filename.startswith("<") or "ipykernel_" in frame.filename:
+            line_number, text = frame.lineno, (frame.line or "").strip()
+    return line_number, text
+
+
+def _where(line_number: int | None, text: str) -> str:
+    if line_number is None:
+        return ""
+    return (
+        f" (ligne {line_number} de la cellule : « {text} »)"
+        if text
+        else (f" (ligne {line_number} de la cellule)")
+    )
+
+
+def _explain_syntax_error(error: SyntaxError) -> str:
+    line = (error.text or "").strip()
+    where = f"Ligne {error.lineno} de la cellule" if error.lineno else "Dans cette cellule"
+    quoted = f" : « {line} »" if line else ""
+    message = (error.msg or "").lower()
+    if isinstance(error, IndentationError):
+        return (
+            f"{where}{quoted} : la ligne commence par des espaces en trop, ou en manque. "
+            "Supprimez les espaces au début de la ligne (chaque ligne de réponse commence "
+            "tout à gauche), puis exécutez de nouveau la cellule (Maj + Entrée)."
+        )
+    if re.search(r"=\s*$", line):
+        name = line.split("=")[0].strip()
+        return (
+            f"{where}{quoted} : il n'y a rien après le signe =. Écrivez votre réponse après "
+            f"le signe =, par exemple « {name} = 12,5 » ou « {name} = 4 500 € », puis "
+            "exécutez la cellule (Maj + Entrée)."
+        )
+    if (
+        "unterminated string" in message
+        or "eol while scanning" in message
+        or ("unterminated triple-quoted" in message)
+    ):
+        return (
+            f"{where}{quoted} : un guillemet est ouvert mais pas fermé. Un texte s'écrit "
+            'entre deux guillemets droits, par exemple "6226" ; un nombre s\'écrit sans '
+            "guillemets."
+        )
+    if "never closed" in message or "unmatched" in message or "does not match" in message:
+        return (
+            f"{where}{quoted} : une parenthèse ou un crochet n'est pas fermé (ou fermé en "
+            "trop). Comptez les parenthèses ouvrantes et fermantes."
+        )
+    return (
+        f"{where}{quoted} : Python ne comprend pas cette ligne. Vérifiez qu'elle a la forme "
+        "« nom = valeur », avec un nombre écrit comme 12,5 · 4 500 · 4 500 € · 11,9 %, "
+        "sans mot autour, et que les guillemets et parenthèses vont par paires."
+    )
+
+
+def explain_error(error: BaseException, tb: TracebackType | None = None) -> str:
+    """A French explanation of ``error`` for a trainee: what happened and what to do.
+
+    Never quotes a Python traceback. Errors of the library (which carry their own French
+    message) are shown as they are; a failed check (``AssertionError``) shows the
+    check's message; an unknown error says where it happened and gives the technical
+    detail last, for the trainer.
+    """
+    line_number, text = _cell_line(tb)
+    if isinstance(error, SyntaxError):
+        return _explain_syntax_error(error)
+    render = getattr(error, "_render_traceback_", None)
+    if callable(render):
+        try:
+            return "\n".join(render())
+        except Exception:  # noqa: BLE001 - fall back to the generic explanation
+            pass
+    if isinstance(error, NotImplementedError):
+        return (
+            "Cette question n'a pas encore de réponse. Remplacez les deux lignes « VOTRE "
+            "RÉPONSE ICI » et « raise NotImplementedError() » par votre réponse, sous la "
+            "forme « nom = valeur » indiquée dans la question (par exemple « "
+            "population_totale = 52 886 »), puis exécutez la cellule (Maj + Entrée)."
+        )
+    if isinstance(error, NameError):
+        name = getattr(error, "name", None) or _name_in(str(error))
+        advice = (
+            f"« {name} » n'a pas encore de valeur dans cette session{_where(line_number, text)}. "
+            "S'il s'agit d'une réponse demandée, écrivez-la dans la cellule de réponse "
+            "au-dessus et exécutez cette cellule. Sinon, des cellules au-dessus n'ont pas "
+            "été exécutées (par exemple après un redémarrage du noyau) : "
+            f"{RUN_ABOVE}, puis exécutez de nouveau celle-ci."
+        )
+        if name and name.lower() in _TYPED_WORDS:
+            advice += (
+                f" Si « {name} » est votre réponse, écrivez-la en chiffres (par exemple 2), "
+                'ou, pour un texte, entre guillemets ("oui").'
+            )
+        return advice
+    if isinstance(error, AssertionError):
+        detail = str(error).strip()
+        if detail:
+            return f"✘ Vérification non réussie : {detail}"
+        return (
+            "✘ Vérification non réussie : relisez la question et votre réponse, corrigez-la, "
+            "exécutez la cellule de réponse puis de nouveau cette vérification."
+        )
+    if isinstance(error, ZeroDivisionError):
+        return (
+            f"Division par zéro{_where(line_number, text)} : vérifiez le diviseur de votre calcul."
+        )
+    if isinstance(error, TypeError) and re.search(r"\bstr\b", str(error)):
+        return (
+            f"Ce calcul mélange du texte et des nombres{_where(line_number, text)}. Écrivez les "
+            'nombres sans guillemets (4500, pas "4500").'
+        )
+    if isinstance(error, KeyError):
+        return (
+            f"« {error.args[0] if error.args else ''} » n'existe pas ici"
+            f"{_where(line_number, text)} : vérifiez l'orthographe exacte (accents, "
+            "majuscules) du nom de colonne, de mission ou de compte."
+        )
+    return (
+        f"Une erreur s'est produite en exécutant cette cellule{_where(line_number, text)}. "
+        "Vérifiez votre saisie, exécutez les cellules au-dessus dans l'ordre, puis "
+        "réessayez ; si l'erreur persiste, signalez-la à votre formateur avec ce message."
+        f"\nDétail technique (pour le formateur) : {type(error).__name__} — {error}"
+    )
+
+
+def _name_in(message: str) -> str:
+    found = re.search(r"'([^']+)'", message)
+    return found.group(1) if found else "?"
+
+
+def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None):
+    """IPython custom exception handler: publish the French explanation as the error."""
+    text = explain_error(value, tb)
+    shell._showtraceback(etype, text, [f"\x1b[1;31m{text}\x1b[0m"])
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# Activation
+# --------------------------------------------------------------------------------------
+
+
+def load_ipython_extension(shell: Any) -> None:
+    """Install the French number reader and the French error handler (idempotent)."""
+    if rewrite_french_numbers not in shell.input_transformers_post:
+        shell.input_transformers_post.append(rewrite_french_numbers)
+    shell.set_custom_exc((Exception,), _handler)
+
+
+def activate() -> None:
+    """Install the French mode in the running IPython kernel; nothing outside IPython.
+
+    Called by the first cell of every module and assessment; silent, and harmless when
+    the kernel already loaded it at start.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython ships with the course
+        return
+    shell = get_ipython()
+    if shell is not None:
+        load_ipython_extension(shell)
+
+
+__all__ = [
+    "activate",
+    "explain_error",
+    "load_ipython_extension",
+    "rewrite_french_numbers",
+    "rewrite_line",
+]
