@@ -159,8 +159,8 @@ def explain_error(error: BaseException, tb: TracebackType | None = None) -> str:
             pass
     if isinstance(error, NotImplementedError):
         return (
-            "Cette question n'a pas encore de réponse. Remplacez les deux lignes « VOTRE "
-            "RÉPONSE ICI » et « raise NotImplementedError() » par votre réponse, sous la "
+            "Cette question n'a pas encore de réponse. Remplacez les deux lignes qui "
+            "commencent par « # VOTRE RÉPONSE ICI » et « raise » par votre réponse, sous la "
             "forme « nom = valeur » indiquée dans la question (par exemple « "
             "population_totale = 52 886 »), puis exécutez la cellule (Maj + Entrée)."
         )
