@@ -8,9 +8,10 @@ command and environment that start JupyterLab on the home notebook.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import nbformat
 
 from cpts_training.jupyter_env import (
     jupyterlab_command,
@@ -82,6 +83,20 @@ def _target_name(notebook: Path) -> str:
     return HOME_NOTEBOOK if notebook.name == "accueil.ipynb" else notebook.name
 
 
+def _copy_for_this_kernel(notebook: Path, destination: Path) -> None:
+    """Copy ``notebook`` with the ``language_info`` its kernel will report.
+
+    JupyterLab writes the kernel's ``language_info`` (Python version included) into a
+    notebook when its kernel starts; a notebook stored without it would show as
+    modified (and ask to be saved) when merely opened.
+    """
+    from ipykernel.ipkernel import IPythonKernel
+
+    content = nbformat.read(notebook, as_version=4)
+    content.metadata["language_info"] = dict(IPythonKernel.language_info)
+    nbformat.write(content, destination)
+
+
 def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSpace:
     """Copy the course notebooks into ``target`` and write the JupyterLab settings.
 
@@ -96,7 +111,7 @@ def prepare_trainee_space(target: Path, source: Path | None = None) -> TraineeSp
         if destination.exists():
             space.kept.append(destination.name)
         else:
-            shutil.copyfile(notebook, destination)
+            _copy_for_this_kernel(notebook, destination)
             space.copied.append(destination.name)
     write_lab_settings(target / _SETTINGS_DIR, DISABLED_LAB_EXTENSIONS, DISABLED_SERVER_EXTENSIONS)
     profile = target / _SETTINGS_DIR / "ipython" / "profile_default"

@@ -8,11 +8,13 @@ which installs Chromium) turns the skip into a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from tests.helpers import log_tail, trainee_lab
@@ -123,6 +125,33 @@ def test_trainee_runs_module_00_in_french_with_working_widgets(browser, tmp_path
     in_trainee_lab(browser, tmp_path, 900, _run_module_00)
 
 
+def menu_paths_named_in_the_course() -> set[tuple[str, str]]:
+    """Every « menu X › Y » a module, an assessment or a French error message names."""
+    from cpts_training.french_kernel import RUN_ABOVE
+    from cpts_training.paths import assessments_dir, modules_dir
+
+    texts = [RUN_ABOVE]
+    for path in [*modules_dir().glob("*.ipynb"), *assessments_dir().glob("*/*.ipynb")]:
+        texts += [cell.source for cell in nbformat.read(path, as_version=4).cells]
+    found = set()
+    for text in texts:
+        flat = re.sub(r"\s+", " ", text)
+        for menu, item in re.findall(r"[Mm]enu \*?([A-ZÉ]\w+) › ([^*»]+?)(?:\*|,| \(|$)", flat):
+            found.add((menu, item.strip()))
+    return found
+
+
+def menu_items(page) -> dict[str, list[str]]:
+    """The items of each menu of JupyterLab's menu bar, as shown on screen."""
+    items = {}
+    for menu in page.locator(".lm-MenuBar-itemLabel").all_inner_texts():
+        page.locator(f".lm-MenuBar-itemLabel:text-is('{menu}')").click()
+        labels = page.locator(".lm-Menu:visible .lm-Menu-itemLabel").all_inner_texts()
+        items[menu] = [label.strip() for label in labels if label.strip()]
+        page.keyboard.press("Escape")
+    return items
+
+
 def _run_module_00(page, base: str) -> None:
     page.goto(f"{base}/")
     # Lands on the home notebook, rendered, in a French JupyterLab.
@@ -131,6 +160,19 @@ def _run_module_00(page, base: str) -> None:
     menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
     assert {"Fichier", "Édition", "Exécution", "Noyau"} <= set(menus)
     assert not any("nbgrader" in m.lower() or "formgrader" in m.lower() for m in menus)
+    # Merely opened, the home notebook is not marked as modified once its kernel runs.
+    page.wait_for_selector(
+        f"{CURRENT_NOTEBOOK} .jp-Notebook-ExecutionIndicator[data-status='idle']",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(2_000)
+    assert page.locator(".lm-TabBar-tab.jp-mod-dirty").count() == 0
+    # Every menu path the course names exists, spelt as JupyterLab shows it.
+    shown = menu_items(page)
+    named = menu_paths_named_in_the_course()
+    assert ("Fichier", "Sauvegarder Notebook") in named
+    missing = [f"{m} › {i}" for m, i in sorted(named) if i not in shown.get(m, [])]
+    assert not missing, f"menus named but not shown: {missing}; shown: {shown}"
     # The module opens from the home page's link.
     page.locator("a:has-text('Module 00')").first.click()
     page.wait_for_selector("h1:has-text('Module 00')", timeout=60_000)
@@ -215,6 +257,32 @@ def _edit_budget_and_delay_payment(page, base: str) -> None:
     page.keyboard.press("Enter")
     page.wait_for_selector(".widget-html-content:has-text('négatif')", timeout=20_000)
     assert "217630,00" in _squeezed_text(page)
+
+    # An amount typed the French way is added as typed (a number field made 150 050 €
+    # of « 1500,50 »): charges 217 630 + 1 500,50 = 219 130,50 €.
+    form = page.locator(".widget-hbox:has(button:has-text('Ajouter la ligne'))").first
+    form.scroll_into_view_if_needed()
+    form.locator(".widget-text:has-text('Compte') input").fill("6181")
+    form.locator(".widget-text:has-text('Libellé') input").fill("Documentation")
+    amount = form.locator(".widget-text:has-text('Montant') input")
+    amount.fill("1500,50")
+    amount.press("Enter")
+    form.locator("button:has-text('Ajouter la ligne')").click()
+    page.wait_for_selector("text=Ligne 21 ajoutée", timeout=20_000)
+    assert "1500,50€" in _squeezed_text(page) and "219130,50" in _squeezed_text(page)
+    assert "150050" not in _squeezed_text(page)
+
+    # The cash opening balance typed with a comma: 80 000,50 €, not 8 000 050 €.
+    opening = page.locator(".widget-text:has-text('Trésorerie au 1er janvier') input").first
+    opening.scroll_into_view_if_needed()
+    opening.fill("80000,50")
+    opening.press("Enter")
+    page.wait_for_function(
+        "document.body.innerText.replace(/\\s/g, '').includes('80000,50€')", timeout=20_000
+    )
+    assert "8000050" not in _squeezed_text(page)
+    opening.fill("80000")
+    opening.press("Enter")
 
     # Delay the 1 April payment by two months: −16 795 € at the end of May.
     handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
