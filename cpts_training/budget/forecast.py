@@ -131,8 +131,13 @@ class BalanceCheck:
         return self.message
 
 
-def account_classes(at: dt.date | str = "2020-01-01") -> dict[str, str]:
-    """Two-digit accounts (60–68, 70–78) and their French labels."""
+def account_classes(at: dt.date | str = "2025-01-01") -> dict[str, str]:
+    """Two-digit accounts (60–68, 70–78) and their French labels, in force on ``at``.
+
+    Account 73 (« Concours publics », ANC 2018-06) is a product account of associations:
+    the ACI may be booked there or in 74 (subventions d'exploitation), as the
+    expert-comptable decides.
+    """
     return dict(load_parameter(_CLASSES).value_at(at))
 
 
@@ -149,7 +154,7 @@ def account_class(account: Any) -> tuple[str, str, str]:
         valid = ", ".join(f"{k} ({v})" for k, v in classes.items())
         raise InputError(
             f"Compte « {account} » inconnu : un compte de charges commence par 60 à 68, un "
-            f"compte de produits par 70 à 78 (hors 73). Comptes valides : {valid}."
+            f"compte de produits par 70 à 78. Comptes valides : {valid}."
         )
     sens = SENS_CHARGE if prefix.startswith("6") else SENS_PRODUIT
     return prefix, classes[prefix], sens

@@ -33,8 +33,10 @@ def test_case_study_loads():
     assert study.name == "CPTS de la Vallée de l'Aubrenne"
     assert study.contract.size == 2
     assert study.cash.opening_balance_eur == 80000
-    # 10 × 10 440 + 2 × 56 415 = 104 400 + 112 830 = 217 230 (= the budget's charges)
-    assert sum(study.cash.monthly_spending_eur) == 217230
+    # 12 × 10 140 + 2 400 (laptop) + 2 × 45 975 + 2 800 (auditor) = 121 680 + 2 400
+    # + 91 950 + 2 800 = 218 830 = the budget's charges 217 230 − depreciation 800
+    # + investment 2 400
+    assert sum(study.cash.monthly_spending_eur) == 218830
     assert study.observed_achievement == {
         1: {"acces_aux_soins": 0.6, "crises_sanitaires_graves": 0.5}
     }
