@@ -216,13 +216,13 @@ def _edit_budget_and_delay_payment(page, base: str) -> None:
     page.wait_for_selector(".widget-html-content:has-text('négatif')", timeout=20_000)
     assert "217630,00" in _squeezed_text(page)
 
-    # Delay the 1 April payment by two months: −16 795 € at the end of May.
+    # Delay the 1 April payment by two months: −17 695 € at the end of May.
     handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
     handle.scroll_into_view_if_needed()
     handle.click()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "document.body.innerText.replace(/\\s/g, '').includes('-16795€')", timeout=20_000
+        "document.body.innerText.replace(/\\s/g, '').includes('-17695€')", timeout=20_000
     )
     assert page.locator("text=Traceback").count() == 0
