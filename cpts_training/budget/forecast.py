@@ -229,8 +229,10 @@ def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]
 
 
 def default_employer_rate(at: dt.date | str = "2025-01-01") -> float:
-    """Default employer social-charge rate (parameter ``budget/taux_charges_patronales``,
-    unverified: no collective agreement is specific to CPTS, set your own)."""
+    """Default employer social-charge rate BEFORE reductions (parameter
+    ``budget/taux_charges_patronales``, 0.42, unverified: no collective agreement is
+    specific to CPTS, set your own). From 2026 the RGDU lowers it for salaries below
+    3 SMIC: see :func:`cpts_training.budget.payroll.effective_employer_rate`."""
     return float(load_parameter("budget/taux_charges_patronales").value_at(at))
 
 
@@ -238,8 +240,9 @@ def salary_cost(gross_annual_eur: float, employer_rate: float | None = None) -> 
     """Employer cost of a salary: gross annual salary × (1 + employer rate).
 
     ``employer_rate`` is a fraction (0.42 for 42 %); by default the parameter
-    ``budget/taux_charges_patronales``, which each CPTS must set from its collective
-    agreement.
+    ``budget/taux_charges_patronales``, a rate before reductions, which each CPTS must set
+    from its collective agreement (pass an effective rate after the RGDU, from
+    :func:`~cpts_training.budget.payroll.effective_employer_rate`, to budget 2026).
     """
     gross = check_amount(gross_annual_eur, "Le salaire brut annuel")
     rate = default_employer_rate() if employer_rate is None else employer_rate
