@@ -440,6 +440,33 @@ def call_for_projects_line(
     return budget_line(account, f"Appel à projets — {name}", amount_eur)
 
 
+AUDITOR_THRESHOLD = "association/seuil_commissaire_aux_comptes"
+"""Parameter: public subsidies a year above which an association needs an auditor."""
+
+SUBSIDY_CLASS = "74"
+"""Account class of the subventions d'exploitation (counted for the auditor threshold)."""
+
+
+def public_subsidies_eur(budget: pd.DataFrame) -> float:
+    """Public operating subsidies of a budget: the sum of its class-74 lines, in euros.
+
+    Concours publics (class 73) are left out: the threshold of art. L612-4 of the code de
+    commerce counts subsidies (loi n° 2000-321, art. 9-1). Whether the ACI is a subsidy
+    (74) or a concours public (73) is for the expert-comptable to decide.
+    """
+    table = ensure_budget(budget)
+    return cents(table.loc[table["classe"] == SUBSIDY_CLASS, "montant_eur"].sum())
+
+
+def statutory_auditor_required(budget: pd.DataFrame, at: dt.date | str = "2025-01-01") -> bool:
+    """True when the budget's public subsidies exceed the threshold in force on ``at``
+    (parameter ``association/seuil_commissaire_aux_comptes``: 153 000 euros, C. com.
+    art. L612-4 and D612-5): the association must then appoint a commissaire aux comptes
+    and publish its accounts."""
+    threshold = float(load_parameter(AUDITOR_THRESHOLD).value_at(at))
+    return public_subsidies_eur(budget) > threshold
+
+
 def budget_summary(budget: pd.DataFrame) -> BudgetSummary:
     """Total charges, total products and result = products − charges."""
     table = ensure_budget(budget)

@@ -93,6 +93,13 @@ def broken_copy(tmp_path, name, old, new):
         (BUDGET_FILE, "montant_eur: 4500}", "montant_eur: -4500}", ["négatif"]),
         (BUDGET_FILE, 'compte: "623"', 'compte: "693"', ["Compte « 693 » inconnu"]),
         (BUDGET_FILE, "charges_eur: 217230", "charges_eur: 217000", ["ne correspond pas"]),
+        # Subsidies 197 850 + 8 000 + 4 000 + 6 000 = 215 850 > 153 000: an auditor is due.
+        (
+            ACTUALS_FILE,
+            'libelle: "Commissaire aux comptes',
+            'libelle: "Audit',
+            ["commissaire aux comptes", "208 375,00 €", "153 000"],
+        ),
         (CONTRACT_FILE, "debut: 2024-10-01", "debut: 2024-01-01", ["avant la signature"]),
         (CONTRACT_FILE, "acces_aux_soins: 0.8", "acces_aux_soins: 1.2", ["dépasse 100"]),
         (CONTRACT_FILE, "taille: 2", "taille: 7", ["1, 2, 3 ou 4"]),

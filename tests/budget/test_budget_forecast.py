@@ -228,3 +228,20 @@ def test_revise_budget_refuses_unknown_and_duplicate_accounts() -> None:
         revise_budget(case.budget, new_lines=[("742", "Doublon", 1)])
     with pytest.raises(InputError, match="négatif|négative"):
         revise_budget(case.budget, amounts={"742": -5})
+
+
+def test_statutory_auditor_threshold(budget):
+    from cpts_training.budget.forecast import public_subsidies_eur, statutory_auditor_required
+
+    # Class 74: ACI 197 850 + FIR 8 000 + communauté de communes 4 000 + appel à projets
+    # 6 000 = 215 850 > 153 000 (C. com. L612-4, D612-5): an auditor is due.
+    assert public_subsidies_eur(budget) == 215850
+    assert statutory_auditor_required(budget)
+    # The same ACI booked as a concours public (73) is not a subsidy: 18 000 < 153 000.
+    as_concours = make_budget(
+        [("731", "Financement ACI (concours public)", 197850), ("742", "FIR", 18000)]
+    )
+    assert public_subsidies_eur(as_concours) == 18000
+    assert not statutory_auditor_required(as_concours)
+    # Exactly 153 000 does not exceed the threshold.
+    assert not statutory_auditor_required(make_budget([("741", "ACI", 153000)]))
