@@ -23,8 +23,9 @@ number or a mapping (for instance one amount per ACI size: ``{taille_1: ..., ...
 A dated entry may override ``verified`` and carry its own ``note``.
 
 Units: ``currency`` (euros), ``population`` (inhabitants), ``rate`` (a fraction between
-0 and 1: 0.75 means 75 %), ``month`` (a whole number of months) and ``text`` (French
-labels).
+0 and 1: 0.75 means 75 %), ``month`` (a whole number of months), ``number`` (a plain
+positive number without unit, such as an exponent or a multiple of the SMIC) and ``text``
+(French labels).
 
 Every loader validates the file and fails with a French
 :class:`~cpts_training.errors.DataError` that names the file and says how to fix it.
@@ -49,7 +50,7 @@ from cpts_training.errors import DataError, InputError
 PARAMETERS_DIR = Path(__file__).parent / "data" / "parametres"
 """Folder that holds one YAML file per parameter."""
 
-UNITS = ("currency", "population", "rate", "month", "text")
+UNITS = ("currency", "population", "rate", "month", "number", "text")
 """Units a parameter may declare (see the module docstring)."""
 
 UNVERIFIED_AMOUNT_LABEL = "montant indicatif — à vérifier dans votre contrat"

@@ -268,7 +268,7 @@ def _edit_budget_and_delay_payment(page, base: str) -> None:
     amount.fill("1500,50")
     amount.press("Enter")
     form.locator("button:has-text('Ajouter la ligne')").click()
-    page.wait_for_selector("text=Ligne 21 ajoutée", timeout=20_000)
+    page.wait_for_selector("text=Ligne 22 ajoutée", timeout=20_000)
     assert "1500,50€" in _squeezed_text(page) and "219130,50" in _squeezed_text(page)
     assert "150050" not in _squeezed_text(page)
 
@@ -284,13 +284,13 @@ def _edit_budget_and_delay_payment(page, base: str) -> None:
     opening.fill("80000")
     opening.press("Enter")
 
-    # Delay the 1 April payment by two months: −16 795 € at the end of May.
+    # Delay the 1 April payment by two months: −17 695 € at the end of May.
     handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
     handle.scroll_into_view_if_needed()
     handle.click()
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(
-        "document.body.innerText.replace(/\\s/g, '').includes('-16795€')", timeout=20_000
+        "document.body.innerText.replace(/\\s/g, '').includes('-17695€')", timeout=20_000
     )
     assert page.locator("text=Traceback").count() == 0

@@ -41,27 +41,28 @@ def test_assistant_extra_cost(case) -> None:
 
 
 def test_largest_overrun(case) -> None:
-    # Matériel informatique: 3 900 € actual for 2 400 € planned → +62.5 %, the largest.
-    assert largest_charge_overrun(case) == "6063"
-    assert check_largest_overrun("6063", case)
-    assert check_largest_overrun(6063, case)
+    # Laptop depreciation: 1 300 € actual (3 900 / 3) for 800 € planned (2 400 / 3)
+    # → +62.5 %, the largest.
+    assert largest_charge_overrun(case) == "6811"
+    assert check_largest_overrun("6811", case)
+    assert check_largest_overrun(6811, case)
     assert not check_largest_overrun("623", case)  # communication: +35.6 %
     assert "aucun choix" in str(check_largest_overrun(None, case))
     assert "entre guillemets" in str(check_largest_overrun(..., case))
 
 
 def test_cash_low_point_with_a_two_month_delay(case) -> None:
-    # 80 000 + 1 380 − 10 440 = 70 940; − 56 415 = 14 525; − 10 440 = 4 085 (March);
-    # no ACI in April: − 10 440 = −6 355; nor in May: − 10 440 = −16 795 (the low point);
-    # June: + 8 000 (FIR) + 151 800 (ACI, 2 months late) − 10 440 → positive again.
-    assert delayed_low_point(case) == (-16795, 5)
-    assert check_cash_low_point(-16795, 5, case)
-    right_amount_wrong_month = check_cash_low_point(-16795, 4, case)
+    # 80 000 + 1 380 − 12 540 = 68 840; − 56 115 = 12 725; − 10 140 = 2 585 (March);
+    # no ACI in April: − 10 140 = −7 555; nor in May: − 10 140 = −17 695 (the low point);
+    # June: + 8 000 (FIR) + 132 500 (ACI, 2 months late) − 10 140 → positive again.
+    assert delayed_low_point(case) == (-17695, 5)
+    assert check_cash_low_point(-17695, 5, case)
+    right_amount_wrong_month = check_cash_low_point(-17695, 4, case)
     assert not right_amount_wrong_month and "pas le mois" in str(right_amount_wrong_month)
-    assert not check_cash_low_point(4085, 3, case)
+    assert not check_cash_low_point(2585, 3, case)
 
 
 def test_cash_low_point_with_a_three_month_delay(case) -> None:
-    # Evaluation 01, question 3: as above until May (−16 795 €), then June:
-    # + 8 000 (FIR) − 10 440 = −19 235 € (the low point); July: + 151 800 − 10 440.
-    assert delayed_low_point(case, months=3) == (-19235, 6)
+    # Evaluation 01, question 3: as above until May (−17 695 €), then June:
+    # + 8 000 (FIR) − 10 140 = −19 835 € (the low point); July: + 132 500 − 10 140.
+    assert delayed_low_point(case, months=3) == (-19835, 6)

@@ -53,15 +53,17 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
     "evaluation_01": {
         # Year 2: fonctionnement 60 000 + fixed 17 500 + 26 250 + 15 000 + 30 000 = 148 750;
         # variable 29 500×0.6 + 26 250×0.5 + 15 000×0.7 + 30 000×0.5 = 56 325 → 205 075.
-        # Hire: 15 600 × 0.42 = 6 552; FIR 8 000 + 15 600 + 6 552 = 30 152.
-        # Cash with the 01/04/2025 payment 3 months late: 80 000 + 1 380 − 10 440 = 70 940;
-        # − 56 415 = 14 525; − 10 440 = 4 085; − 10 440 = −6 355; − 10 440 = −16 795;
-        # + 8 000 − 10 440 = −19 235 (June, the low point); July + 151 800 − 10 440.
+        # Hire: 15 600 × 0.42 (2025 rate before reductions) = 6 552;
+        # FIR 8 000 + 15 600 + 6 552 = 30 152.
+        # Cash with the 01/04/2025 payment (132 500) 3 months late: 80 000 + 1 380 − 12 540
+        # = 68 840; − 56 115 = 12 725; − 10 140 = 2 585; − 10 140 = −7 555;
+        # − 10 140 = −17 695; + 8 000 − 10 140 = −19 835 (June, the low point);
+        # July + 132 500 − 10 140.
         "alice": (
             {
                 "q1_reponse": "financement_total = 205075\npart_variable_totale = 56325",
                 "q2_reponse": "charges_patronales_chargee = 6552\nfir_2025 = 30152",
-                "q3_reponse": "point_bas = -19235\nmois_point_bas = 6",
+                "q3_reponse": "point_bas = -19835\nmois_point_bas = 6",
                 "q4_note": "Les indemnités sont en retrait de 18,7 %.",
             },
             8,
@@ -70,7 +72,7 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
             {
                 "q1_reponse": "financement_total = 215100\npart_variable_totale = 66350",
                 "q2_reponse": "charges_patronales_chargee = 15600\nfir_2025 = 23600",
-                "q3_reponse": "point_bas = -16795\nmois_point_bas = 5",
+                "q3_reponse": "point_bas = -17695\nmois_point_bas = 5",
                 "q4_note": "RAS.",
             },
             0,

@@ -91,13 +91,14 @@ def test_module_01_exercises_answer_in_french_and_accept_right_answers(tmp_path:
     assert all("Indice" in str(c["outputs"]) for c in waiting)
     notebook = nbformat.read(path, as_version=4)
     # Hand-computed: 15 000 × (0.8 − 0.5) = 4 500; (21 120 − 13 200) × 1.42 = 11 246.40;
-    # IT equipment +62.5 % is the largest overrun; 2-month delay → −16 795 € in May.
+    # The laptop's depreciation (6811, 800 → 1 300 €) +62.5 % is the largest overrun;
+    # 2-month delay → −17 695 € in May.
     answers = {
         "baisse_financement = ...": "baisse_financement = 4500",
         "montant_a_trouver = ...": "montant_a_trouver = 11246.40",
-        "compte_en_depassement = ...": 'compte_en_depassement = "6063"',
+        "compte_en_depassement = ...": 'compte_en_depassement = "6811"',
         "mois_du_point_bas = ...": "mois_du_point_bas = 5",  # before its suffix below
-        "\npoint_bas = ...": "\npoint_bas = -16795",
+        "\npoint_bas = ...": "\npoint_bas = -17695",
     }
     for cell in notebook.cells:
         for placeholder, answer in answers.items():

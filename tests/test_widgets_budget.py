@@ -2,14 +2,16 @@
 
 Expected figures are computed by hand from the case files (``data/cas/*.yaml``):
 
-- budget 2025: 15 charge lines and 5 product lines, 217 230 € on each side;
+- budget 2025: 16 charge lines and 5 product lines, 217 230 € on each side;
 - ACI contract (taille 2, signed 01/04/2024): fonctionnement 60 000 €; accès aux soins
   17 500 + 29 500 € and crises sanitaires graves 30 000 + 30 000 € from 01/10/2024;
   parcours 26 250 + 26 250 € and prévention 15 000 + 15 000 € from 01/04/2025 (fixed +
   variable envelopes per full year); planned rates year 1: accès 80 %, crises 50 %;
   year 2: accès 80 %, parcours 60 %, prévention 80 %, crises 50 %;
-- cash 2025: 80 000 € on 1 January, 10 440 € spent each month plus 45 975 € in February
-  and August, other receipts 1 380 (31/01), 8 000 (16/06), 4 000 (30/09), 6 000 (14/11).
+- cash 2025: 80 000 € on 1 January, 10 140 € spent each month plus 2 400 € (laptop) in
+  January, 45 975 € in February and August and 2 800 € (auditor) in December; ACI
+  132 500 € on 01/04/2025 and the year-1 variable parts 19 300 € on 01/10/2025; other
+  receipts 1 380 (31/01), 8 000 (16/06), 4 000 (30/09), 6 000 (14/11).
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ def charges_of(editor: BudgetEditor) -> float:
 def test_editor_shows_the_budget_with_french_headers_and_balance(editor) -> None:
     frame = editor.grid.get_visible_data()
     assert list(frame.columns) == ["Compte", LABEL, "Sens", AMOUNT]
-    assert len(frame) == 20
+    assert len(frame) == 21
     assert editor.grid.editable
     widths = editor.grid.column_widths
     assert all(widths[c] >= 80 for c in ["Compte", "Sens", AMOUNT])
@@ -83,8 +85,8 @@ def test_editor_shows_the_budget_with_french_headers_and_balance(editor) -> None
     # Amounts written the French way: 40 800 € for the coordinator's gross salary.
     assert plain(editor.grid.get_cell_value(AMOUNT, line_of(editor, "64111"))[0]) == "40 800,00"
     summary = plain(editor.summary.value)
-    # 15 charges: 40 800 + 17 136 + 13 200 + 5 544 + 91 950 + 18 000 + 3 600 + 8 400 + 1 100
-    #           + 2 400 + 3 000 + 4 500 + 4 800 + 1 300 + 1 500 = 217 230
+    # 16 charges: 40 800 + 17 136 + 13 200 + 5 544 + 91 950 + 16 800 + 3 600 + 2 800
+    #           + 8 400 + 1 100 + 800 + 3 000 + 4 500 + 4 800 + 1 300 + 1 500 = 217 230
     # 5 products: 197 850 + 8 000 + 4 000 + 6 000 + 1 380 = 217 230
     assert table_cells(editor.summary.value) == [
         ["Poste", "Montant"],
@@ -228,8 +230,8 @@ def test_add_line_with_unknown_account_is_refused(editor) -> None:
     status = plain(editor.status.value)
     assert "Ligne non ajoutée" in status
     assert "Compte « 999 » inconnu" in status
-    assert len(editor.budget) == 20
-    assert len(editor.grid.get_visible_data()) == 20
+    assert len(editor.budget) == 21
+    assert len(editor.grid.get_visible_data()) == 21
     assert editor.new_account.value == "999"  # kept, so that the trainee can correct it
 
 
@@ -239,7 +241,7 @@ def test_add_line_with_an_account_already_used_is_refused(editor) -> None:
     editor.new_amount.value = "1 200"
     editor.add_button.click()
     assert "déjà utilisé" in editor.status.value
-    assert len(editor.budget) == 20
+    assert len(editor.budget) == 21
 
 
 def test_add_line(editor) -> None:
@@ -247,9 +249,9 @@ def test_add_line(editor) -> None:
     editor.new_label.value = "Documentation"
     editor.new_amount.value = "300"
     editor.add_button.click()
-    assert "Ligne 21 ajoutée" in editor.status.value
-    assert len(editor.budget) == 21
-    assert list(editor.grid.get_visible_data().loc[21]) == [
+    assert "Ligne 22 ajoutée" in editor.status.value
+    assert len(editor.budget) == 22
+    assert list(editor.grid.get_visible_data().loc[22]) == [
         "6181",
         "Documentation",
         "charge",
@@ -260,7 +262,7 @@ def test_add_line(editor) -> None:
     assert "de 300,00 €" in plain(editor.summary.value)
     assert editor.new_account.value == ""
     # The new line is editable like the others.
-    editor.grid.set_cell_value(AMOUNT, 21, 250)
+    editor.grid.set_cell_value(AMOUNT, 22, 250)
     assert charges_of(editor) == 217480
 
 
@@ -480,12 +482,15 @@ def closings(what_if: CashWhatIf) -> list[float]:
 
 
 def test_cash_controls_list_the_aci_payments_of_the_year(what_if) -> None:
-    # Only one ACI date in 2025, the anniversary 01/04/2025. Year 1 balances:
-    # fonctionnement 15 000 + accès 8 750 − 6 562,50 + crises 15 000 − 11 250
-    # + variable parts 11 800 + 7 500 = 40 237,50; year 2 advances: fonctionnement 45 000
-    # + 75 % × (17 500 + 26 250 + 15 000 + 30 000) = 66 562,50 → 111 562,50.
-    # Total: 40 237,50 + 111 562,50 = 151 800.
-    assert [plain(label) for label, _ in what_if.payment.options] == ["01/04/2025 : 151 800 €"]
+    # Two ACI dates in 2025. The anniversary 01/04/2025: year 1 balances
+    # fonctionnement 15 000 + accès 8 750 − 6 562,50 + crises 15 000 − 11 250 = 20 937,50;
+    # year 2 advances: fonctionnement 45 000 + 75 % × (17 500 + 26 250 + 15 000 + 30 000)
+    # = 111 562,50 → 132 500. Six months later, 01/10/2025: year 1 variable parts
+    # 11 800 + 7 500 = 19 300.
+    assert [plain(label) for label, _ in what_if.payment.options] == [
+        "01/04/2025 : 132 500 €",
+        "01/10/2025 : 19 300 €",
+    ]
     assert (what_if.delay.min, what_if.delay.max, what_if.delay.value) == (0, 6, 0)
     assert what_if.delay.description == "Retard (mois)"
     assert what_if.opening.description == "Trésorerie au 1er janvier (€)"
@@ -494,27 +499,27 @@ def test_cash_controls_list_the_aci_payments_of_the_year(what_if) -> None:
 
 
 def test_cash_plan_without_delay(what_if) -> None:
-    # jan 80 000 + 1 380 − 10 440 = 70 940; feb − 56 415 = 14 525; mar − 10 440 = 4 085;
-    # apr + 151 800 − 10 440 = 145 445; ...; dec 33 950.
-    assert closings(what_if)[:4] == [70940, 14525, 4085, 145445]
-    assert closings(what_if)[-1] == 33950
+    # jan 80 000 + 1 380 − 12 540 = 68 840; feb − 56 115 = 12 725; mar − 10 140 = 2 585;
+    # apr + 132 500 − 10 140 = 124 945; ...; oct + 19 300; dec 32 350.
+    assert closings(what_if)[:4] == [68840, 12725, 2585, 124945]
+    assert closings(what_if)[-1] == 32350
     summary = plain(what_if.summary.value)
-    assert "Solde de trésorerie le plus bas : 4 085 € fin mars 2025" in summary
+    assert "Solde de trésorerie le plus bas : 2 585 € fin mars 2025" in summary
     assert "reste positive" in summary
     assert "#c62828" not in what_if.summary.value
     table = plain(what_if.table.value)
     assert "janvier 2025" in table and "décembre 2025" in table
-    assert "151 800 €" in table and "33 950 €" in table
+    assert "132 500 €" in table and "32 350 €" in table
 
 
 def test_one_month_delay_puts_april_below_zero(what_if) -> None:
     what_if.delay.value = 1
-    # April without the ACI payment: 4 085 − 10 440 = −6 355; May: −6 355 + 151 800 − 10 440
-    assert closings(what_if)[3:5] == [-6355, 135005]
+    # April without the ACI payment: 2 585 − 10 140 = −7 555; May: −7 555 + 132 500 − 10 140
+    assert closings(what_if)[3:5] == [-7555, 114805]
     summary = plain(what_if.summary.value)
     assert "le versement du 01/04/2025 arrive avec 1 mois de retard" in summary
-    assert "-6 355 € fin avril 2025" in summary
-    assert "passe sous zéro" in summary and "avril 2025 (-6 355 €)" in summary
+    assert "-7 555 € fin avril 2025" in summary
+    assert "passe sous zéro" in summary and "avril 2025 (-7 555 €)" in summary
     assert "#c62828" in what_if.summary.value  # red
     assert "color:#c62828" in what_if.table.value  # the negative month is red
     rows = table_cells(what_if.table.value)
@@ -526,23 +531,23 @@ def test_one_month_delay_puts_april_below_zero(what_if) -> None:
         "Décaissements",
         "Solde en fin de mois",
     ]
-    assert rows[4] == ["avril 2025", "4 085 €", "0 €", "0 €", "10 440 €", "-6 355 €"]
-    assert rows[5] == ["mai 2025", "-6 355 €", "151 800 €", "0 €", "10 440 €", "135 005 €"]
+    assert rows[4] == ["avril 2025", "2 585 €", "0 €", "0 €", "10 140 €", "-7 555 €"]
+    assert rows[5] == ["mai 2025", "-7 555 €", "132 500 €", "0 €", "10 140 €", "114 805 €"]
 
 
 def test_two_months_delay_low_point(what_if) -> None:
     what_if.delay.value = 2
-    # Exercise 4: April −6 355; May −6 355 − 10 440 = −16 795;
-    # June −16 795 + 151 800 + 8 000 − 10 440 = 132 565.
-    assert closings(what_if)[3:6] == [-6355, -16795, 132565]
-    assert "-16 795 € fin mai 2025" in plain(what_if.summary.value)
+    # Exercise 4: April −7 555; May −7 555 − 10 140 = −17 695;
+    # June −17 695 + 132 500 + 8 000 − 10 140 = 112 665.
+    assert closings(what_if)[3:6] == [-7555, -17695, 112665]
+    assert "-17 695 € fin mai 2025" in plain(what_if.summary.value)
 
 
 def test_opening_balance_moves_the_curve(what_if) -> None:
     what_if.opening.value = "90 000"
-    # 10 000 more all year long: March 4 085 + 10 000 = 14 085.
-    assert closings(what_if)[2] == 14085
-    assert "14 085 € fin mars 2025" in plain(what_if.summary.value)
+    # 10 000 more all year long: March 2 585 + 10 000 = 12 585.
+    assert closings(what_if)[2] == 12585
+    assert "12 585 € fin mars 2025" in plain(what_if.summary.value)
 
 
 def test_chart_is_a_png_redrawn_on_change(what_if) -> None:
@@ -573,9 +578,9 @@ def test_an_amount_typed_with_a_decimal_comma_is_added_as_typed(editor) -> None:
     editor.new_label.value = "Documentation"
     editor.new_amount.value = "1500,50"
     editor.add_button.click()
-    assert "Ligne 21 ajoutée" in plain(editor.status.value)
+    assert "Ligne 22 ajoutée" in plain(editor.status.value)
     assert "1 500,50 €" in plain(editor.status.value)
-    assert list(editor.grid.get_visible_data().loc[21])[-1] == "1\u202f500,50"
+    assert list(editor.grid.get_visible_data().loc[22])[-1] == "1\u202f500,50"
     assert editor.new_amount.value == ""
 
 
@@ -597,14 +602,15 @@ def test_an_unreadable_amount_is_refused_with_the_accepted_form(editor, typed, r
     status = plain(editor.status.value)
     assert "Ligne non ajoutée. Montant" in status and reason in status
     assert "1 500,50" in status  # an accepted form is shown
-    assert len(editor.budget) == 20
+    assert len(editor.budget) == 21
 
 
 def test_an_opening_balance_typed_with_a_comma_is_read_as_typed(what_if) -> None:
-    # Was 8 000 050 € with a number field. January: 80 000,50 + 1 380 − 10 440 = 70 940,50.
+    # Was 8 000 050 € with a number field.
+    # January: 80 000,50 + 1 380 − 10 140 − 2 400 (laptop) = 68 840,50.
     what_if.opening.value = "80000,50"
     assert what_if.opening.number == 80000.5
-    assert closings(what_if)[0] == 70940.5
+    assert closings(what_if)[0] == 68840.5
     what_if.opening.value = "quatre-vingt mille"
     summary = plain(what_if.summary.value)
     assert "Trésorerie au 1er janvier" in summary and "lettres" in summary

@@ -8,6 +8,8 @@ Modules:
   builders, totals and balance;
 - :mod:`~cpts_training.budget.monitoring`: planned against actual, alerts, reforecast;
 - :mod:`~cpts_training.budget.cash`: the monthly cash plan and delayed-payment scenarios;
+- :mod:`~cpts_training.budget.payroll`: the employer rate before reductions and the RGDU
+  (réduction générale dégressive unique, from 1 January 2026);
 - :mod:`~cpts_training.budget.charts`: matplotlib figures with French labels;
 - :mod:`~cpts_training.budget.export`: a formatted XLSX workbook for the treasurer;
 - :mod:`~cpts_training.budget.case_study`: the fictional « CPTS de la Vallée de
@@ -64,6 +66,11 @@ from cpts_training.budget.forecast import (
     salary_lines,
 )
 from cpts_training.budget.monitoring import alerts, compare, reforecast, result_of
+from cpts_training.budget.payroll import (
+    effective_employer_rate,
+    rgdu_coefficient,
+    rgdu_reduction,
+)
 
 __all__ = [
     "AciContract",
@@ -91,6 +98,7 @@ __all__ = [
     "compare",
     "delay_payments",
     "deployment_deadlines",
+    "effective_employer_rate",
     "export_budget_xlsx",
     "fir_line",
     "indemnity_cap",
@@ -109,6 +117,8 @@ __all__ = [
     "reference_ceiling",
     "reforecast",
     "result_of",
+    "rgdu_coefficient",
+    "rgdu_reduction",
     "salary_cost",
     "salary_lines",
     "what_if_delay",

@@ -17,7 +17,13 @@ In the first contract year of a mission, its envelopes are paid *pro rata* of th
 from its start to the next anniversary (:func:`annual_funding`, column
 ``mois_prorata``). Payment rules (:func:`payment_schedule`): when a mission starts, 75 %
 of its pro-rated fixed part is paid; at each anniversary the CPTS receives the balance of
-the year just ended and 75 % of the new year's fixed part.
+the year just ended and 75 % of the new year's fixed part. The variable part is paid
+after the assessment of the indicators, by default 6 months after the anniversary (a
+modelling assumption, see :func:`payment_schedule`).
+
+The LFSS 2026 (loi n° 2025-1403 of 30/12/2025, art. 63) asks the UNCAM to negotiate an
+avenant to the ACI CPTS in 2026: amounts and missions may change, and the trainee's own
+signed contract prevails over every figure shipped here.
 
 The amounts of a real CPTS are those of its signed contract: :class:`AciContract` takes
 them as inputs. :meth:`AciContract.from_reference` only fills them from the reference
@@ -515,6 +521,7 @@ def payment_schedule(
     achievement_by_year: Mapping[int, Mapping[str, float]] | None = None,
     years: Iterable[int] | None = None,
     balance_delay_months: int = 0,
+    variable_delay_months: int | None = None,
 ) -> pd.DataFrame:
     """Dated ACI payments for the given contract years (default: all five).
 
@@ -532,9 +539,11 @@ def payment_schedule(
       default, unconfirmed): an advance at the start of each contract year (the
       signature for year 1) and the balance at the anniversary that closes the year;
       set the parameter to 1 for a single payment at the start of the year;
-    - variable part: assessed at the end of the contract year and paid with the balance,
-      plus ``aci/versement/decalage_part_variable_mois`` months (0 by default,
-      unconfirmed);
+    - variable part: assessed after the end of the contract year and paid
+      ``variable_delay_months`` months after the balance; by default the parameter
+      ``aci/versement/decalage_part_variable_mois`` (6 months, unconfirmed: practitioners
+      report that CPAM and ARS advise treating it as a bonus paid months after the year
+      ends); 0 pays it with the balance;
     - ``balance_delay_months`` postpones the balances and the variable parts (not the
       advances) by that many months after the anniversary, to model a late assessment.
 
@@ -554,9 +563,14 @@ def payment_schedule(
     fonct_rate = float(
         load_parameter("aci/versement/taux_avance_fonctionnement").value_at(signature)
     )
-    variable_shift = int(
-        load_parameter("aci/versement/decalage_part_variable_mois").value_at(signature)
-    )
+    if variable_delay_months is None:
+        variable_shift = int(
+            load_parameter("aci/versement/decalage_part_variable_mois").value_at(signature)
+        )
+    else:
+        variable_shift = check_whole(
+            variable_delay_months, "Le décalage de la part variable (en mois)", minimum=0
+        )
     advance_label = _advance_label(advance_rate)
     order = {FONCTIONNEMENT: 0, **{m: i + 1 for i, m in enumerate(contract.mission_ids)}}
     rows: list[tuple] = []

@@ -10,11 +10,15 @@ file carrying ``fictional: true`` and a French ``warning``):
     the end of year 1 (``taux_atteinte_constates``).
 ``budget_previsionnel_2025.yaml`` / ``realise_2025.yaml``
     Budget lines (``compte``, ``libelle``, ``montant_eur``) and the declared totals
-    (``totaux: {charges_eur, produits_eur}``), checked against the lines.
+    (``totaux: {charges_eur, produits_eur}``), checked against the lines. A budget whose
+    public subsidies (class 74) exceed 153 000 euros must carry a « commissaire aux
+    comptes » line (C. com. L612-4, D612-5). The laptop bought in January 2025 is
+    capitalised and only its depreciation (6811) is a charge.
 ``indemnites_professionnels_2025.yaml``
     Hours and hourly rates of the 15 professionals and their declared total.
 ``tresorerie_2025.yaml``
-    Opening cash on 1 January, other receipts and the 12 monthly spending amounts.
+    Opening cash on 1 January, other receipts and the 12 monthly spending amounts (cash
+    out: the laptop is paid at purchase, its depreciation is not a cash flow).
 
 Every loader raises :class:`~cpts_training.errors.DataError` with a French message that
 names the file, the entry and the fix.
@@ -40,6 +44,8 @@ from cpts_training.budget.forecast import (
     indemnity_line,
     indemnity_table,
     make_budget,
+    public_subsidies_eur,
+    statutory_auditor_required,
 )
 from cpts_training.errors import CPTSError, DataError
 from cpts_training.formatting import format_euros
@@ -222,6 +228,16 @@ def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
                 f"la somme des lignes ({format_euros(computed, 2)}). Corrigez une ligne ou "
                 "le total déclaré."
             )
+    year = raw.get("exercice")
+    at = f"{int(year)}-12-31" if isinstance(year, int) else "2025-12-31"
+    has_auditor = budget["libelle"].str.contains("commissaire aux comptes", case=False).any()
+    if statutory_auditor_required(budget, at) and not has_auditor:
+        raise DataError(
+            f"{file.name} : les subventions publiques (comptes 74) atteignent "
+            f"{format_euros(public_subsidies_eur(budget), 2)}, au-delà du seuil de "
+            "153 000 € par an (code de commerce, art. L612-4 et D612-5) : l'association doit "
+            "nommer un commissaire aux comptes. Ajoutez une ligne « Commissaire aux comptes »."
+        )
     return budget
 
 

@@ -131,8 +131,13 @@ class BalanceCheck:
         return self.message
 
 
-def account_classes(at: dt.date | str = "2020-01-01") -> dict[str, str]:
-    """Two-digit accounts (60–68, 70–78) and their French labels."""
+def account_classes(at: dt.date | str = "2025-01-01") -> dict[str, str]:
+    """Two-digit accounts (60–68, 70–78) and their French labels, in force on ``at``.
+
+    Account 73 (« Concours publics », ANC 2018-06) is a product account of associations:
+    the ACI may be booked there or in 74 (subventions d'exploitation), as the
+    expert-comptable decides.
+    """
     return dict(load_parameter(_CLASSES).value_at(at))
 
 
@@ -149,7 +154,7 @@ def account_class(account: Any) -> tuple[str, str, str]:
         valid = ", ".join(f"{k} ({v})" for k, v in classes.items())
         raise InputError(
             f"Compte « {account} » inconnu : un compte de charges commence par 60 à 68, un "
-            f"compte de produits par 70 à 78 (hors 73). Comptes valides : {valid}."
+            f"compte de produits par 70 à 78. Comptes valides : {valid}."
         )
     sens = SENS_CHARGE if prefix.startswith("6") else SENS_PRODUIT
     return prefix, classes[prefix], sens
@@ -224,8 +229,10 @@ def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]
 
 
 def default_employer_rate(at: dt.date | str = "2025-01-01") -> float:
-    """Default employer social-charge rate (parameter ``budget/taux_charges_patronales``,
-    unverified: no collective agreement is specific to CPTS, set your own)."""
+    """Default employer social-charge rate BEFORE reductions (parameter
+    ``budget/taux_charges_patronales``, 0.42, unverified: no collective agreement is
+    specific to CPTS, set your own). From 2026 the RGDU lowers it for salaries below
+    3 SMIC: see :func:`cpts_training.budget.payroll.effective_employer_rate`."""
     return float(load_parameter("budget/taux_charges_patronales").value_at(at))
 
 
@@ -233,8 +240,9 @@ def salary_cost(gross_annual_eur: float, employer_rate: float | None = None) -> 
     """Employer cost of a salary: gross annual salary × (1 + employer rate).
 
     ``employer_rate`` is a fraction (0.42 for 42 %); by default the parameter
-    ``budget/taux_charges_patronales``, which each CPTS must set from its collective
-    agreement.
+    ``budget/taux_charges_patronales``, a rate before reductions, which each CPTS must set
+    from its collective agreement (pass an effective rate after the RGDU, from
+    :func:`~cpts_training.budget.payroll.effective_employer_rate`, to budget 2026).
     """
     gross = check_amount(gross_annual_eur, "Le salaire brut annuel")
     rate = default_employer_rate() if employer_rate is None else employer_rate
@@ -430,6 +438,33 @@ def call_for_projects_line(
 ) -> dict[str, Any]:
     """Funding obtained through a call for projects (appel à projets)."""
     return budget_line(account, f"Appel à projets — {name}", amount_eur)
+
+
+AUDITOR_THRESHOLD = "association/seuil_commissaire_aux_comptes"
+"""Parameter: public subsidies a year above which an association needs an auditor."""
+
+SUBSIDY_CLASS = "74"
+"""Account class of the subventions d'exploitation (counted for the auditor threshold)."""
+
+
+def public_subsidies_eur(budget: pd.DataFrame) -> float:
+    """Public operating subsidies of a budget: the sum of its class-74 lines, in euros.
+
+    Concours publics (class 73) are left out: the threshold of art. L612-4 of the code de
+    commerce counts subsidies (loi n° 2000-321, art. 9-1). Whether the ACI is a subsidy
+    (74) or a concours public (73) is for the expert-comptable to decide.
+    """
+    table = ensure_budget(budget)
+    return cents(table.loc[table["classe"] == SUBSIDY_CLASS, "montant_eur"].sum())
+
+
+def statutory_auditor_required(budget: pd.DataFrame, at: dt.date | str = "2025-01-01") -> bool:
+    """True when the budget's public subsidies exceed the threshold in force on ``at``
+    (parameter ``association/seuil_commissaire_aux_comptes``: 153 000 euros, C. com.
+    art. L612-4 and D612-5): the association must then appoint a commissaire aux comptes
+    and publish its accounts."""
+    threshold = float(load_parameter(AUDITOR_THRESHOLD).value_at(at))
+    return public_subsidies_eur(budget) > threshold
 
 
 def budget_summary(budget: pd.DataFrame) -> BudgetSummary:

@@ -173,18 +173,22 @@ def test_payment_schedule_by_hand(contract):
     #             → 17 812.50
     # 01/04/2025 (1st anniversary):
     #   balances of year 1: fonctionnement 15 000 ; accès 8 750 − 6 562.50 = 2 187.50 ;
-    #   crises 15 000 − 11 250 = 3 750 ; variable parts 11 800 + 7 500
+    #   crises 15 000 − 11 250 = 3 750
     #   advances of year 2: fonctionnement 45 000 ; accès 13 125 ; crises 22 500 ;
     #   parcours 75 % × 26 250 = 19 687.50 ; prévention 75 % × 15 000 = 11 250
-    #   → 15 000 + 2 187.50 + 3 750 + 11 800 + 7 500 + 45 000 + 13 125 + 22 500
-    #     + 19 687.50 + 11 250 = 151 800
-    # 01/04/2026: balances of year 2: 15 000 + 4 375 + 6 562.50 + 3 750 + 7 500
-    #   + variable 23 600 + 15 750 + 12 000 + 15 000 = 103 537.50
+    #   → 15 000 + 2 187.50 + 3 750 + 45 000 + 13 125 + 22 500
+    #     + 19 687.50 + 11 250 = 132 500
+    # 01/10/2025 (6 months later, parameter decalage_part_variable_mois): variable parts
+    #   of year 1: 11 800 + 7 500 = 19 300
+    # 01/04/2026: balances of year 2: 15 000 + 4 375 + 6 562.50 + 3 750 + 7 500 = 37 187.50
+    # 01/10/2026: variable parts of year 2: 23 600 + 15 750 + 12 000 + 15 000 = 66 350
     assert by_date == {
         dt.date(2024, 4, 1): 45000,
         dt.date(2024, 10, 1): 17812.5,
-        dt.date(2025, 4, 1): 151800,
-        dt.date(2026, 4, 1): 103537.5,
+        dt.date(2025, 4, 1): 132500,
+        dt.date(2025, 10, 1): 19300,
+        dt.date(2026, 4, 1): 37187.5,
+        dt.date(2026, 10, 1): 66350,
     }
     first_advance = schedule[
         (schedule["mission"] == "acces_aux_soins") & (schedule["nature"] == NATURE_ADVANCE)
@@ -203,29 +207,29 @@ def test_payment_schedule_by_hand(contract):
 def test_payments_in_2025_by_hand(contract):
     schedule = payment_schedule(contract, PLANNED)
     paid = payments_in_year(schedule, 2025)
-    # Every 2025 payment falls on the first anniversary, 01/04/2025 (see the test above):
-    #   year 1: fonctionnement balance 15 000 ; accès balance 2 187.50 + variable 11 800 ;
-    #           crises balance 3 750 + variable 7 500
+    # 2025 payments (see the test above): on the first anniversary, 01/04/2025,
+    #   year 1: fonctionnement balance 15 000 ; accès balance 2 187.50 ; crises balance 3 750
     #   year 2: fonctionnement advance 45 000 ; accès 13 125 ; parcours 19 687.50 ;
     #           prévention 11 250 ; crises 22 500
-    #   total 151 800
+    # then on 01/10/2025 the variable parts of year 1: accès 11 800 ; crises 7 500
+    #   total 132 500 + 19 300 = 151 800
     assert list(paid.columns) == list(SCHEDULE_COLUMNS)
     assert list(paid.index) == list(range(10))
-    assert set(paid["date"].dt.date) == {dt.date(2025, 4, 1)}
+    assert set(paid["date"].dt.date) == {dt.date(2025, 4, 1), dt.date(2025, 10, 1)}
     assert list(paid["montant_eur"]) == [
         15000,
         2187.5,
-        11800,
         3750,
-        7500,
         45000,
         13125,
         19687.5,
         11250,
         22500,
+        11800,
+        7500,
     ]
     assert paid["montant_eur"].sum() == 151800
-    assert list(paid["annee_contrat"]) == [1] * 5 + [2] * 5
+    assert list(paid["annee_contrat"]) == [1] * 3 + [2] * 5 + [1] * 2
     # The rows are those of the schedule, unchanged.
     in_2025 = schedule[schedule["date"].dt.year == 2025]
     assert paid.equals(in_2025.reset_index(drop=True))
@@ -262,11 +266,19 @@ def test_advance_label_comes_from_the_rate_parameter(contract):
 
 
 def test_balance_delay_moves_balances_and_variable_parts_only(contract):
-    schedule = payment_schedule(contract, PLANNED, years=[1], balance_delay_months=3)
+    schedule = payment_schedule(
+        contract, PLANNED, years=[1], balance_delay_months=3, variable_delay_months=0
+    )
     late = schedule[schedule["date"].dt.date == dt.date(2025, 7, 1)]
     # Year 1 balances and variable parts: 15 000 + 2 187.50 + 3 750 + 11 800 + 7 500
     assert late["montant_eur"].sum() == 40237.5
     assert set(late["nature"]) == {NATURE_FONCTIONNEMENT, NATURE_BALANCE, NATURE_VARIABLE}
+    # Default variable delay (6 months): balances 15 000 + 2 187.50 + 3 750 = 20 937.50 on
+    # 01/07/2025, variable parts 11 800 + 7 500 = 19 300 on 01/01/2026.
+    default = payment_schedule(contract, PLANNED, years=[1], balance_delay_months=3)
+    by_date = default.groupby(default["date"].dt.date)["montant_eur"].sum()
+    assert by_date[dt.date(2025, 7, 1)] == 20937.5
+    assert by_date[dt.date(2026, 1, 1)] == 19300
     assert schedule[schedule["nature"] == NATURE_ADVANCE]["date"].dt.date.min() == dt.date(
         2024, 10, 1
     )

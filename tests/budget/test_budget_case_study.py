@@ -33,8 +33,10 @@ def test_case_study_loads():
     assert study.name == "CPTS de la Vallée de l'Aubrenne"
     assert study.contract.size == 2
     assert study.cash.opening_balance_eur == 80000
-    # 10 × 10 440 + 2 × 56 415 = 104 400 + 112 830 = 217 230 (= the budget's charges)
-    assert sum(study.cash.monthly_spending_eur) == 217230
+    # 12 × 10 140 + 2 400 (laptop) + 2 × 45 975 + 2 800 (auditor) = 121 680 + 2 400
+    # + 91 950 + 2 800 = 218 830 = the budget's charges 217 230 − depreciation 800
+    # + investment 2 400
+    assert sum(study.cash.monthly_spending_eur) == 218830
     assert study.observed_achievement == {
         1: {"acces_aux_soins": 0.6, "crises_sanitaires_graves": 0.5}
     }
@@ -91,6 +93,13 @@ def broken_copy(tmp_path, name, old, new):
         (BUDGET_FILE, "montant_eur: 4500}", "montant_eur: -4500}", ["négatif"]),
         (BUDGET_FILE, 'compte: "623"', 'compte: "693"', ["Compte « 693 » inconnu"]),
         (BUDGET_FILE, "charges_eur: 217230", "charges_eur: 217000", ["ne correspond pas"]),
+        # Subsidies 197 850 + 8 000 + 4 000 + 6 000 = 215 850 > 153 000: an auditor is due.
+        (
+            ACTUALS_FILE,
+            'libelle: "Commissaire aux comptes',
+            'libelle: "Audit',
+            ["commissaire aux comptes", "208 375,00 €", "153 000"],
+        ),
         (CONTRACT_FILE, "debut: 2024-10-01", "debut: 2024-01-01", ["avant la signature"]),
         (CONTRACT_FILE, "acces_aux_soins: 0.8", "acces_aux_soins: 1.2", ["dépasse 100"]),
         (CONTRACT_FILE, "taille: 2", "taille: 7", ["1, 2, 3 ou 4"]),

@@ -40,30 +40,33 @@ def case():
 def test_case_cash_plan_2025_by_hand(case):
     study, schedule, spending = case
     plan = cash_plan(2025, 80000, spending, schedule, study.cash.other_receipts)
-    # jan  80 000 + 1 380 − 10 440 = 70 940
-    # feb  70 940 − 56 415 = 14 525
-    # mar  14 525 − 10 440 = 4 085
-    # apr  4 085 + 151 800 − 10 440 = 145 445
-    # may  145 445 − 10 440 = 135 005
-    # jun  135 005 + 8 000 − 10 440 = 132 565
-    # jul  132 565 − 10 440 = 122 125
-    # aug  122 125 − 56 415 = 65 710
-    # sep  65 710 + 4 000 − 10 440 = 59 270
-    # oct  59 270 − 10 440 = 48 830
-    # nov  48 830 + 6 000 − 10 440 = 44 390
-    # dec  44 390 − 10 440 = 33 950
+    # Spending: 10 140 a month, + 2 400 (laptop) in January, + 45 975 (indemnities) in
+    # February and August, + 2 800 (auditor) in December. ACI: 132 500 on 01/04, the
+    # year-1 variable parts 19 300 on 01/10 (6 months after the anniversary).
+    # jan  80 000 + 1 380 − 12 540 = 68 840
+    # feb  68 840 − 56 115 = 12 725
+    # mar  12 725 − 10 140 = 2 585
+    # apr  2 585 + 132 500 − 10 140 = 124 945
+    # may  124 945 − 10 140 = 114 805
+    # jun  114 805 + 8 000 − 10 140 = 112 665
+    # jul  112 665 − 10 140 = 102 525
+    # aug  102 525 − 56 115 = 46 410
+    # sep  46 410 + 4 000 − 10 140 = 40 270
+    # oct  40 270 + 19 300 − 10 140 = 49 430
+    # nov  49 430 + 6 000 − 10 140 = 45 290
+    # dec  45 290 − 12 940 = 32 350
     assert list(plan["solde_cloture_eur"]) == [
-        70940, 14525, 4085, 145445, 135005, 132565,
-        122125, 65710, 59270, 48830, 44390, 33950,
+        68840, 12725, 2585, 124945, 114805, 112665,
+        102525, 46410, 40270, 49430, 45290, 32350,
     ]  # fmt: skip
     assert plan["encaissements_aci_eur"].sum() == 151800
     summary = cash_summary(plan)
-    assert summary.minimum_eur == 4085
+    assert summary.minimum_eur == 2585
     assert summary.minimum_month == 3
     assert summary.minimum_month_label == "mars 2025"
     assert summary.negative_months == ()
     assert "reste positive" in summary.message
-    assert "4 085 € fin mars 2025" in plain(summary.message)
+    assert "2 585 € fin mars 2025" in plain(summary.message)
 
 
 def test_aci_payment_one_month_late_puts_april_below_zero(case):
@@ -72,34 +75,35 @@ def test_aci_payment_one_month_late_puts_april_below_zero(case):
         2025, 80000, spending, schedule, study.cash.other_receipts,
         payment="2025-04-01", months=1,
     )  # fmt: skip
-    # April without the ACI payment: 4 085 − 10 440 = −6 355
-    # May: −6 355 + 151 800 − 10 440 = 135 005 (back on the plan)
-    assert late.loc[3, "solde_cloture_eur"] == -6355
-    assert late.loc[4, "solde_cloture_eur"] == 135005
+    # April without the ACI payment: 2 585 − 10 140 = −7 555
+    # May: −7 555 + 132 500 − 10 140 = 114 805 (back on the plan)
+    assert late.loc[3, "solde_cloture_eur"] == -7555
+    assert late.loc[4, "solde_cloture_eur"] == 114805
     summary = cash_summary(late)
-    assert summary.minimum_eur == -6355
+    assert summary.minimum_eur == -7555
     assert summary.minimum_month_label == "avril 2025"
     assert summary.negative_months == ("avril 2025",)
     assert "passe sous zéro" in summary.message
-    # Two months late: April −6 355 and May −6 355 − 10 440 = −16 795
+    # Two months late: April −7 555 and May −7 555 − 10 140 = −17 695
     later = what_if_delay(
         2025, 80000, spending, schedule, study.cash.other_receipts,
         payment="2025-04-01", months=2,
     )  # fmt: skip
     assert cash_summary(later).negative_months == ("avril 2025", "mai 2025")
-    assert later.loc[4, "solde_cloture_eur"] == -16795
+    assert later.loc[4, "solde_cloture_eur"] == -17695
 
 
 def test_late_balance_alone_keeps_the_cash_positive(case):
     study, _schedule, spending = case
     schedule = payment_schedule(study.contract, study.planned_achievement, balance_delay_months=3)
     plan = cash_plan(2025, 80000, spending, schedule, study.cash.other_receipts)
-    # April receives the advances only: 151 800 − 40 237.50 = 111 562.50
-    # April closing: 4 085 + 111 562.50 − 10 440 = 105 207.50 ; July gets 40 237.50
+    # April receives the advances only: 132 500 − balances 20 937.50 = 111 562.50
+    # April closing: 2 585 + 111 562.50 − 10 140 = 104 007.50 ; July gets the balances
+    # 15 000 + 2 187.50 + 3 750 = 20 937.50 ; the variable parts (19 300) move to 01/01/2026
     assert plan.loc[3, "encaissements_aci_eur"] == 111562.5
-    assert plan.loc[3, "solde_cloture_eur"] == 105207.5
-    assert plan.loc[6, "encaissements_aci_eur"] == 40237.5
-    assert cash_summary(plan).minimum_eur == 4085
+    assert plan.loc[3, "solde_cloture_eur"] == 104007.5
+    assert plan.loc[6, "encaissements_aci_eur"] == 20937.5
+    assert cash_summary(plan).minimum_eur == 2585
 
 
 def test_budget_charges_spread_evenly_by_default():
@@ -118,10 +122,10 @@ def test_budget_charges_spread_evenly_by_default():
 
 def test_delay_payments_by_nature(case):
     _study, schedule, _spending = case
-    moved = delay_payments(schedule, "2025-04-01", 2, nature=NATURE_VARIABLE)
-    june = moved[moved["date"].dt.date == dt.date(2025, 6, 1)]
-    # Year-1 variable parts: accès 11 800 + crises 7 500 = 19 300
-    assert june["montant_eur"].sum() == 19300
+    moved = delay_payments(schedule, "2025-10-01", 2, nature=NATURE_VARIABLE)
+    december = moved[moved["date"].dt.date == dt.date(2025, 12, 1)]
+    # Year-1 variable parts (due 01/10/2025): accès 11 800 + crises 7 500 = 19 300
+    assert december["montant_eur"].sum() == 19300
     with pytest.raises(InputError) as err:
         delay_payments(schedule, "2025-05-15", 1)
     assert "Aucun versement le 15/05/2025" in err.value.args[0]

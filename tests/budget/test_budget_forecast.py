@@ -49,15 +49,16 @@ def budget() -> pd.DataFrame:
 def test_case_budget_totals_by_hand(budget):
     summary = budget_summary(budget)
     # Charges: 40 800 + 17 136 + 13 200 + 5 544 (salaries and charges = 76 680)
-    #   + 91 950 (indemnities) + 18 000 (actions) + 3 600 (accountant) + 8 400 (rent)
-    #   + 1 100 + 2 400 + 3 000 + 4 500 + 4 800 + 1 300 + 1 500 = 217 230
+    #   + 91 950 (indemnities) + 16 800 (actions) + 3 600 (accountant) + 2 800 (auditor)
+    #   + 8 400 (rent) + 1 100 + 800 (laptop depreciation 2 400 / 3) + 3 000 + 4 500
+    #   + 4 800 + 1 300 + 1 500 = 217 230
     assert summary.total_charges_eur == 217230
     # Products: ACI 197 850 + FIR 8 000 + communauté de communes 4 000
     #   + appel à projets 6 000 + cotisations 1 380 = 217 230
     assert summary.total_produits_eur == 217230
     assert summary.resultat_eur == 0
     assert summary.nature_resultat == "équilibre"
-    assert len(budget) == 20
+    assert len(budget) == 21
     assert check_balance(budget).balanced
 
 
@@ -137,9 +138,15 @@ def test_builders_produce_valid_lines():
 def test_sub_accounts_are_accepted_by_their_prefix():
     assert account_class("6411") == ("64", "Charges de personnel", "charge")
     assert account_class(741) == ("74", "Subventions d'exploitation", "produit")
+    # ANC 2018-06: account 73 (concours publics) is an association account; the ACI may
+    # be booked there instead of 74.
+    assert account_class("731") == ("73", "Concours publics", "produit")
+    assert make_budget([("731", "Financement ACI (concours public)", 197850)]).loc[0, "sens"] == (
+        "produit"
+    )
 
 
-@pytest.mark.parametrize("account", ["69", "79", "7311", "512", "abc", "6"])
+@pytest.mark.parametrize("account", ["69", "79", "512", "abc", "6"])
 def test_unknown_account_is_refused_listing_the_valid_ones(account):
     with pytest.raises(InputError) as err:
         make_budget([(account, "Ligne", 100)])
@@ -180,9 +187,10 @@ def test_by_nature_groups_two_digit_accounts(budget):
     grouped = by_nature(budget)
     amounts = dict(zip(grouped["classe"], grouped["montant_eur"], strict=True))
     # 64: 40 800 + 17 136 + 13 200 + 5 544 = 76 680
-    # 62: 91 950 + 3 600 + 4 500 + 4 800 + 1 300 = 106 150
+    # 62: 91 950 + 3 600 + 2 800 + 4 500 + 4 800 + 1 300 = 108 950
     assert amounts["64"] == 76680
-    assert amounts["62"] == 106150
+    assert amounts["62"] == 108950
+    assert amounts["68"] == 800  # 2 400 / 3
     assert amounts["74"] == 215850  # 197 850 + 8 000 + 4 000 + 6 000
 
 
@@ -220,3 +228,20 @@ def test_revise_budget_refuses_unknown_and_duplicate_accounts() -> None:
         revise_budget(case.budget, new_lines=[("742", "Doublon", 1)])
     with pytest.raises(InputError, match="négatif|négative"):
         revise_budget(case.budget, amounts={"742": -5})
+
+
+def test_statutory_auditor_threshold(budget):
+    from cpts_training.budget.forecast import public_subsidies_eur, statutory_auditor_required
+
+    # Class 74: ACI 197 850 + FIR 8 000 + communauté de communes 4 000 + appel à projets
+    # 6 000 = 215 850 > 153 000 (C. com. L612-4, D612-5): an auditor is due.
+    assert public_subsidies_eur(budget) == 215850
+    assert statutory_auditor_required(budget)
+    # The same ACI booked as a concours public (73) is not a subsidy: 18 000 < 153 000.
+    as_concours = make_budget(
+        [("731", "Financement ACI (concours public)", 197850), ("742", "FIR", 18000)]
+    )
+    assert public_subsidies_eur(as_concours) == 18000
+    assert not statutory_auditor_required(as_concours)
+    # Exactly 153 000 does not exceed the threshold.
+    assert not statutory_auditor_required(make_budget([("741", "ACI", 153000)]))

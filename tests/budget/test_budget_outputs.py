@@ -105,21 +105,22 @@ def test_xlsx_totals_are_sum_formulas_with_their_values(case, tmp_path):
         for row in range(1, sheet.max_row + 1)
         if isinstance(sheet.cell(row, 1).value, str) and sheet.cell(row, 1).value.isdigit()
     ]
-    assert len(lines) == 20
+    assert len(lines) == 21
     assert isinstance(sheet.cell(6, 3).value, int | float)
     assert "€" in sheet.cell(6, 3).number_format
 
-    # Prévu-réalisé: actual result 14 889 €; Trésorerie: year total of spending 217 230 €.
+    # Prévu-réalisé: actual result 14 689 €; Trésorerie: year total of spending 218 830 €
+    # (charges 217 230 − depreciation 800 + laptop bought 2 400).
     comparison_sheet = values[SHEET_COMPARISON]
     last = [c.value for c in comparison_sheet[comparison_sheet.max_row]]
     assert last[1] == "Résultat (produits − charges)"
-    assert last[3:6] == [0, 14889, 14889]
+    assert last[3:6] == [0, 14689, 14689]
     cash_sheet, cash_raw = values[SHEET_CASH], formulas[SHEET_CASH]
     total_row = next(
         r for r in range(1, cash_sheet.max_row + 1)
         if cash_sheet.cell(r, 1).value == "Total de l'année"
     )  # fmt: skip
-    assert cash_sheet.cell(total_row, 6).value == 217230
+    assert cash_sheet.cell(total_row, 6).value == 218830
     assert cash_raw.cell(total_row, 6).value.startswith("=SUM(")
 
 

@@ -31,7 +31,7 @@ def test_every_shipped_parameter_loads_with_sources_and_a_unit():
         assert parameter.description
         assert parameter.metadata.reference
         assert all(ref.url or ref.title for ref in parameter.metadata.reference)
-        assert parameter.unit in {"currency", "population", "rate", "month", "text"}
+        assert parameter.unit in {"currency", "population", "rate", "month", "number", "text"}
 
 
 def test_pass_is_read_for_a_date():
