@@ -131,7 +131,7 @@ def test_xlsx_refuses_to_overwrite_an_existing_file(case, tmp_path):
     with pytest.raises(InputError) as err:
         export_budget_xlsx(path, study.budget)
     assert "existe déjà" in err.value.args[0]
-    assert "overwrite" not in err.value.args[0]
+    assert "overwrite=True" not in err.value.args[0]
     assert "Remplacer le fichier s'il existe" in err.value.args[0]
     export_budget_xlsx(path, study.budget, overwrite=True)
     with pytest.raises(InputError, match=".xlsx"):
