@@ -35,16 +35,24 @@ def outputs_text(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
-@pytest.mark.parametrize("notebook_path", course_notebooks(modules_dir()), ids=lambda p: p.name)
-def test_module_executes_without_error(notebook_path: Path, tmp_path: Path) -> None:
-    notebook = execute(notebook_path, tmp_path)
-    text = outputs_text(notebook)
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
+    """Every course notebook executed once, as a trainee opens it (shared by the tests)."""
+    return {
+        path.name: execute(path, tmp_path_factory.mktemp(path.stem))
+        for path in course_notebooks(modules_dir())
+    }
+
+
+@pytest.mark.parametrize("name", [p.name for p in course_notebooks(modules_dir())])
+def test_module_executes_without_error(name: str, executed) -> None:
+    text = outputs_text(executed[name])
     assert "ERREUR" not in text
     assert "Traceback" not in text
 
 
-def test_module_00_shows_data_widgets_and_french_self_check(tmp_path: Path) -> None:
-    notebook = execute(modules_dir() / "00_prise_en_main.ipynb", tmp_path)
+def test_module_00_shows_data_widgets_and_french_self_check(executed) -> None:
+    notebook = executed["00_prise_en_main.ipynb"]
     text = outputs_text(notebook)
     assert "Castelnau-d'Aubrenne" in text
     assert "application/vnd.jupyter.widget-view+json" in str(
@@ -79,13 +87,15 @@ def _png_outputs(notebook: nbformat.NotebookNode) -> int:
 @pytest.mark.parametrize(
     ("name", "charts"), [("00_prise_en_main.ipynb", 1), ("01_budget_aci_tresorerie.ipynb", 2)]
 )
-def test_charts_are_displayed(name: str, charts: int, tmp_path: Path) -> None:
-    assert _png_outputs(execute(modules_dir() / name, tmp_path)) == charts
+def test_charts_are_displayed(name: str, charts: int, executed) -> None:
+    assert _png_outputs(executed[name]) == charts
 
 
-def test_module_01_exercises_answer_in_french_and_accept_right_answers(tmp_path: Path) -> None:
+def test_module_01_exercises_answer_in_french_and_accept_right_answers(
+    tmp_path: Path, executed
+) -> None:
     path = modules_dir() / "01_budget_aci_tresorerie.ipynb"
-    unanswered = execute(path, tmp_path / "vide")
+    unanswered = executed[path.name]
     waiting = [c for c in unanswered.cells if "Pas encore" in str(c.get("outputs", []))]
     assert len(waiting) == 4
     assert all("Indice" in str(c["outputs"]) for c in waiting)
