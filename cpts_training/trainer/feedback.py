@@ -142,14 +142,20 @@ def shorten_error(output: NotebookNode) -> NotebookNode:
 def mark_pending_grades(nb: NotebookNode, resources: dict[str, Any]) -> None:
     """Mark the graded cells whose manual grade is still due, from the gradebook.
 
-    Sets ``metadata.nbgrader.needs_manual_grade`` on every graded cell, and the
-    number and points of pending answers in ``resources["nbgrader"]``. Without
-    nbgrader's resources (outside ``generate_feedback``) nothing is marked.
+    "Due" is :func:`~cpts_training.trainer.grading_state.is_pending`, the definition
+    shared with ``notes.csv`` and the competency report. Sets
+    ``metadata.nbgrader.needs_manual_grade`` on every graded cell, the number and
+    points of pending answers in ``resources["nbgrader"]``, and the total score
+    without the pending cells (a former manual grade, given to a copy since
+    replaced, is not counted). Without nbgrader's resources (outside
+    ``generate_feedback``) nothing is marked.
     """
     info = resources.get("nbgrader") or {}
     if not {"db_url", "notebook", "assignment", "student"} <= set(info):
         return
     from nbgrader.api import Gradebook, MissingEntry
+
+    from cpts_training.trainer.grading_state import counted_points, is_pending
 
     pending = 0
     pending_points = 0.0
@@ -164,13 +170,19 @@ def mark_pending_grades(nb: NotebookNode, resources: dict[str, Any]) -> None:
                 )
             except MissingEntry:
                 continue
-            # formgrader clears the flag when a grade is saved; a score set by other
-            # means (the gradebook API) counts as graded too.
-            due = bool(grade.needs_manual_grade) and grade.manual_score is None
+            due = is_pending(grade)
             grading["needs_manual_grade"] = due
             if due:
                 pending += 1
                 pending_points += grade.max_score or 0
+        try:
+            graded = gradebook.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
+        except MissingEntry:
+            graded = None
+        if graded is not None:
+            info["score"] = sum(counted_points(grade) for grade in graded.grades)
     info["pending_count"] = pending
     info["pending_points"] = pending_points
 
