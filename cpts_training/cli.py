@@ -12,12 +12,15 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from cpts_training.cli_messages import use_french_messages
 from cpts_training.errors import CPTSError, system_error
+
+if TYPE_CHECKING:
+    from cpts_training.trainer.autograde import AutogradeReport
 
 T = TypeVar("T")
 
@@ -375,7 +378,7 @@ def assessment_autograde(
     click.echo(report.summary())
 
 
-def _echo_totals(workspace: Path, assessment: str, report: object) -> None:
+def _echo_totals(workspace: Path, assessment: str, report: AutogradeReport) -> None:
     """Points of the copies graded or kept by ``report``, pending answers apart."""
     from cpts_training.trainer.autograde import FAILED
     from cpts_training.trainer.feedback import note_fr
@@ -414,12 +417,15 @@ def assessment_grade(workspace: Path, port: int | None, browser: bool, token: st
 @assessment.command("feedback", short_help="Produire les retours HTML.")
 @ASSESSMENT
 @workspace_option
+@click.option(
+    "--student", "-s", metavar="STAGIAIRE", help="Ne produire que le retour de ce stagiaire."
+)
 @french_errors
-def assessment_feedback(assessment: str, workspace: Path) -> None:
+def assessment_feedback(assessment: str, workspace: Path, student: str | None) -> None:
     """Produire les retours HTML d'ÉVALUATION pour chaque stagiaire."""
     from cpts_training.trainer.pipeline import feedback, feedback_warnings
 
-    for path in feedback(workspace, assessment):
+    for path in feedback(workspace, assessment, student=student):
         click.echo(f"Retour : {path}")
     for warning in feedback_warnings(workspace, assessment):
         click.secho(f"Attention : {warning}", fg="yellow")

@@ -147,22 +147,27 @@ def autograde(
     return report
 
 
-def feedback(workspace: Path, assessment: str) -> list[Path]:
-    """Write the HTML feedback of every autograded submission; return the files.
+def feedback(workspace: Path, assessment: str, student: str | None = None) -> list[Path]:
+    """Write the HTML feedback of every autograded submission (or ``student``'s).
 
     Feedback is derived from the gradebook and is regenerated every time, so that it
     shows the manual grades entered since the last run. Copies not corrected yet get
-    no feedback: see :func:`feedback_warnings`.
+    no feedback: see :func:`feedback_warnings`. Returns the feedback files written.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
-    if not any((workspace / "autograded").glob(f"*/{assessment}")):
+    who = student or "*"
+    if not any((workspace / "autograded").glob(f"{who}/{assessment}")):
+        whose = f" de « {student} »" if student else ""
         raise CPTSError(
-            f"Aucune copie corrigée pour « {assessment} » : lancez d'abord "
+            f"Aucune copie corrigée{whose} pour « {assessment} » : lancez d'abord "
             f"« cpts-training assessment autograde {assessment} »."
         )
-    run_nbgrader(workspace, "generate_feedback", assessment, "--force")
-    return sorted((workspace / "feedback").glob(f"*/{assessment}/*.html"))
+    arguments = ["generate_feedback", assessment, "--force"]
+    if student:
+        arguments += ["--student", student]
+    run_nbgrader(workspace, *arguments)
+    return sorted((workspace / "feedback").glob(f"{who}/{assessment}/*.html"))
 
 
 def feedback_warnings(workspace: Path, assessment: str) -> list[str]:
