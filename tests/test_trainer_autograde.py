@@ -167,6 +167,28 @@ def test_progress_line_of_a_graded_copy() -> None:
     assert CopyOutcome("dupont-marie", GRADED, 4.06).line() == "corrigée (4,1 s)"
 
 
+@pytest.mark.parametrize(
+    ("log", "reason"),
+    [
+        (
+            "[AutogradeApp | ERROR] nbclient.exceptions.DeadKernelError: Kernel died",
+            "le noyau Python s'est arrêté",
+        ),
+        (
+            "nbclient.exceptions.CellTimeoutError: A cell timed out while it was being "
+            "executed, after 120 seconds.",
+            "une cellule a dépassé le délai de 120 s",
+        ),
+        ("sqlite3.OperationalError: database is locked", "gradebook.db) est occupé"),
+        ("[AutogradeApp | ERROR] Something else", "nbgrader n'a pas pu corriger cette copie"),
+    ],
+)
+def test_failure_reasons_are_french(log: str, reason: str) -> None:
+    from cpts_training.trainer.autograde import _failure_reason
+
+    assert reason in _failure_reason(log)
+
+
 def test_withdraw_archives_the_copy_and_unblocks_the_cohort(cohort: Cohort) -> None:
     # Leaves: bob's copy withdrawn (archived); alice and zoe graded.
     submitted = cohort.workspace / "submitted" / "bob" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
@@ -232,6 +254,11 @@ def test_an_interrupted_or_half_written_copy_is_graded_by_the_next_run(cohort: C
     assert "Copie de « chloe » non corrigée : délai dépassé" in str(error.value)
     assert "après 3 s" in str(error.value)
     assert not is_complete(cohort.workspace, ASSESSMENT, "chloe")
+    # Until then, chloe's copy counts as not corrected and gets no feedback.
+    summary = grade_summary(cohort.workspace).set_index("stagiaire")
+    assert summary.loc["chloe", "statut"] == "déposée, non corrigée"
+    pages = feedback(cohort.workspace, ASSESSMENT)
+    assert [page.parts[-3] for page in pages] == ["alice", "zoe"]
 
     # zoe's autograded copy half-written, as an older run killed with kill -9 left it:
     # its folder is there but not its notebook (nbgrader writes it last).
@@ -341,3 +368,21 @@ def test_a_copy_folder_with_a_bad_name_is_reported_not_run(cohort: Cohort) -> No
     assert failed.reason == "nom de dossier invalide"
     assert "« dupont-marie\\n » invalide" in str(error.value)
     assert not (cohort.workspace / "autograded" / "dupont-marie\n").exists()
+
+
+def test_a_copy_that_kills_python_is_named_with_its_own_log(cohort: Cohort) -> None:
+    # Runs last: the other copies are up to date, only this one is run by nbgrader.
+    crash = dict(RIGHT, q2_reponse="import os\nos._exit(1)")
+    submit(cohort.workspace, ASSESSMENT, "kevin", cohort.copy("kevin", crash))
+    with pytest.raises(AutogradeFailed) as error:
+        autograde(cohort.workspace, ASSESSMENT)
+    statuses = {o.student: o.status for o in error.value.report.outcomes}
+    assert statuses == {"alice": KEPT, "chloe": KEPT, "kevin": FAILED, "zoe": KEPT}
+    message = str(error.value)
+    assert "Copie de « kevin » non corrigée : le noyau Python s'est arrêté" in message
+    assert "Détail technique (fin du journal de nbgrader pour cette copie" in message
+    assert "DeadKernelError" in message and "'kevin'" in message
+    for other in ("alice", "chloe", "zoe"):  # only kevin's log is quoted
+        assert f"'{other}'" not in message
+    assert 'File "' not in message  # Python's stack frames are left out
+    withdraw(cohort.workspace, ASSESSMENT, "kevin")

@@ -246,12 +246,13 @@ def _grade_one(
             f"délai dépassé : la correction a été arrêtée après {nombre_fr(copy_timeout)} s "
             "(une cellule qui ne se termine pas, une boucle sans fin ?)."
         )
-        return CopyOutcome(student, FAILED, finished.seconds, reason, log)
+        return CopyOutcome(student, FAILED, finished.seconds, reason, log=log)
     missing = [
         name for name in _released_notebooks(workspace, assessment) if not (graded / name).is_file()
     ]
     if finished.returncode != 0 or missing:
-        return CopyOutcome(student, FAILED, finished.seconds, _failure_reason(finished.log), log)
+        reason = _failure_reason(finished.log)
+        return CopyOutcome(student, FAILED, finished.seconds, reason, log=log)
     _restore_final_grades(workspace, assessment, student, final_grades)
     mark.unlink()
     return CopyOutcome(student, GRADED, finished.seconds)
@@ -321,9 +322,18 @@ def _failure_reason(log: str) -> str:
     return "nbgrader n'a pas pu corriger cette copie (voir le détail technique ci-dessous)."
 
 
+_LOG_WORTH = re.compile(r"Error\b|ERROR|WARNING|Exception\b|Traceback")
+
+
 def _log_tail(log: str) -> str:
-    lines = [line.rstrip() for line in log.splitlines() if line.strip()]
-    return "\n".join(f"    {line[:300]}" for line in lines[-LOG_LINES:])
+    """The lines of nbgrader's log that say what went wrong (errors, warnings), indented.
+
+    Python's stack frames are left out; without any such line, the last lines are kept.
+    """
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    worth = [line for line in lines if _LOG_WORTH.search(line) and not line.startswith("File ")]
+    kept = (worth or lines)[-LOG_LINES:]
+    return "\n".join(f"    {line[:300]}" for line in kept)
 
 
 def _final_manual_grades(workspace: Path, assessment: str, student: str) -> dict[tuple, float]:

@@ -103,8 +103,10 @@ def _summary_row(
         submission = gradebook.find_submission(assessment, student)
     except MissingEntry:
         return row
-    graded_copy = workspace / "autograded" / student / assessment
-    if deposit_time(graded_copy) != deposited:  # deposited again since the correction
+    from cpts_training.trainer.autograde import is_up_to_date
+
+    # Deposited again since the correction, or a correction interrupted or failed.
+    if not is_up_to_date(workspace, assessment, student):
         return row
     grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
     pending = sum(1 for grade in grades if is_pending(grade))

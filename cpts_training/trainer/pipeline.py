@@ -20,6 +20,7 @@ from cpts_training.trainer.autograde import (
     AutogradeReport,
     Progress,
     autograde_copies,
+    is_up_to_date,
 )
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
@@ -166,6 +167,16 @@ def feedback(workspace: Path, assessment: str, student: str | None = None) -> li
     arguments = ["generate_feedback", assessment, "--force"]
     if student:
         arguments += ["--student", student]
+    # A copy whose correction is out of date, interrupted or failed gets no feedback
+    # (feedback_warnings names it): nbgrader would stop at it, or show former grades.
+    stale = [
+        name
+        for name in _submitted_students(workspace, assessment)
+        if (workspace / "autograded" / name / assessment).exists()
+        and not is_up_to_date(workspace, assessment, name)
+    ]
+    if stale:
+        arguments.append(f"--CourseDirectory.student_id_exclude={','.join(stale)}")
     run_nbgrader(workspace, *arguments)
     return sorted((workspace / "feedback").glob(f"{who}/{assessment}/*.html"))
 
