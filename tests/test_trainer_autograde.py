@@ -8,8 +8,10 @@ and each says what state it leaves.
 from __future__ import annotations
 
 import copy as copying
+import os
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -22,6 +24,7 @@ from click.testing import CliRunner
 
 from cpts_training.cli import app
 from cpts_training.errors import CPTSError
+from cpts_training.jupyter_env import with_interpreter_bin
 from cpts_training.trainer.autograde import (
     FAILED,
     GRADED,
@@ -227,6 +230,41 @@ def test_ctrl_c_stops_the_whole_process_group(tmp_path: Path) -> None:
     # Without the interruption, the grandchild does write the file: the test can fail.
     finished = run_in_own_group([sys.executable, "-c", script.replace("60", "3")], cwd=tmp_path)
     assert finished.returncode == 0 and late.exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="prctl is Linux's")
+def test_killing_the_command_outright_stops_its_child(tmp_path: Path) -> None:
+    # The trainer's command killed with kill -9 (no chance to clean up): the command it
+    # started must not go on grading alone.
+    pid_file = tmp_path / "enfant.pid"
+    child = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    command = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cpts_training.trainer.nbgrader_runner import run_in_own_group\n"
+        f"run_in_own_group([sys.executable, '-c', {child!r}], cwd=Path({str(tmp_path)!r}))\n"
+    )
+    trainer = subprocess.Popen([sys.executable, "-c", command], env=with_interpreter_bin())
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and trainer.poll() is None
+        time.sleep(0.2)
+    grandchild = int(pid_file.read_text())
+    os.kill(trainer.pid, signal.SIGKILL)
+    trainer.wait()
+    deadline = time.monotonic() + 10
+    while _alive(grandchild) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _alive(grandchild)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, dead but not reaped, does not count)."""
+    try:
+        status = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return status.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def test_an_interrupted_or_half_written_copy_is_graded_by_the_next_run(cohort: Cohort) -> None:

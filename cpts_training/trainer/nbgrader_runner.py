@@ -81,8 +81,9 @@ def run_in_own_group(
 
     On a timeout the group is stopped and the result says so. On Ctrl+C (or any
     other interruption of the caller) the group is stopped before the interruption
-    goes on: no child is left behind to write files or grades later. (Kernels that
-    nbgrader starts run in a session of their own and exit with their parent.)
+    goes on: no child is left behind to write files or grades later. On Linux the
+    child is also stopped if the caller is killed outright (``kill -9``). (Kernels
+    that nbgrader starts run in a session of their own and exit with their parent.)
     """
     start = time.monotonic()
     process = subprocess.Popen(
@@ -93,6 +94,7 @@ def run_in_own_group(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
     )
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -104,6 +106,14 @@ def run_in_own_group(
         stop_group(process)
         raise
     return Finished(process.returncode, output or "", time.monotonic() - start)
+
+
+def _die_with_parent() -> None:
+    """In the child, before it starts: receive SIGTERM when the parent dies (Linux)."""
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def stop_group(process: subprocess.Popen[str], grace: float = 3.0) -> None:
