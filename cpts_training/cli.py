@@ -12,12 +12,15 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
 from cpts_training.cli_messages import use_french_messages
 from cpts_training.errors import CPTSError, system_error
+
+if TYPE_CHECKING:
+    from cpts_training.trainer.autograde import AutogradeReport
 
 T = TypeVar("T")
 
@@ -289,30 +292,108 @@ def assessment_submit(
     click.echo(f"Copie déposée : {deposit.folder}")
     if deposit.archive is not None:
         click.echo(f"Copie précédente archivée : {deposit.archive}")
+    for warning in deposit.warnings:
+        click.secho(f"Attention : {warning}", fg="yellow")
+
+
+@assessment.command("withdraw", short_help="Retirer une copie déposée (archivée).")
+@ASSESSMENT
+@click.argument("student", metavar="STAGIAIRE")
+@workspace_option
+@french_errors
+def assessment_withdraw(assessment: str, student: str, workspace: Path) -> None:
+    """Retirer la copie de STAGIAIRE pour ÉVALUATION : elle est archivée, rien n'est effacé."""
+    from cpts_training.trainer.submissions import withdraw
+
+    archive = withdraw(workspace, assessment, student)
+    click.echo(
+        f"Copie retirée et archivée (avec sa correction et son retour) : {archive}\n"
+        "Les notes restent dans le carnet de notes ; le stagiaire apparaît « non rendue » "
+        "jusqu'à un nouveau dépôt."
+    )
 
 
 @assessment.command("autograde", short_help="Corriger automatiquement les copies.")
 @ASSESSMENT
 @workspace_option
+@click.option(
+    "--student",
+    "-s",
+    metavar="STAGIAIRE",
+    help="Ne corriger que la copie de ce stagiaire.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    default=False,
+    help="Corriger de nouveau les copies déjà corrigées et inchangées (leurs notes "
+    "manuelles sont gardées).",
+)
+@click.option(
+    "--timeout",
+    type=Integer(),
+    metavar="SECONDES",
+    help="Arrêter la correction d'une copie qui dure plus longtemps (par défaut : pas de "
+    "limite par copie ; chaque cellule reste limitée à 120 s).",
+)
 @french_errors
-def assessment_autograde(assessment: str, workspace: Path) -> None:
-    """Corriger automatiquement les copies d'ÉVALUATION (une copie déjà corrigée est gardée)."""
-    from cpts_training.trainer.pipeline import autograde, scores
+def assessment_autograde(
+    assessment: str, workspace: Path, student: str | None, force: bool, timeout: int | None
+) -> None:
+    """Corriger automatiquement les copies d'ÉVALUATION, une par une.
 
-    submitted = autograde(workspace, assessment)
-    click.echo(
-        f"Correction automatique terminée ({len(submitted)} copie(s) déposée(s) ; "
-        "une copie déjà corrigée et inchangée n'est pas recorrigée)."
+    Une copie déjà corrigée et inchangée est gardée ; une copie qui ne peut pas être
+    corrigée est signalée et n'empêche pas la correction des autres.
+    """
+    from cpts_training.trainer.autograde import (
+        FAILED,
+        AutogradeFailed,
+        AutogradeInterrupted,
+        CopyOutcome,
     )
+    from cpts_training.trainer.pipeline import autograde
+
+    def progress(rank: int, total: int, name: str, outcome: CopyOutcome | None) -> None:
+        if outcome is None:
+            click.echo(f"[{rank}/{total}] {name}… ", nl=False)
+        else:
+            click.secho(outcome.line(), fg="red" if outcome.status == FAILED else None)
+
+    try:
+        report = autograde(
+            workspace,
+            assessment,
+            student=student,
+            force=force,
+            progress=progress,
+            copy_timeout=timeout,
+        )
+    except AutogradeInterrupted:
+        click.echo("interrompue.")
+        raise
+    except AutogradeFailed as error:
+        _echo_totals(workspace, assessment, error.report)
+        raise
+    _echo_totals(workspace, assessment, report)
+    click.echo(report.summary())
+
+
+def _echo_totals(workspace: Path, assessment: str, report: AutogradeReport) -> None:
+    """Points of the copies graded or kept by ``report``, pending answers apart."""
+    from cpts_training.trainer.autograde import FAILED
+    from cpts_training.trainer.feedback import note_fr
+    from cpts_training.trainer.pipeline import scores
+
+    students = {o.student for o in report.outcomes if o.status != FAILED}
+    if not students:
+        return
     table = scores(workspace, assessment)
-    if not table.empty:
-        totals = table.groupby("stagiaire")[["points", "points_max"]].sum()
-        pending = table.groupby("stagiaire")["a_corriger"].sum()
-        for student, row in totals.iterrows():
-            click.echo(
-                f"  {student} : {row['points']:g} / {row['points_max']:g} points"
-                f" ({int(pending[student])} réponse(s) à corriger à la main)"
-            )
+    table = table[table["stagiaire"].isin(students)]
+    for name, mine in table.groupby("stagiaire"):
+        click.echo(
+            f"  {name} : {note_fr(mine['points'].sum(), mine['points_max'].sum())}"
+            f" ({int(mine['a_corriger'].sum())} réponse(s) à corriger à la main)"
+        )
 
 
 @assessment.command("grade", short_help="Corriger à la main (formgrader).")
@@ -336,12 +417,15 @@ def assessment_grade(workspace: Path, port: int | None, browser: bool, token: st
 @assessment.command("feedback", short_help="Produire les retours HTML.")
 @ASSESSMENT
 @workspace_option
+@click.option(
+    "--student", "-s", metavar="STAGIAIRE", help="Ne produire que le retour de ce stagiaire."
+)
 @french_errors
-def assessment_feedback(assessment: str, workspace: Path) -> None:
+def assessment_feedback(assessment: str, workspace: Path, student: str | None) -> None:
     """Produire les retours HTML d'ÉVALUATION pour chaque stagiaire."""
     from cpts_training.trainer.pipeline import feedback, feedback_warnings
 
-    for path in feedback(workspace, assessment):
+    for path in feedback(workspace, assessment, student=student):
         click.echo(f"Retour : {path}")
     for warning in feedback_warnings(workspace, assessment):
         click.secho(f"Attention : {warning}", fg="yellow")

@@ -69,6 +69,9 @@ ENGLISH_WORDS = ("Usage", "Show this message", "Missing", "required", "Error", "
         ["workspace", "init", "--help"],
         ["assessment", "--help"],
         ["assessment", "submit", "--help"],
+        ["assessment", "withdraw", "--help"],
+        ["assessment", "autograde", "--help"],
+        ["assessment", "feedback", "--help"],
         ["lab", "--help"],
         ["report", "--help"],
     ],
@@ -84,7 +87,7 @@ def test_help_pages_have_no_english(arguments: list[str]) -> None:
 
 def test_commands_are_listed_in_the_order_a_trainer_uses_them() -> None:
     output = runner.invoke(app, ["assessment", "--help"]).output
-    order = ["release", "submit", "autograde", "grade", "feedback", "export"]
+    order = ["release", "submit", "withdraw", "autograde", "grade", "feedback", "export"]
     positions = [output.index(f"  {name} ") for name in order]
     assert positions == sorted(positions)
 
@@ -171,3 +174,31 @@ def test_a_file_system_error_is_shown_in_french(monkeypatch, tmp_path: Path) -> 
     assert result.exit_code == 1
     assert f"Opération impossible sur {tmp_path / 'espace'} : accès refusé" in result.output
     assert "Permission denied" not in result.output and "Traceback" not in result.output
+
+
+def test_withdraw_without_a_deposit_says_so_and_changes_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "espace"
+    runner.invoke(app, ["workspace", "init", str(target)])
+    result = runner.invoke(
+        app, ["assessment", "withdraw", "evaluation_00", "dupont-marie", "-w", str(target)]
+    )
+    assert result.exit_code == 1
+    assert "Aucune copie de « dupont-marie » déposée pour « evaluation_00 »" in result.output
+    assert not (target / "archives").exists()
+
+
+def test_submit_prints_the_look_alike_warning(monkeypatch, tmp_path: Path) -> None:
+    import cpts_training.trainer.submissions as submissions
+
+    warning = "L'identifiant « dupont_marie » est nouveau mais ressemble à « dupont-marie »"
+
+    def fake_submit(*args: object, **kwargs: object) -> submissions.Deposit:
+        return submissions.Deposit(tmp_path / "copie", None, (warning,))
+
+    monkeypatch.setattr(submissions, "submit", fake_submit)
+    notebook = tmp_path / "carnet.ipynb"
+    notebook.write_text("{}", encoding="utf-8")
+    arguments = ["assessment", "submit", "evaluation_00", "dupont_marie", str(notebook)]
+    result = runner.invoke(app, [*arguments, "-w", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"Attention : {warning}" in result.output

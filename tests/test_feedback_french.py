@@ -13,12 +13,18 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
-from cpts_training.trainer.feedback import explain_error, nombre_fr, note_fr, points_fr
+from cpts_training.trainer.feedback import (
+    explain_error,
+    nombre_fr,
+    note_fr,
+    points_fr,
+    shorten_error,
+)
+from cpts_training.trainer.grading_state import set_manual_grade
 from cpts_training.trainer.pipeline import autograde, feedback, release
 from cpts_training.trainer.submissions import submit
-from cpts_training.trainer.workspace import COURSE_ID, init_workspace
+from cpts_training.trainer.workspace import init_workspace
 from tests.helpers import secret_lines, visible_text
 
 ASSESSMENT = "evaluation_00"
@@ -144,10 +150,7 @@ def test_unanswered_copy_gets_french_explanations(graded: Graded) -> None:
 
 def test_manual_grade_with_decimals_is_written_the_french_way(graded: Graded) -> None:
     # Runs last: it changes the gradebook (the other tests read the first pages).
-    with Gradebook(f"sqlite:///{graded.workspace / 'gradebook.db'}", COURSE_ID) as gradebook:
-        grade = gradebook.find_grade("q3_presentation", ASSESSMENT, ASSESSMENT, "alice")
-        grade.manual_score = 2.5
-        gradebook.db.commit()
+    set_manual_grade(graded.workspace, ASSESSMENT, "alice", "q3_presentation", 2.5)
     feedback(graded.workspace, ASSESSMENT)
     text = visible_text(graded.page("alice").read_text(encoding="utf-8"))
     assert "Note obtenue : 4,5 / 6 points" in text
@@ -191,3 +194,79 @@ def test_points_are_written_the_french_way() -> None:
     assert points_fr(1) == "1 point" and points_fr(0.5) == "0,5 point"
     assert points_fr(3) == "3 points"
     assert note_fr(5, 6.0) == "5 / 6 points" and note_fr(0, 1) == "0 / 1 point"
+
+
+def test_a_score_stored_without_formgrader_stays_pending() -> None:
+    # The gradebook holds a manual score but the cell is still flagged for the trainer
+    # (nbgrader does so when a copy is autograded again): pending, and not counted.
+    from types import SimpleNamespace
+
+    from cpts_training.trainer.grading_state import counted_points, is_pending
+
+    flagged = SimpleNamespace(needs_manual_grade=True, manual_score=2.5, score=2.5)
+    saved = SimpleNamespace(needs_manual_grade=False, manual_score=2.5, score=2.5)
+    assert is_pending(flagged) and counted_points(flagged) == 0
+    assert not is_pending(saved) and counted_points(saved) == 2.5
+
+
+# What a kernel extension that explains errors in French may leave in a copy: the
+# traceback already French, ``ename`` unchanged, ``evalue`` Python's or French.
+FRENCH_TRACEBACKS = [
+    (
+        "AssertionError",
+        "La population totale n'est pas la bonne.",
+        ["Vérification non réussie : La population totale n'est pas la bonne."],
+        "Vérification non réussie : La population totale n'est pas la bonne.",
+    ),
+    (
+        "AssertionError",
+        "Vérification non réussie : La population totale n'est pas la bonne.",
+        ["\x1b[0;31mVérification non réussie\x1b[0m : assert total == 52886"],
+        "Vérification non réussie : La population totale n'est pas la bonne.",
+    ),
+    (
+        "NameError",
+        "name 'population_totale' is not defined",
+        ["La variable « population_totale » n'existe pas encore : exécutez la cellule."],
+        "La variable population_totale n'est pas définie : exécutez la cellule où vous la "
+        "calculez, ou vérifiez son nom.",
+    ),
+    (
+        "NameError",
+        "La variable population_totale n'est pas définie : exécutez la cellule où vous la "
+        "calculez, ou vérifiez son nom.",
+        None,
+        "La variable population_totale n'est pas définie : exécutez la cellule où vous la "
+        "calculez, ou vérifiez son nom.",
+    ),
+    (
+        "KeyError",
+        "La clé ou la colonne 'populaton' n'existe pas : vérifiez son orthographe "
+        "(majuscules, accents, espaces).",
+        ["Colonne inconnue : « populaton »"],
+        "La clé ou la colonne 'populaton' n'existe pas : vérifiez son orthographe "
+        "(majuscules, accents, espaces).",
+    ),
+    (
+        "CellTimeoutError",
+        "",
+        ["\x1b[0;31mCellTimeoutError\x1b[0m: No reply from kernel before timeout"],
+        "Cette cellule a dépassé le temps maximal d'exécution",
+    ),
+]
+
+
+@pytest.mark.parametrize(("ename", "evalue", "traceback", "expected"), FRENCH_TRACEBACKS)
+def test_an_error_already_explained_in_french_is_not_explained_twice(
+    ename: str, evalue: str, traceback: list[str] | None, expected: str
+) -> None:
+    output = nbformat.from_dict(
+        {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
+    )
+    once = shorten_error(output)
+    assert once["evalue"].startswith(expected)
+    assert once["traceback"] == [once["evalue"]]  # the kernel's traceback is never shown
+    assert once["evalue"].count("Vérification non réussie") <= 1
+    assert once["evalue"].count("La variable") <= 1 and once["evalue"].count("La clé") <= 1
+    again = shorten_error(nbformat.from_dict(dict(once)))
+    assert again["evalue"] == once["evalue"]

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbgrader.api import Gradebook
 
 from cpts_training.errors import CPTSError
 from cpts_training.syllabus import graded_cells
 from cpts_training.trainer.grade_summary import grade_summary
+from cpts_training.trainer.grading_state import set_manual_grade
 from cpts_training.trainer.nbgrader_runner import nbgrader_environment
 from cpts_training.trainer.pipeline import autograde, export, feedback, release, scores
 from cpts_training.trainer.spreadsheet import read_spreadsheet_csv
 from cpts_training.trainer.submissions import submit
-from cpts_training.trainer.workspace import COURSE_ID, init_workspace, update_workspace
+from cpts_training.trainer.workspace import init_workspace, update_workspace
 from tests.helpers import secret_lines, visible_text
 
 ASSESSMENT = "evaluation_00"
@@ -193,10 +193,7 @@ def test_bruno_feedback_explains_the_failed_checks_in_french(graded_workspace: P
 def test_feedback_shows_a_manual_grade_entered_after_the_first_run(
     graded_workspace: Path,
 ) -> None:
-    with Gradebook(f"sqlite:///{graded_workspace / 'gradebook.db'}", COURSE_ID) as gradebook:
-        grade = gradebook.find_grade("q3_presentation", ASSESSMENT, ASSESSMENT, "alice")
-        grade.manual_score = 2
-        gradebook.db.commit()
+    set_manual_grade(graded_workspace, ASSESSMENT, "alice", "q3_presentation", 2)
     feedback(graded_workspace, ASSESSMENT)
     page = graded_workspace / "feedback" / "alice" / ASSESSMENT / f"{ASSESSMENT}.html"
     text = visible_text(page.read_text(encoding="utf-8"))
@@ -225,15 +222,18 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
         for r in csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
     }
     assert set(rows) == {(a, s) for a in SUBMISSIONS for s in ("alice", "bruno", "chloe")}
-    # Alice, evaluation 00: 3 autograded points + 2 given by hand earlier in this module,
-    # but the written answer is still flagged for the trainer: 5 / 6, waiting.
+    # Alice, evaluation 00: 3 autograded points + 2 given by hand earlier in this module
+    # (as formgrader saves a grade): 5 / 6, graded, as her feedback page says.
     alice = rows[(ASSESSMENT, "alice")]
-    assert (alice["statut"], alice["points"], alice["points_max"]) == (
+    assert (alice["statut"], alice["points"], alice["points_max"]) == ("corrigée", "5,0", "6,0")
+    assert alice["reponses_a_corriger"] == "0"
+    # Bruno's written answer still waits: his 0 automatic points, 1 answer to grade.
+    bruno = rows[(ASSESSMENT, "bruno")]
+    assert (bruno["statut"], bruno["points"], bruno["reponses_a_corriger"]) == (
         "en attente de correction",
-        "5,0",
-        "6,0",
+        "0,0",
+        "1",
     )
-    assert alice["reponses_a_corriger"] == "1"
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", alice["deposee_le"])
     # Evaluation 01: autograded points only, the note to the bureau not graded yet.
     assert rows[("evaluation_01", "alice")]["points"] == "8,0"
@@ -255,13 +255,13 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
 def test_feedback_warns_of_copies_without_feedback_and_answers_to_grade(
     graded_workspace: Path,
 ) -> None:
-    # After the export test: Chloé's copy is deposited but not corrected; the written
-    # answers of Alice and Bruno still wait for the trainer.
+    # After the export test: Chloé's copy is deposited but not corrected; Bruno's written
+    # answer still waits for the trainer (Alice's was graded earlier in this module).
     from cpts_training.trainer.pipeline import feedback_warnings
 
     not_graded, waiting = feedback_warnings(graded_workspace, ASSESSMENT)
     assert "pas encore corrigées, donc sans retour : chloe" in not_graded
-    assert "pas encore notées pour : alice, bruno" in waiting
+    assert "pas encore notées pour : bruno." in waiting
 
 
 def test_feedback_before_any_correction_says_what_to_run(released_workspace: Path) -> None:

@@ -71,7 +71,26 @@ _GENERIC_ERRORS = {
     "ModuleNotFoundError": "Module introuvable : vérifiez le nom du module importé.",
     "ImportError": "Import impossible : vérifiez le nom de ce que vous importez.",
     "FileNotFoundError": "Fichier introuvable : vérifiez son nom et son emplacement.",
+    "CellTimeoutError": (
+        "Cette cellule a dépassé le temps maximal d'exécution et a été arrêtée : vérifiez "
+        "qu'elle ne contient pas de boucle sans fin ou de calcul très long."
+    ),
+    "DeadKernelError": (
+        "Python s'est arrêté pendant l'exécution de cette cellule (mémoire épuisée ?) : "
+        "les cellules suivantes n'ont pas pu être vérifiées."
+    ),
 }
+_CHECK_FAILED = "Vérification non réussie"
+#: How our explanations begin: an error whose message already is one is kept as it is.
+_EXPLANATION_STARTS = (
+    _CHECK_FAILED,
+    "La variable ",
+    "Un nom utilisé ici ",
+    "La clé ou la colonne ",
+    "L'élément ",
+    "Erreur Python (",
+    *(message.split(" : ")[0].split(" (")[0] for message in _GENERIC_ERRORS.values()),
+)
 
 
 def remove_hidden_tests(source: str, note: str = HIDDEN_TESTS_NOTE) -> str:
@@ -93,13 +112,19 @@ def explain_error(ename: str, evalue: str) -> str:
     """A French explanation of a Python error, for a trainee who is not a programmer.
 
     Our checks' own messages (``AssertionError``) are kept as they are; other
-    errors get a French explanation instead of Python's English message.
+    errors get a French explanation instead of Python's English message. A message
+    that already is such an explanation is not explained twice (the function is
+    idempotent).
     """
-    evalue = (evalue or "").strip()
-    if ename == "AssertionError":
-        return f"Vérification non réussie : {evalue}" if evalue else "Vérification non réussie."
+    evalue = _ANSI.sub("", str(evalue or "")).strip()
+    if ename == "AssertionError":  # our checks' own message, which may begin in any way
+        if evalue.startswith(_CHECK_FAILED):
+            return evalue
+        return f"{_CHECK_FAILED} : {evalue}" if evalue else f"{_CHECK_FAILED}."
+    if evalue.startswith(_EXPLANATION_STARTS):
+        return evalue
     if ename in ("NameError", "UnboundLocalError"):
-        match = re.search(r"'([^']+)'", evalue)
+        match = re.search(r"(?:name|variable) '([^']+)'", evalue)
         if match:
             return (
                 f"La variable {match.group(1)} n'est pas définie : exécutez la cellule où vous "
@@ -115,7 +140,7 @@ def explain_error(ename: str, evalue: str) -> str:
             "(majuscules, accents, espaces)."
         )
     if ename == "AttributeError":
-        match = re.search(r"attribute '([^']+)'", evalue)
+        match = re.search(r"has no attribute '([^']+)'", evalue)
         name = match.group(1) if match else "utilisé"
         return f"L'élément {name} n'existe pas pour cet objet : vérifiez son orthographe."
     if ename in _GENERIC_ERRORS:
@@ -130,10 +155,18 @@ def explain_error(ename: str, evalue: str) -> str:
     )
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
 def shorten_error(output: NotebookNode) -> NotebookNode:
-    """Replace an error output's traceback by a French explanation of the error."""
+    """Replace an error output's traceback by a French explanation of the error.
+
+    The explanation is built from ``ename`` and ``evalue`` only: a traceback, in
+    English from Python or already in French from a kernel extension, can quote the
+    failing line of a hidden test, so it is never shown.
+    """
     if output.get("output_type") == "error":
-        message = explain_error(output.get("ename", ""), output.get("evalue", ""))
+        message = explain_error(str(output.get("ename") or ""), output.get("evalue"))
         output["evalue"] = message
         output["traceback"] = [message]
     return output
@@ -142,14 +175,20 @@ def shorten_error(output: NotebookNode) -> NotebookNode:
 def mark_pending_grades(nb: NotebookNode, resources: dict[str, Any]) -> None:
     """Mark the graded cells whose manual grade is still due, from the gradebook.
 
-    Sets ``metadata.nbgrader.needs_manual_grade`` on every graded cell, and the
-    number and points of pending answers in ``resources["nbgrader"]``. Without
-    nbgrader's resources (outside ``generate_feedback``) nothing is marked.
+    "Due" is :func:`~cpts_training.trainer.grading_state.is_pending`, the definition
+    shared with ``notes.csv`` and the competency report. Sets
+    ``metadata.nbgrader.needs_manual_grade`` on every graded cell, the number and
+    points of pending answers in ``resources["nbgrader"]``, and the total score
+    without the pending cells (a former manual grade, given to a copy since
+    replaced, is not counted). Without nbgrader's resources (outside
+    ``generate_feedback``) nothing is marked.
     """
     info = resources.get("nbgrader") or {}
     if not {"db_url", "notebook", "assignment", "student"} <= set(info):
         return
     from nbgrader.api import Gradebook, MissingEntry
+
+    from cpts_training.trainer.grading_state import counted_points, is_pending
 
     pending = 0
     pending_points = 0.0
@@ -164,13 +203,19 @@ def mark_pending_grades(nb: NotebookNode, resources: dict[str, Any]) -> None:
                 )
             except MissingEntry:
                 continue
-            # formgrader clears the flag when a grade is saved; a score set by other
-            # means (the gradebook API) counts as graded too.
-            due = bool(grade.needs_manual_grade) and grade.manual_score is None
+            due = is_pending(grade)
             grading["needs_manual_grade"] = due
             if due:
                 pending += 1
                 pending_points += grade.max_score or 0
+        try:
+            graded = gradebook.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
+        except MissingEntry:
+            graded = None
+        if graded is not None:
+            info["score"] = sum(counted_points(grade) for grade in graded.grades)
     info["pending_count"] = pending
     info["pending_points"] = pending_points
 

@@ -15,6 +15,7 @@ import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 
+from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
 NOT_HANDED_IN = "non rendue"
@@ -54,7 +55,8 @@ def grade_summary(workspace: Path) -> pd.DataFrame:
     """Every known trainee × every released or submitted assessment (:data:`SUMMARY_COLUMNS`).
 
     Known trainees are those of the gradebook and those with a deposited copy.
-    Points are left empty while a copy is not handed in or not corrected yet.
+    Points are left empty while a copy is not handed in or not corrected yet; answers
+    still waiting for a manual grade (:func:`~.grading_state.is_pending`) count for none.
     """
     workspace = require_workspace(workspace)
     submitted = workspace / "submitted"
@@ -101,18 +103,16 @@ def _summary_row(
         submission = gradebook.find_submission(assessment, student)
     except MissingEntry:
         return row
-    graded_copy = workspace / "autograded" / student / assessment
-    if deposit_time(graded_copy) != deposited:  # deposited again since the correction
+    from cpts_training.trainer.autograde import is_up_to_date
+
+    # Deposited again since the correction, or a correction interrupted or failed.
+    if not is_up_to_date(workspace, assessment, student):
         return row
-    pending = sum(
-        1
-        for notebook in submission.notebooks
-        for grade in notebook.grades
-        if grade.needs_manual_grade
-    )
+    grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
+    pending = sum(1 for grade in grades if is_pending(grade))
     row.update(
         statut=WAITING if pending else GRADED,
-        points=float(submission.score),
+        points=sum(counted_points(grade) for grade in grades),
         points_max=float(submission.max_score),
         reponses_a_corriger=pending,
     )

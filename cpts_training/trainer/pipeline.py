@@ -15,7 +15,15 @@ import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
+from cpts_training.trainer.autograde import (
+    AutogradeFailed,
+    AutogradeReport,
+    Progress,
+    autograde_copies,
+    is_up_to_date,
+)
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
+from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
 from cpts_training.trainer.spreadsheet import check_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
@@ -104,57 +112,73 @@ def release(workspace: Path, assessment: str) -> Path:
     return publish(workspace, assessment)[0]
 
 
-def autograde(workspace: Path, assessment: str) -> list[str]:
-    """Autograde every submission of ``assessment``; return the graded trainee ids.
+def autograde(
+    workspace: Path,
+    assessment: str,
+    student: str | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+    copy_timeout: float | None = None,
+) -> AutogradeReport:
+    """Autograde the deposited copies of ``assessment``, one by one (:mod:`.autograde`).
 
-    A submission already autograded is skipped (nbgrader's default), so grades
-    entered since are kept; a copy deposited again since is graded again. If
-    nbgrader fails on some copies, the error names them; the others stay graded.
+    A copy already autograded and unchanged since is kept (its manual grades too),
+    unless ``force``; a copy deposited again since, or whose correction was
+    interrupted, is graded again. ``student`` limits the run to one copy. If some
+    copies cannot be graded, the others are graded all the same, then
+    :class:`~.autograde.AutogradeFailed` names the failed ones and says why.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
-    submitted = _submitted_students(workspace, assessment)
-    if not submitted:
+    if not any((workspace / "release" / assessment).glob("*.ipynb")):
+        raise CPTSError(
+            f"L'évaluation « {assessment} » n'a pas encore été publiée : lancez d'abord "
+            f"« cpts-training assessment release {assessment} »."
+        )
+    if not _submitted_students(workspace, assessment):
         raise CPTSError(
             f"Aucune copie déposée pour « {assessment} ». Déposez les copies avec "
             "« cpts-training assessment submit » avant la correction automatique."
         )
-    try:
-        run_nbgrader(workspace, "autograde", assessment)
-    except CPTSError as error:
-        failed = _not_graded(workspace, assessment)
-        who = f"Copies non corrigées : {', '.join(failed)}. " if failed else ""
-        raise CPTSError(
-            f"{who}Les autres copies sont corrigées. Ouvrez la copie en cause pour "
-            "vérifier qu'elle s'exécute (une cellule qui ne termine pas, un fichier "
-            f"abîmé), puis déposez-la de nouveau avec --replace.\n{error}"
-        ) from error
-    return submitted
+    report = autograde_copies(
+        workspace, assessment, student, force=force, progress=progress, copy_timeout=copy_timeout
+    )
+    if report.failed:
+        raise AutogradeFailed(report)
+    return report
 
 
-def _not_graded(workspace: Path, assessment: str) -> list[str]:
-    """Trainees whose deposited copy of ``assessment`` has no up-to-date correction."""
-    table = grade_summary(workspace)
-    mine = table[(table["evaluation"] == assessment) & (table["statut"] == NOT_GRADED)]
-    return sorted(mine["stagiaire"])
-
-
-def feedback(workspace: Path, assessment: str) -> list[Path]:
-    """Write the HTML feedback of every autograded submission; return the files.
+def feedback(workspace: Path, assessment: str, student: str | None = None) -> list[Path]:
+    """Write the HTML feedback of every autograded submission (or ``student``'s).
 
     Feedback is derived from the gradebook and is regenerated every time, so that it
     shows the manual grades entered since the last run. Copies not corrected yet get
-    no feedback: see :func:`feedback_warnings`.
+    no feedback: see :func:`feedback_warnings`. Returns the feedback files written.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
-    if not any((workspace / "autograded").glob(f"*/{assessment}")):
+    who = student or "*"
+    if not any((workspace / "autograded").glob(f"{who}/{assessment}")):
+        whose = f" de « {student} »" if student else ""
         raise CPTSError(
-            f"Aucune copie corrigée pour « {assessment} » : lancez d'abord "
+            f"Aucune copie corrigée{whose} pour « {assessment} » : lancez d'abord "
             f"« cpts-training assessment autograde {assessment} »."
         )
-    run_nbgrader(workspace, "generate_feedback", assessment, "--force")
-    return sorted((workspace / "feedback").glob(f"*/{assessment}/*.html"))
+    arguments = ["generate_feedback", assessment, "--force"]
+    if student:
+        arguments += ["--student", student]
+    # A copy whose correction is out of date, interrupted or failed gets no feedback
+    # (feedback_warnings names it): nbgrader would stop at it, or show former grades.
+    stale = [
+        name
+        for name in _submitted_students(workspace, assessment)
+        if (workspace / "autograded" / name / assessment).exists()
+        and not is_up_to_date(workspace, assessment, name)
+    ]
+    if stale:
+        arguments.append(f"--CourseDirectory.student_id_exclude={','.join(stale)}")
+    run_nbgrader(workspace, *arguments)
+    return sorted((workspace / "feedback").glob(f"{who}/{assessment}/*.html"))
 
 
 def feedback_warnings(workspace: Path, assessment: str) -> list[str]:
@@ -201,7 +225,8 @@ def scores(workspace: Path, assessment: str) -> pd.DataFrame:
     """Scores per trainee and graded cell, read from the gradebook.
 
     Columns: ``stagiaire``, ``cellule``, ``type`` (« automatique » or « manuelle »),
-    ``points``, ``points_max``, ``a_corriger`` (a manual grade is still due).
+    ``points``, ``points_max``, ``a_corriger`` (a manual grade is still due, see
+    :func:`~.grading_state.is_pending`: its points are not counted).
     """
     workspace = require_workspace(workspace)
     rows: list[dict[str, object]] = []
@@ -220,9 +245,9 @@ def scores(workspace: Path, assessment: str) -> pd.DataFrame:
                             "stagiaire": submission.student.id,
                             "cellule": grade.name,
                             "type": ("automatique" if grade.auto_score is not None else "manuelle"),
-                            "points": grade.score,
+                            "points": counted_points(grade),
                             "points_max": grade.max_score,
-                            "a_corriger": bool(grade.needs_manual_grade),
+                            "a_corriger": is_pending(grade),
                         }
                     )
     return pd.DataFrame(

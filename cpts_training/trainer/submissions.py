@@ -18,7 +18,8 @@ import nbformat
 from cpts_training.errors import CPTSError
 from cpts_training.trainer.workspace import require_workspace
 
-_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+# Matched with ``fullmatch``: « $ » would accept an id ending in a newline.
+_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]*")
 
 
 def suggested_identifier(value: str) -> str:
@@ -28,13 +29,56 @@ def suggested_identifier(value: str) -> str:
     return words or "dupont-marie"
 
 
-def _check_identifier(value: str, what: str) -> None:
-    if not _ID_PATTERN.match(value):
+def check_identifier(value: str, what: str) -> None:
+    """Fail in French unless ``value`` is, as a whole, a valid identifier."""
+    if not _ID_PATTERN.fullmatch(value):
+        shown = value if value.isprintable() else value.encode("unicode_escape").decode()
         raise CPTSError(
-            f"{what} « {value} » invalide : utilisez des minuscules sans accent, des "
+            f"{what} « {shown} » invalide : utilisez des minuscules sans accent, des "
             "chiffres, « - », « _ » ou « . », en commençant par une lettre ou un chiffre "
-            f"(par exemple « {suggested_identifier(value)} »)."
+            f"(par exemple « {suggested_identifier(value)} »)"
+            + (", sans espace ni retour à la ligne autour" if value != value.strip() else "")
+            + "."
         )
+
+
+def identity_key(student_id: str) -> str:
+    """What two ids of the same person have in common: no case, accent or separator."""
+    plain = unicodedata.normalize("NFKD", student_id).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "", plain.lower())
+
+
+def known_trainees(workspace: Path) -> set[str]:
+    """Trainee ids of the workspace: deposited copies (current or archived) and gradebook."""
+    ids = {p.name for p in (workspace / "submitted").glob("*") if p.is_dir()}
+    ids |= {p.name for p in (workspace / "archives").glob("*") if p.is_dir()}
+    ids -= {"publications", "sources"}
+    database = workspace / "gradebook.db"
+    if database.is_file():
+        from nbgrader.api import Gradebook
+
+        from cpts_training.trainer.workspace import COURSE_ID
+
+        with Gradebook(f"sqlite:///{database}", COURSE_ID) as gradebook:
+            ids |= {student.id for student in gradebook.students}
+    return ids
+
+
+def similar_trainees(student_id: str, known: set[str]) -> list[str]:
+    """Known ids that look like ``student_id`` but differ from it.
+
+    Same letters and digits once case, accents and separators are removed
+    (``dupont_marie`` / ``dupont-marie``), or the same with a number added at the
+    end (``dupont-marie2``): probably the same person under two ids.
+    """
+    key = identity_key(student_id)
+    stem = key.rstrip("0123456789")
+    similar = []
+    for other in sorted(known - {student_id}):
+        other_key = identity_key(other)
+        if other_key == key or (stem and other_key.rstrip("0123456789") == stem):
+            similar.append(other)
+    return similar
 
 
 def _grade_ids(notebook: nbformat.NotebookNode) -> list[str]:
@@ -47,8 +91,39 @@ def _grade_ids(notebook: nbformat.NotebookNode) -> list[str]:
     return ids
 
 
-def _check_graded_cells(copy: nbformat.NotebookNode, released: Path, assessment: str) -> None:
-    """Fail in French if the copy lacks answer or graded cells of the released notebook."""
+def duplicated_cells(notebook: nbformat.NotebookNode) -> dict[str, int]:
+    """Answer or graded cells present more than once (cell id → number of copies).
+
+    A trainee who duplicates a cell (copy and paste in JupyterLab) duplicates its
+    nbgrader id, which nbgrader cannot grade (nbgrader issue #1083).
+    """
+    counts: dict[str, int] = {}
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id is not None:
+            counts[grade_id] = counts.get(grade_id, 0) + 1
+    return {grade_id: n for grade_id, n in counts.items() if n > 1}
+
+
+def duplicate_message(duplicates: dict[str, int]) -> str:
+    """French explanation of :func:`duplicated_cells`, with the fix."""
+    cells = ", ".join(f"« {grade_id} » ({n} fois)" for grade_id, n in sorted(duplicates.items()))
+    return (
+        f"Cellule de réponse ou de vérification dupliquée dans la copie : {cells}. Le stagiaire "
+        "a copié-collé une cellule de l'évaluation ; nbgrader ne peut pas corriger une copie "
+        "où une cellule apparaît deux fois. La copie n'est pas réparée automatiquement, pour "
+        "ne pas noter la mauvaise des deux réponses : demandez au stagiaire de supprimer le double "
+        "(en gardant la cellule qui contient sa réponse) et de vous renvoyer le carnet, "
+        "ou faites-le vous-même dans une copie du fichier, puis déposez-le."
+    )
+
+
+def check_copy(copy: nbformat.NotebookNode, released: Path, assessment: str) -> None:
+    """Fail in French unless ``copy`` can be graded as a copy of ``released``.
+
+    Every answer and graded cell of the released notebook must be there, once.
+    """
+    duplicates = duplicated_cells(copy)
     expected = _grade_ids(nbformat.read(released, as_version=4))
     present = _grade_ids(copy)
     missing = [grade_id for grade_id in expected if grade_id not in present]
@@ -59,6 +134,8 @@ def _check_graded_cells(copy: nbformat.NotebookNode, released: Path, assessment:
             f"Ce carnet n'est pas une copie de « {assessment} »{detail}. Vérifiez le nom de "
             "l'évaluation et le fichier rendu par le stagiaire."
         )
+    if duplicates:
+        raise CPTSError(f"{duplicate_message(duplicates)} Cette copie n'est pas déposée.")
     if not missing:
         return
     raise CPTSError(
@@ -71,10 +148,11 @@ def _check_graded_cells(copy: nbformat.NotebookNode, released: Path, assessment:
 
 @dataclass(frozen=True)
 class Deposit:
-    """A deposited copy: its folder, and where the copy it replaced was archived."""
+    """A deposited copy: its folder, where the copy it replaced was archived, warnings."""
 
     folder: Path
     archive: Path | None = None
+    warnings: tuple[str, ...] = ()
 
 
 def submit(
@@ -91,8 +169,8 @@ def submit(
     matches it, and must hold every graded cell of the released notebook.
     """
     workspace = require_workspace(workspace)
-    _check_identifier(assessment, "Nom d'évaluation")
-    _check_identifier(student_id, "Identifiant de stagiaire")
+    check_identifier(assessment, "Nom d'évaluation")
+    check_identifier(student_id, "Identifiant de stagiaire")
     notebook = Path(notebook).expanduser().resolve()
     if not (workspace / "source" / assessment).is_dir():
         available = sorted(p.name for p in (workspace / "source").iterdir() if p.is_dir())
@@ -122,7 +200,8 @@ def submit(
             f"Le carnet {notebook.name} ne fait pas partie de l'évaluation « {assessment} » "
             f"(carnets attendus : {', '.join(p.name for p in expected)})."
         )
-    _check_graded_cells(copy, workspace / "release" / assessment / name, assessment)
+    check_copy(copy, workspace / "release" / assessment / name, assessment)
+    warnings = _similar_id_warnings(workspace, student_id)
     now = now or datetime.now(UTC)
     folder = workspace / "submitted" / student_id / assessment
     if folder.exists():
@@ -141,4 +220,52 @@ def submit(
     folder.mkdir(parents=True)
     shutil.copy2(notebook, folder / name)
     (folder / "timestamp.txt").write_text(f"{now:%Y-%m-%d %H:%M:%S.%f %Z}", encoding="utf-8")
-    return Deposit(folder, archive)
+    return Deposit(folder, archive, warnings)
+
+
+def _similar_id_warnings(workspace: Path, student_id: str) -> tuple[str, ...]:
+    known = known_trainees(workspace)
+    if student_id in known:
+        return ()
+    similar = similar_trainees(student_id, known)
+    if not similar:
+        return ()
+    names = ", ".join(f"« {other} »" for other in similar)
+    return (
+        f"L'identifiant « {student_id} » est nouveau mais ressemble à {names}, déjà connu "
+        "dans cet espace. S'il s'agit de la même personne, retirez ce dépôt avec "
+        f"« cpts-training assessment withdraw ÉVALUATION {student_id} » et déposez la copie "
+        "sous l'identifiant existant ; sinon, rien à faire.",
+    )
+
+
+def withdraw(
+    workspace: Path, assessment: str, student_id: str, now: datetime | None = None
+) -> Path:
+    """Withdraw ``student_id``'s deposit of ``assessment``: archive it, delete nothing.
+
+    The deposited copy, its autograded copy and its feedback move together to
+    ``archives/<stagiaire>/<évaluation>-retiree-<date>/`` (``submitted``,
+    ``autograded``, ``feedback``). The grades stay in the gradebook; the trainee is
+    then « non rendue » for this assessment until a new deposit. Returns the archive.
+    """
+    workspace = require_workspace(workspace)
+    check_identifier(assessment, "Nom d'évaluation")
+    check_identifier(student_id, "Identifiant de stagiaire")
+    folder = workspace / "submitted" / student_id / assessment
+    if not folder.is_dir():
+        deposited = sorted(
+            p.parent.name for p in (workspace / "submitted").glob(f"*/{assessment}") if p.is_dir()
+        )
+        raise CPTSError(
+            f"Aucune copie de « {student_id} » déposée pour « {assessment} » : rien à retirer. "
+            f"Copies déposées pour cette évaluation : {', '.join(deposited) or 'aucune'}."
+        )
+    now = now or datetime.now(UTC)
+    archive = workspace / "archives" / student_id / f"{assessment}-retiree-{now:%Y%m%dT%H%M%S}"
+    archive.mkdir(parents=True)
+    for step in ("submitted", "autograded", "feedback"):
+        source = workspace / step / student_id / assessment
+        if source.exists():
+            shutil.move(str(source), str(archive / step))
+    return archive

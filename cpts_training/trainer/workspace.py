@@ -63,7 +63,14 @@ dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet e
    → le carnet à distribuer est dans `release/evaluation_00/`.
 2. Déposer la copie rendue par un stagiaire :
    `cpts-training assessment submit evaluation_00 ID_STAGIAIRE carnet.ipynb -w {root}`
-3. Corriger automatiquement : `cpts-training assessment autograde evaluation_00 -w {root}`
+3. Corriger automatiquement, copie par copie :
+   `cpts-training assessment autograde evaluation_00 -w {root}`
+   → une ligne par copie (`[3/8] dupont-marie… corrigée (4,1 s)`). Une copie qui ne peut
+   pas être corrigée est nommée avec la raison, sans bloquer les autres ; une correction
+   interrompue reprend à la commande suivante. Recorriger une copie :
+   `… autograde evaluation_00 --student ID_STAGIAIRE --force -w {root}`.
+   Retirer une copie déposée par erreur (elle est archivée, rien n'est effacé) :
+   `cpts-training assessment withdraw evaluation_00 ID_STAGIAIRE -w {root}`
 4. Corriger à la main les réponses rédigées (grille dans le carnet) :
    `cpts-training assessment grade -w {root}` ouvre JupyterLab sur formgrader
    (onglet « Manual Grading »). À faire avant les retours.
@@ -80,7 +87,9 @@ changé, en archivant l'ancienne version ; publiez-les ensuite de nouveau).
 
 Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
 remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
-copie est alors archivée dans `archives/`.
+copie est alors archivée dans `archives/`. Une note manuelle donnée à l'ancienne copie
+n'est plus comptée : la réponse redevient « en attente de correction » jusqu'à ce que
+vous la notiez de nouveau.
 """
 
 
