@@ -100,8 +100,8 @@ def _where(line_number: int | None, text: str) -> str:
     )
 
 
-def _explain_syntax_error(error: SyntaxError) -> str:
-    line = (error.text or "").strip()
+def _explain_syntax_error(error: SyntaxError, quote: bool = True) -> str:
+    line = (error.text or "").strip() if quote else ""
     where = f"Ligne {error.lineno} de la cellule" if error.lineno else "Dans cette cellule"
     quoted = f" : « {line} »" if line else ""
     message = (error.msg or "").lower()
@@ -140,17 +140,21 @@ def _explain_syntax_error(error: SyntaxError) -> str:
     )
 
 
-def explain_error(error: BaseException, tb: TracebackType | None = None) -> str:
+def explain_error(error: BaseException, tb: TracebackType | None = None, quote: bool = True) -> str:
     """A French explanation of ``error`` for a trainee: what happened and what to do.
 
     Never quotes a Python traceback. Errors of the library (which carry their own French
     message) are shown as they are; a failed check (``AssertionError``) shows the
     check's message; an unknown error says where it happened and gives the technical
-    detail last, for the trainer.
+    detail last, for the trainer. With ``tb`` the line of the cell is named, and quoted
+    unless ``quote`` is false (the short form kept as the error's value, which a
+    feedback page may show: a quoted line could be a hidden test's).
     """
     line_number, text = _cell_line(tb)
+    if not quote:
+        text = ""
     if isinstance(error, SyntaxError):
-        return _explain_syntax_error(error)
+        return _explain_syntax_error(error, quote)
     render = getattr(error, "_render_traceback_", None)
     if callable(render):
         try:
@@ -215,10 +219,33 @@ def _name_in(message: str) -> str:
     return found.group(1) if found else "?"
 
 
+EXPLANATION_STARTS = (
+    "« ",
+    "✘ ",
+    "Vérification non réussie",
+    "Cette question n'a pas encore de réponse",
+    "pas encore de réponse",
+    "Ligne ",
+    "Dans cette cellule",
+    "Division par zéro",
+    "Ce calcul mélange",
+    "Une erreur s'est produite",
+    "Erreur : ",
+)
+"""How the explanations of this module begin: a feedback page keeps such an error value
+as it is instead of explaining it a second time."""
+
+
 def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: Any = None):
-    """IPython custom exception handler: publish the French explanation as the error."""
-    text = explain_error(value, tb)
-    shell._showtraceback(etype, text, [f"\x1b[1;31m{text}\x1b[0m"])
+    """IPython custom exception handler: publish the French explanation as the error.
+
+    The trainee sees the full explanation (with the line of the cell); the error's value,
+    which nbgrader keeps and a feedback page may show, is the short form without any
+    quoted line.
+    """
+    shown = explain_error(value, tb)
+    short = explain_error(value, tb, quote=False).removeprefix("✘ ")
+    shell._showtraceback(etype, short, [f"\x1b[1;31m{shown}\x1b[0m"])
     return None
 
 
@@ -250,6 +277,7 @@ def activate() -> None:
 
 
 __all__ = [
+    "EXPLANATION_STARTS",
     "activate",
     "explain_error",
     "load_ipython_extension",

@@ -102,7 +102,8 @@ def test_feedback_page_is_french_and_offline(graded: Graded, student: str) -> No
     assert f"Retour de correction — {ASSESSMENT}" in text
     assert f"Stagiaire : {student}" in text
     assert "Détail des points" in text and "Votre réponse" in text
-    assert "Vérification automatique q1_population : " in text
+    assert "Vérification : population totale : " in text
+    assert "q1_population" not in text  # no nbgrader id shown to a trainee
     assert [word for word in ENGLISH if word in text] == []
     assert EXTERNAL.findall(raw) == []
     assert "mathjax" not in raw.lower() and "url(http" not in raw
@@ -123,8 +124,8 @@ def test_ungraded_written_answer_is_pending_not_zero(graded: Graded) -> None:
     assert "Note obtenue : 2 / 6 points" in text
     assert "Note provisoire : 1 réponse (3 points) en attente de correction" in text
     assert "Réponse rédigée : en attente de correction (sur 3 points)" in text
-    assert "Vérification automatique q1_population : 1 / 1 point" in text
-    assert "Vérification automatique q2_taille : 0 / 1 point" in text
+    assert "Vérification : population totale : 1 / 1 point" in text
+    assert "Vérification : taille ACI : 0 / 1 point" in text
     assert "0 / 3 points" not in text
     # Our French check messages stay as they are.
     assert "Vérification non réussie : Ce n'est pas la bonne taille ACI." in text
@@ -136,11 +137,14 @@ def test_unanswered_copy_gets_french_explanations(graded: Graded) -> None:
     assert len(errors) == 5  # 2 unanswered cells, 3 checks that cannot run
     assert [e for e in errors if "Error" in e or " is " in e] == []
     text = visible_text(raw)
+    # The trainee kernel's own explanations, the same as in the lab, without the quoted
+    # line of the cell (it could be a hidden test's).
     assert (
-        "La variable population_totale n'est pas définie : exécutez la cellule où vous la "
-        "calculez, ou vérifiez son nom." in text
+        "« population_totale » n'a pas encore de valeur dans cette session (ligne 2 de la "
+        "cellule)." in text
     )
-    assert "Réponse non complétée : remplacez les lignes « VOTRE RÉPONSE ICI »" in text
+    assert "Cette question n'a pas encore de réponse." in text
+    assert [e for e in errors if "require_answer" in e or "assert " in e] == []
     # An untouched written answer is a real zero, not a pending one.
     assert "Réponse rédigée : 0 / 3 points" in text
     assert "Commentaire : Pas de réponse." in text

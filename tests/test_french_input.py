@@ -200,6 +200,10 @@ def test_column_total_takes_the_french_header_or_the_column_name() -> None:
 
 
 def _raised(code: str) -> tuple[BaseException, object]:
+    import linecache
+
+    # As IPython does for a cell, so that the traceback can name the line's text.
+    linecache.cache["<cellule>"] = (len(code), None, code.splitlines(True), "<cellule>")
     try:
         exec(compile(code, "<cellule>", "exec"), {})
     except Exception as error:  # noqa: BLE001 - the error is what is tested
@@ -243,3 +247,12 @@ def test_syntax_errors_are_explained_with_their_line(code: str, needle: str) -> 
         compile(code, "<cellule>", "exec")
     text = explain_error(error.value)
     assert needle in text and "Ligne 1" in text
+
+
+def test_the_short_form_kept_for_feedback_quotes_no_line_of_code() -> None:
+    # A hidden test that fails on an undefined answer must not leak through the error value.
+    error, tb = _raised("assert abs(financement_total - 205075) <= 1")
+    shown = explain_error(error, tb)
+    short = explain_error(error, tb, quote=False)
+    assert "205075" in shown  # the trainee's lab names the line of their own cell
+    assert "205075" not in short and "ligne 1 de la cellule" in short

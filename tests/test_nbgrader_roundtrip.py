@@ -49,6 +49,16 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
             },
             0,
         ),
+        # Denis types his numbers the French way: graded like Alice's (the trainee kernel
+        # is activated by the first cell, which nbgrader runs too).
+        "denis": (
+            {
+                "q1_reponse": "population_totale = 52 886\npart_75_plus = 11,9 %",
+                "q2_reponse": "taille_aci = 2",
+                "q3_presentation": "La CPTS réunit les professionnels du territoire.",
+            },
+            3,
+        ),
     },
     "evaluation_01": {
         # Year 2: fonctionnement 60 000 + fixed 17 500 + 26 250 + 15 000 + 30 000 = 148 750;
@@ -76,6 +86,15 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
                 "q4_note": "RAS.",
             },
             0,
+        ),
+        "denis": (
+            {
+                "q1_reponse": "financement_total = 205 075 €\npart_variable_totale = 56 325",
+                "q2_reponse": "charges_patronales_chargee = 6 552\nfir_2025 = 30 152 €",
+                "q3_reponse": "point_bas = \u221219 835 €\nmois_point_bas = 6",
+                "q4_note": "Les indemnités sont en retrait.",
+            },
+            8,
         ),
     },
 }
@@ -148,7 +167,7 @@ def test_source_passes_all_its_tests_and_release_passes_none(
 def test_written_answer_waits_for_manual_grading(graded_workspace: Path) -> None:
     table = scores(graded_workspace, "evaluation_00")
     manual = table[table["type"] == "manuelle"]
-    assert set(manual["stagiaire"]) == {"alice", "bruno"}
+    assert set(manual["stagiaire"]) == set(SUBMISSIONS["evaluation_00"])
     assert manual["a_corriger"].all()
     assert (manual["points_max"] == 3).all()
     assert manual["points"].sum() == 0
@@ -221,7 +240,7 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
         (r["evaluation"], r["stagiaire"]): r
         for r in csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
     }
-    assert set(rows) == {(a, s) for a in SUBMISSIONS for s in ("alice", "bruno", "chloe")}
+    assert set(rows) == {(a, s) for a in SUBMISSIONS for s in ("alice", "bruno", "chloe", "denis")}
     # Alice, evaluation 00: 3 autograded points + 2 given by hand earlier in this module
     # (as formgrader saves a grade): 5 / 6, graded, as her feedback page says.
     alice = rows[(ASSESSMENT, "alice")]
@@ -261,7 +280,7 @@ def test_feedback_warns_of_copies_without_feedback_and_answers_to_grade(
 
     not_graded, waiting = feedback_warnings(graded_workspace, ASSESSMENT)
     assert "pas encore corrigées, donc sans retour : chloe" in not_graded
-    assert "pas encore notées pour : bruno." in waiting
+    assert "pas encore notées pour : bruno, denis." in waiting
 
 
 def test_feedback_before_any_correction_says_what_to_run(released_workspace: Path) -> None:

@@ -26,6 +26,8 @@ from nbformat import NotebookNode
 from traitlets import Bool
 from traitlets.config import Config
 
+from cpts_training.french_kernel import EXPLANATION_STARTS
+
 HIDDEN_TESTS_NOTE = "# Vérifications complémentaires du formateur (non affichées)."
 BEGIN_HIDDEN = "BEGIN HIDDEN TESTS"
 END_HIDDEN = "END HIDDEN TESTS"
@@ -90,6 +92,7 @@ _EXPLANATION_STARTS = (
     "L'élément ",
     "Erreur Python (",
     *(message.split(" : ")[0].split(" (")[0] for message in _GENERIC_ERRORS.values()),
+    *EXPLANATION_STARTS,  # the trainee kernel's own explanations (short form, no code)
 )
 
 
