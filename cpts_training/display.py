@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from cpts_training.answers import answer_problem
+from cpts_training.dates import fr_date
 from cpts_training.errors import InputError
 from cpts_training.formatting import (
     format_decimal_fr,
@@ -91,7 +92,7 @@ def _format_cell(column: str, value: object, decimals: int) -> str:
     if column in _PERCENT_COLUMNS:
         return format_percent(float(value), 1)
     if isinstance(value, dt.date | pd.Timestamp):
-        return value.strftime("%d/%m/%Y")
+        return fr_date(value)
     if isinstance(value, Real):
         return format_number_fr(value, decimals)
     return str(value)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from cpts_training.errors import CPTSError
-from cpts_training.formatting import format_percent
+from cpts_training.formatting import format_decimal_fr, format_percent
 from cpts_training.referentiel import Referentiel, load_referentiel
 from cpts_training.syllabus import graded_cells
 from cpts_training.trainer.pipeline import scores
@@ -219,7 +219,8 @@ def render_trainee_report(
             )
             parts.append(
                 f"<tr><td><code>{row.competence}</code> {html.escape(row.libelle)}</td>"
-                f"<td>{row.points:g} / {row.points_max:g}</td><td>{rate}</td>"
+                f"<td>{format_decimal_fr(row.points, 2)} / "
+                f"{format_decimal_fr(row.points_max, 2)}</td><td>{rate}</td>"
                 f"<td>{row.en_attente}</td>{_level_cell(row.niveau)}{source}</tr>"
             )
         parts.append("</table>")

@@ -26,6 +26,7 @@ from nbformat import NotebookNode
 from traitlets import Bool
 from traitlets.config import Config
 
+from cpts_training.formatting import format_decimal_fr
 from cpts_training.french_kernel import EXPLANATION_STARTS
 
 HIDDEN_TESTS_NOTE = "# Vérifications complémentaires du formateur (non affichées)."
@@ -246,11 +247,13 @@ class SanitizeFeedback(Preprocessor):
 
 
 def nombre_fr(value: float | int | None) -> str:
-    """A number of points written the French way: ``5``, ``2,5``, ``0,25``."""
-    number = round(float(value or 0), 2)
-    if number == int(number):
-        return str(int(number))
-    return f"{number:.2f}".rstrip("0").replace(".", ",")
+    """A number of points written the French way: ``5``, ``2,5``, ``0,25``, ``1 234,5``.
+
+    :func:`~cpts_training.formatting.format_decimal_fr` to two decimals (half-up
+    rounding, narrow no-break space between thousands); a missing score (``None``)
+    counts as no points, ``0``.
+    """
+    return format_decimal_fr(0 if value is None else value, max_decimals=2)
 
 
 def points_fr(value: float | int | None) -> str:

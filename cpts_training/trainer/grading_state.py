@@ -16,6 +16,7 @@ from pathlib import Path
 from nbgrader.api import Grade, Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
+from cpts_training.formatting import format_decimal_fr
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
 
@@ -54,8 +55,8 @@ def set_manual_grade(
             ) from error
         if not 0 <= score <= (grade.max_score or 0):
             raise CPTSError(
-                f"Note {score} impossible pour « {grade_id} » : elle doit être entre 0 et "
-                f"{grade.max_score:g}."
+                f"Note {format_decimal_fr(score, 2)} impossible pour « {grade_id} » : "
+                f"elle doit être entre 0 et {format_decimal_fr(grade.max_score or 0, 2)}."
             )
         grade.manual_score = score
         grade.needs_manual_grade = False

@@ -39,6 +39,7 @@ from cpts_training.budget.forecast import (
     check_balance,
     make_budget,
 )
+from cpts_training.dates import fr_date
 from cpts_training.errors import CPTSError, InputError
 from cpts_training.figures import figure_png
 from cpts_training.formatting import (
@@ -85,7 +86,7 @@ def _day(value: Any) -> str:
     """A date written 01/04/2025."""
     if hasattr(value, "to_pydatetime"):
         value = value.to_pydatetime()
-    return value.strftime("%d/%m/%Y")
+    return fr_date(value)
 
 
 def _html_table(
