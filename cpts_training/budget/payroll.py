@@ -37,8 +37,14 @@ from __future__ import annotations
 import datetime as dt
 
 from cpts_training.budget._common import cents, check_amount, check_rate, to_date
+from cpts_training.dates import fr_date
 from cpts_training.errors import InputError
-from cpts_training.formatting import format_euros
+from cpts_training.formatting import (
+    format_decimal_fr,
+    format_euros,
+    format_number_fr,
+    format_percent,
+)
 from cpts_training.reference import load_parameter
 
 SMIC_PARAMETER = "paie/smic_annuel_brut"
@@ -77,7 +83,7 @@ def rgdu_coefficient(
     if day < RGDU_START:
         raise InputError(
             f"La RGDU s'applique aux salaires à partir du 01/01/2026 (date demandée : "
-            f"{day:%d/%m/%Y}). Avant, la réduction générale « Fillon » et les taux réduits "
+            f"{fr_date(day)}). Avant, la réduction générale « Fillon » et les taux réduits "
             "maladie et allocations familiales s'appliquaient : ils ne sont pas modélisés ici, "
             "demandez le taux effectif à votre gestionnaire de paie."
         )
@@ -162,9 +168,9 @@ def employer_cost_summary(
     coefficient = rgdu_coefficient(gross_annual_eur, on, working_time, fnal)
     rate = effective_employer_rate(gross_annual_eur, on, working_time, fnal)
     reduction = rgdu_reduction(gross_annual_eur, on, working_time, fnal)
-    percent = f"{rate * 100:.2f}".replace(".", ",")
     return (
-        f"Brut annuel {format_euros(gross_annual_eur)} (quotité {working_time:g}) : "
-        f"coefficient RGDU {coefficient:.4f}".replace(".", ",")
-        + f", réduction {format_euros(reduction, 2)}, taux patronal effectif {percent} %."
+        f"Brut annuel {format_euros(gross_annual_eur)} (quotité "
+        f"{format_decimal_fr(working_time)}) : coefficient RGDU "
+        f"{format_number_fr(coefficient, 4)}, réduction {format_euros(reduction, 2)}, "
+        f"taux patronal effectif {format_percent(rate, 2)}."
     )

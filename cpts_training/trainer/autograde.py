@@ -29,7 +29,7 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
-from cpts_training.trainer.feedback import nombre_fr
+from cpts_training.formatting import format_decimal_fr
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.nbgrader_runner import (
     nbgrader_command,
@@ -66,7 +66,7 @@ class CopyOutcome:
         """The end of the copy's progress line: « corrigée (4,1 s) »."""
         if self.status == KEPT:
             return KEPT
-        duration = f"{nombre_fr(round(self.seconds, 1))} s"
+        duration = f"{format_decimal_fr(round(self.seconds, 1), 1)} s"
         if self.status == GRADED:
             return f"{GRADED} ({duration})"
         return f"{FAILED} ({duration}) : {self.reason}"
@@ -243,7 +243,8 @@ def _grade_one(
     log = _log_tail(finished.log)
     if finished.timed_out:
         reason = (
-            f"délai dépassé : la correction a été arrêtée après {nombre_fr(copy_timeout)} s "
+            "délai dépassé : la correction a été arrêtée après "
+            f"{format_decimal_fr(copy_timeout, 2)} s "
             "(une cellule qui ne se termine pas, une boucle sans fin ?)."
         )
         return CopyOutcome(student, FAILED, finished.seconds, reason, log=log)

@@ -15,6 +15,7 @@ import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import parse_utc
 
+from cpts_training.dates import fr_date
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
@@ -48,7 +49,7 @@ def deposit_time(folder: Path) -> dt.datetime | None:
 
 
 def _local(moment: dt.datetime | None) -> str:
-    return "" if moment is None else f"{moment.astimezone():%d/%m/%Y %H:%M}"
+    return "" if moment is None else f"{fr_date(moment.astimezone())} {moment.astimezone():%H:%M}"
 
 
 def grade_summary(workspace: Path) -> pd.DataFrame:

@@ -67,7 +67,7 @@ def test_summary_in_french():
     text = employer_cost_summary(13200, working_time=0.5)
     assert "coefficient RGDU 0,2448" in text
     assert "3 231,36 €" in text.replace("\u202f", " ").replace("\xa0", " ")
-    assert "17,52 %" in text
+    assert "taux patronal effectif 17,52\u00a0%" in text  # a no-break space before %
 
 
 @pytest.mark.parametrize(
