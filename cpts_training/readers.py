@@ -160,7 +160,8 @@ def _read_text(path: Path, label: str, missing_fix: str | None, utf8_fix: str) -
         return path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         fix = missing_fix or "vérifiez le nom et l'emplacement du fichier"
-        raise DataError(f"{label} : fichier introuvable ({path}). Correction : {fix}.") from None
+        shown = "" if str(path) in label else f" ({path})"
+        raise DataError(f"{label} : fichier introuvable{shown}. Correction : {fix}.") from None
     except UnicodeDecodeError:
         raise DataError(
             f"{label} : le fichier n'est pas encodé en UTF-8. Correction : {utf8_fix}."
