@@ -11,7 +11,9 @@ A territory directory holds two files:
     fictional), ``region``, ``departement``, ``population_year``, ``description``,
     ``sources``.
 ``communes.csv``
-    UTF-8, comma-separated, one row per commune, with the columns of
+    UTF-8 (with or without a byte-order mark), « , »-separated with decimal points or
+    « ; »-separated with decimal commas (as a French spreadsheet writes it; see
+    :func:`~cpts_training.readers.read_csv_table`), one row per commune, with the columns of
     :data:`COMMUNE_COLUMNS`:
 
     - ``code_commune`` (str, unique), ``commune`` (str), ``statut`` (one of
@@ -34,10 +36,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from cpts_training.errors import DataError
 from cpts_training.formatting import format_number_fr
+from cpts_training.readers import read_csv_table, read_yaml
 from cpts_training.validation import (
     require_allowed_values,
     require_between,
@@ -184,50 +186,13 @@ class Territory:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a UTF-8, comma-separated file as text cells, keeping spreadsheet line numbers."""
+    """Read a CSV as text cells, keeping spreadsheet line numbers (see :func:`read_csv_table`)."""
     if not path.is_file():
         raise DataError(
             f"{path.name} : fichier introuvable ({path}). "
             "Vérifiez le nom et l'emplacement du fichier."
         )
-    try:
-        df = pd.read_csv(
-            path,
-            sep=",",
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-        )
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{path.name} : le fichier n'est pas encodé en UTF-8. "
-            "Enregistrez-le au format « CSV UTF-8 (délimité par des virgules) »."
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise DataError(
-            f"{path.name} : le fichier est vide. La ligne 1 doit contenir les noms de colonnes."
-        ) from exc
-    except pd.errors.ParserError as exc:
-        raise DataError(
-            f"{path.name} : le fichier n'a pas pu être lu comme un tableau CSV ({exc}). "
-            "Vérifiez que chaque ligne a autant de virgules que la ligne 1 et que les textes "
-            "contenant une virgule sont entre guillemets."
-        ) from exc
-    if len(df.columns) == 1 and ";" in str(df.columns[0]):
-        raise DataError(
-            f"{path.name}, ligne 1 : les colonnes sont séparées par des points-virgules. "
-            "Enregistrez le fichier au format « CSV UTF-8 (délimité par des virgules) », "
-            "avec un point comme séparateur décimal."
-        )
-    df.columns = [str(c).strip() for c in df.columns]
-    df = df.apply(lambda column: column.str.strip())
-    # Blank lines at the end of the file are not rows; blank lines inside are reported.
-    blank = df.eq("").all(axis=1).to_numpy()
-    end = len(df)
-    while end > 0 and blank[end - 1]:
-        end -= 1
-    return df.iloc[:end].reset_index(drop=True)
+    return read_csv_table(path).frame
 
 
 def validate_communes(df: pd.DataFrame, source: str = COMMUNES_FILENAME) -> pd.DataFrame:
@@ -339,20 +304,7 @@ def load_metadata(path: Path) -> dict[str, Any]:
         raise DataError(
             f"{source} : fichier introuvable ({path}). Vérifiez le nom et l'emplacement du fichier."
         )
-    try:
-        metadata = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            f"{source} : le fichier n'est pas encodé en UTF-8. Enregistrez-le en UTF-8."
-        ) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", ligne {mark.line + 1}" if mark is not None else ""
-        raise DataError(
-            f"{source}{where} : le fichier YAML est mal formé ({getattr(exc, 'problem', exc)}). "
-            "Vérifiez l'indentation (des espaces, pas de tabulations) et les deux-points "
-            "après chaque clé."
-        ) from exc
+    metadata = read_yaml(path)
     if not isinstance(metadata, dict):
         raise DataError(
             f"{source} : le fichier doit contenir des paires « clé: valeur », une par ligne "

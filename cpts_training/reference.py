@@ -42,10 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from cpts_training.dates import fr_date, to_date
 from cpts_training.errors import DataError, InputError
+from cpts_training.readers import read_yaml
 
 PARAMETERS_DIR = Path(__file__).parent / "data" / "parametres"
 """Folder that holds one YAML file per parameter."""
@@ -222,13 +222,7 @@ def _load_parameter_cached(name: str) -> Parameter:
             f"Paramètre « {name} » introuvable (fichier attendu : {path}). "
             f"Paramètres disponibles : {known}. Vérifiez l'orthographe du nom."
         )
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(
-            f"Fichier de paramètre {path.name} ({name}) : le YAML est illisible ({exc}). "
-            "Corrigez l'indentation ou la ponctuation du fichier."
-        ) from exc
+    raw = read_yaml(path, f"Fichier de paramètre {path.name} ({name})")
     return parse_parameter(name, raw, source=f"Fichier de paramètre « {name}.yaml »")
 
 

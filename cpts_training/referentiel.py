@@ -24,12 +24,10 @@ from __future__ import annotations
 
 import difflib
 import re
-import typing
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -40,9 +38,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails, PydanticCustomError
 
 from cpts_training.errors import DataError
+from cpts_training.readers import ErrorPlaces, explain_validation_error, fail, read_yaml, yaml_kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,23 +68,15 @@ ORIGIN_LABELS = {"source": "cahier des charges", "completed": "complétée"}
 ARS Occitanie 2023 cahier des charges) and ``completed`` (added to complete a list that
 the document cuts short)."""
 
-_ERROR_TYPE = "referentiel"
-_MAX_REPORTED_ERRORS = 10
-
 
 # --------------------------------------------------------------------------------------
 # Field-level checks (messages in French: they reach trainers editing the YAML file)
 # --------------------------------------------------------------------------------------
 
 
-def _fail(message: str) -> typing.NoReturn:
-    """Raise a pydantic error whose message is our French text, unchanged."""
-    raise PydanticCustomError(_ERROR_TYPE, "{message}", {"message": message})
-
-
 def _non_empty(value: str) -> str:
     if not value.strip():
-        _fail("texte vide. Correction : écrivez le texte attendu, en français, entre guillemets.")
+        fail("texte vide. Correction : écrivez le texte attendu, en français, entre guillemets.")
     return value
 
 
@@ -166,7 +156,7 @@ class Competency(_Model):
     @classmethod
     def _check_id(cls, value: str) -> str:
         if not COMPETENCY_ID_PATTERN.fullmatch(value):
-            _fail(
+            fail(
                 f"identifiant « {value} » invalide. Correction : écrivez-le sous la forme "
                 "B<numéro du bloc, de 1 à 5>.C<deux chiffres>, par exemple B3.C02."
             )
@@ -175,14 +165,14 @@ class Competency(_Model):
     @model_validator(mode="after")
     def _check_origin(self) -> Competency:
         if self.origin == "completed" and self.completed_from is None:
-            _fail(
+            fail(
                 "compétence « completed » sans champ « completed_from ». Correction : ajoutez "
                 "« completed_from: » en citant le passage du cahier des charges qui justifie "
                 "cette compétence, ou mettez « origin: source » si elle figure telle quelle dans "
                 "la liste du bloc."
             )
         if self.origin == "source" and self.completed_from is not None:
-            _fail(
+            fail(
                 "compétence « source » avec un champ « completed_from ». Correction : supprimez "
                 "« completed_from » (une compétence « source » est citée telle quelle) ou mettez "
                 "« origin: completed »."
@@ -201,7 +191,7 @@ class Bloc(_Model):
     @classmethod
     def _check_id(cls, value: str) -> str:
         if not BLOC_ID_PATTERN.fullmatch(value):
-            _fail(
+            fail(
                 f"identifiant de bloc « {value} » invalide. Correction : écrivez B1, B2, B3, "
                 "B4 ou B5."
             )
@@ -217,7 +207,7 @@ class Bloc(_Model):
                 if renamed in used:
                     numbers = [int(c.split(".C")[1]) for c in used if c.startswith(self.id + ".")]
                     renamed = f"{self.id}.C{max(numbers, default=0) + 1:02d}"
-                _fail(
+                fail(
                     f"la compétence n°{position} (« {competency.id} ») porte le préfixe "
                     f"« {prefix} » alors qu'elle appartient au bloc {self.id}. Correction : "
                     f"renommez-la « {renamed} » ou déplacez-la dans le bloc {prefix}."
@@ -244,14 +234,14 @@ class Referentiel(_Model):
     @model_validator(mode="after")
     def _check_blocs(self) -> Referentiel:
         if len(self.blocs) != BLOC_COUNT:
-            _fail(
+            fail(
                 f"le référentiel doit contenir exactement {BLOC_COUNT} blocs (B1 à B5) ; il en "
                 f"contient {len(self.blocs)}. Correction : gardez les cinq blocs du cahier des "
                 "charges, dans l'ordre, sous la clé « blocs »."
             )
         for position, bloc in enumerate(self.blocs, start=1):
             if bloc.id != f"B{position}":
-                _fail(
+                fail(
                     f"le bloc n°{position} porte l'identifiant « {bloc.id} » ; attendu "
                     f"« B{position} ». Correction : rangez les blocs dans l'ordre du cahier des "
                     "charges (B1 à B5), chacun une seule fois."
@@ -263,7 +253,7 @@ class Referentiel(_Model):
         seen: dict[str, str] = {}
         for item_id, place in self._ids_with_places():
             if item_id in seen:
-                _fail(
+                fail(
                     f"identifiant « {item_id} » utilisé deux fois : {seen[item_id]} et {place}. "
                     f"Correction : changez l'identifiant de l'élément « {place} »"
                     f"{self._free_id_hint(item_id)} ; ne renumérotez pas les éléments existants, "
@@ -419,9 +409,15 @@ def load_referentiel(path: Path | None = None) -> Referentiel:
             message names the file, the place (e.g. "bloc B3, compétence n°2") and the fix.
     """
     path = Path(path) if path is not None else default_referentiel_path()
-    raw = _read_yaml(path)
+    label = f"Référentiel « {path} »"
+    raw = read_yaml(
+        path,
+        label,
+        missing_fix="vérifiez le chemin du fichier (par défaut course/referentiel.yaml dans le "
+        "dépôt)",
+    )
     if not isinstance(raw, dict):
-        found = "vide" if raw is None else f"de type « {_yaml_kind(raw)} »"
+        found = "vide" if raw is None else f"de type « {yaml_kind(raw)} »"
         raise DataError(
             f"Référentiel « {path} » : le contenu du fichier est {found}. Correction : le "
             "fichier doit être un dictionnaire YAML avec les clés id, title, version, source, "
@@ -430,141 +426,9 @@ def load_referentiel(path: Path | None = None) -> Referentiel:
     try:
         referentiel = Referentiel.model_validate(raw)
     except ValidationError as exc:
-        raise DataError(_format_validation_error(exc, raw, path)) from None
+        raise DataError(explain_validation_error(exc, raw, label, _PLACES)) from None
     referentiel._path = path
     return referentiel
-
-
-class _DuplicateKeyError(yaml.YAMLError):
-    def __init__(self, key: object, mark: yaml.Mark) -> None:
-        super().__init__(key)
-        self.key = key
-        self.mark = mark
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key repeated in the same mapping."""
-
-
-def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    seen: set[object] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if isinstance(key, str | int | float | bool):
-            if key in seen:
-                raise _DuplicateKeyError(key, key_node.start_mark)
-            seen.add(key)
-    return loader.construct_mapping(node, deep=True)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-# PyYAML problems (English) -> French explanation and fix.
-_YAML_PROBLEMS: list[tuple[str, str]] = [
-    (
-        "mapping values are not allowed",
-        "un « : » inattendu. Correction : mettez entre guillemets un texte qui contient "
-        "« : », et vérifiez l'indentation de la ligne",
-    ),
-    (
-        "cannot start any token",
-        "caractère interdit à cet endroit (tabulation, « @ » ou « ` » en début de valeur). "
-        "Correction : indentez avec des espaces et mettez le texte entre guillemets",
-    ),
-    (
-        "could not find expected ':'",
-        "« : » manquant après une clé. Correction : écrivez « clé: valeur »",
-    ),
-    (
-        "found unexpected end of stream",
-        "guillemet non fermé. Correction : fermez le guillemet ouvert",
-    ),
-    (
-        "expected <block end>",
-        "indentation incohérente. Correction : alignez cette ligne sur les autres champs du "
-        "même élément (mêmes espaces en début de ligne)",
-    ),
-    (
-        "did not find expected key",
-        "indentation incohérente ou « - » mal placé. Correction : alignez cette ligne sur les "
-        "autres champs du même élément",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "élément de liste mal aligné. Correction : alignez les « - » des éléments de la liste",
-    ),
-    (
-        "found undefined alias",
-        "alias « * » non défini. Correction : mettez ce texte entre guillemets",
-    ),
-]
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(
-            f"Référentiel introuvable : « {path} ». Correction : vérifiez le chemin du fichier "
-            "(par défaut course/referentiel.yaml dans le dépôt)."
-        ) from None
-    except UnicodeDecodeError:
-        raise DataError(
-            f"Référentiel « {path} » : le fichier n'est pas encodé en UTF-8. Correction : "
-            "enregistrez-le en UTF-8."
-        ) from None
-    except OSError as exc:
-        raise DataError(
-            f"Référentiel « {path} » : lecture impossible ({type(exc).__name__}). Correction : "
-            "vérifiez que le chemin désigne un fichier lisible."
-        ) from None
-    try:
-        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKeyError as exc:
-        raise DataError(
-            f"Référentiel « {path} », {_yaml_position(exc.mark, text)} : clé « {exc.key} » en "
-            "double dans le même élément. Correction : gardez une seule fois cette clé."
-        ) from None
-    except yaml.YAMLError as exc:
-        raise DataError(_format_yaml_error(exc, path, text)) from None
-
-
-def _yaml_position(mark: yaml.Mark | None, text: str) -> str:
-    if mark is None:
-        return "position inconnue"
-    lines = text.splitlines()
-    where = f"ligne {mark.line + 1}, colonne {mark.column + 1}"
-    if 0 <= mark.line < len(lines):
-        where += f" (« {lines[mark.line].strip()[:80]} »)"
-    return where
-
-
-def _format_yaml_error(exc: yaml.YAMLError, path: Path, text: str) -> str:
-    problem = str(getattr(exc, "problem", "") or "")
-    context = str(getattr(exc, "context", "") or "")
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    explanation = next(
-        (french for english, french in _YAML_PROBLEMS if english in problem or english in context),
-        "erreur de syntaxe YAML. Correction : vérifiez l'indentation (des espaces, pas de "
-        "tabulations), le « : » après chaque clé et les guillemets autour des textes qui "
-        "contiennent « : », « # » ou commencent par un caractère spécial",
-    )
-    return (
-        f"Référentiel « {path} » : le fichier n'est pas un YAML valide, "
-        f"{_yaml_position(mark, text)} : {explanation}."
-    )
-
-
-def _yaml_kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "liste"
-    if isinstance(value, bool):
-        return "booléen"
-    if isinstance(value, int | float):
-        return "nombre"
-    if isinstance(value, str):
-        return "texte"
-    return type(value).__name__
 
 
 # --------------------------------------------------------------------------------------
@@ -585,7 +449,7 @@ _ITEM_NOUNS = {
     "savoir_etre": "savoir-être",
 }
 # Lists whose items are named by their id ("bloc B3") rather than their rank.
-_NAMED_BY_ID = {"blocs", "phases"}
+_NAMED_BY_ID = frozenset({"blocs", "phases"})
 
 _SECTION_NAMES = {"source": "", "profile": " (profil)"}
 
@@ -603,158 +467,13 @@ _FIELD_HINTS = {
 }
 
 
-def _format_validation_error(exc: ValidationError, raw: dict[str, Any], path: Path) -> str:
-    errors = exc.errors(include_url=False)
-    lines = [_translate_error(error, raw) for error in errors[:_MAX_REPORTED_ERRORS]]
-    if len(errors) > _MAX_REPORTED_ERRORS:
-        lines.append(f"… et {len(errors) - _MAX_REPORTED_ERRORS} autre(s) erreur(s).")
-    header = (
-        f"Référentiel « {path} » invalide ({len(errors)} erreur{'s' if len(errors) > 1 else ''}) :"
-    )
-    return "\n".join([header, *(f"- {line}" for line in lines)])
-
-
-def _translate_error(error: ErrorDetails, raw: dict[str, Any]) -> str:
-    """One pydantic error as a French sentence: place, problem, fix."""
-    loc = tuple(error["loc"])
-    kind = error["type"]
-    field = loc[-1] if loc and isinstance(loc[-1], str) else None
-    if kind in {"missing", "extra_forbidden"}:
-        place = _describe_place(loc[:-1], raw)
-    else:
-        place = _describe_place(loc, raw)
-    return f"{place} : {_describe_problem(error, loc, field)}"
-
-
-def _describe_place(loc: tuple[int | str, ...], raw: Any) -> str:
-    """French description of a location in the file, e.g. "bloc B3, compétence n°2"."""
-    parts: list[str] = []
-    node: Any = raw
-    position = 0
-    while position < len(loc):
-        key = loc[position]
-        following = loc[position + 1] if position + 1 < len(loc) else None
-        if isinstance(key, str) and key in _ITEM_NOUNS and isinstance(following, int):
-            items = node.get(key) if isinstance(node, dict) else None
-            item = items[following] if isinstance(items, list) and following < len(items) else None
-            item_id = item.get("id") if isinstance(item, dict) else None
-            noun = _ITEM_NOUNS[key]
-            if key in _NAMED_BY_ID and isinstance(item_id, str) and item_id.strip():
-                parts.append(f"{noun} {item_id}")
-            elif isinstance(item_id, str) and item_id.strip():
-                parts.append(f"{noun} n°{following + 1} ({item_id})")
-            else:
-                parts.append(f"{noun} n°{following + 1}")
-            node = item
-            position += 2
-            continue
-        if isinstance(key, str):
-            is_last = position == len(loc) - 1
-            if not is_last and key in _SECTION_NAMES:
-                parts.append(f"section « {key} »{_SECTION_NAMES[key]}")
-            else:
-                parts.append(f"champ « {key} »")
-            node = node.get(key) if isinstance(node, dict) else None
-        else:
-            parts.append(f"élément n°{key + 1}")
-            node = node[key] if isinstance(node, list) and key < len(node) else None
-        position += 1
-    return ", ".join(parts) if parts else "ensemble du fichier"
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "vide"
-    if isinstance(value, dict):
-        return "un dictionnaire"
-    if isinstance(value, list):
-        return "une liste"
-    text = str(value)
-    if len(text) > 60:
-        text = text[:57] + "…"
-    return f"« {text} »"
-
-
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model class that validates the mapping found at ``loc``."""
-    model: type[BaseModel] = Referentiel
-    for key in loc:
-        if isinstance(key, int):
-            continue
-        field = model.model_fields.get(key)
-        found = _inner_model(field.annotation) if field is not None else None
-        if found is None:
-            return None
-        model = found
-    return model
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for argument in typing.get_args(annotation):
-        found = _inner_model(argument)
-        if found is not None:
-            return found
-    return None
-
-
-def _describe_problem(error: ErrorDetails, loc: tuple[int | str, ...], field: str | None) -> str:
-    kind = error["type"]
-    value = error.get("input")
-    ctx = error.get("ctx") or {}
-    if kind == _ERROR_TYPE:
-        return str(ctx.get("message", "valeur invalide."))
-    if kind == "missing" and field is not None:
-        hint = _FIELD_HINTS.get(field, "voir les éléments voisins du fichier")
-        return f"champ « {field} » manquant. Correction : ajoutez « {field}: … » ({hint})."
-    if kind == "extra_forbidden" and field is not None:
-        model = _model_at(loc[:-1])
-        expected = list(model.model_fields) if model is not None else []
-        close = difflib.get_close_matches(field, expected, n=1)
-        guess = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-        listed = f" Champs attendus : {', '.join(expected)}." if expected else ""
-        return (
-            f"champ « {field} » inconnu. Correction : corrigez son nom{guess} ou supprimez-le."
-            f"{listed}"
-        )
-    if value is None and kind.endswith("_type"):
-        return "valeur vide. Correction : renseignez ce champ."
-    if kind == "string_type":
-        return (
-            f"la valeur {_show(value)} n'est pas un texte. Correction : écrivez un texte, entre "
-            'guillemets (par exemple "2023-08").'
-        )
-    if kind == "list_type":
-        return (
-            f"une liste est attendue, la valeur est {_show(value)}. Correction : écrivez une "
-            "liste YAML, un élément par ligne commençant par « - »."
-        )
-    if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return (
-            f"un dictionnaire de champs est attendu, la valeur est {_show(value)}. Correction : "
-            "écrivez les champs sur des lignes « clé: valeur » indentées sous cet élément."
-        )
-    if kind == "literal_error":
-        allowed = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
-        close = difflib.get_close_matches(str(value), allowed, n=1)
-        guess = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-        return (
-            f"valeur {_show(value)} non autorisée{guess}. Correction : choisissez parmi "
-            f"{', '.join(f'« {a} »' for a in allowed)}."
-        )
-    if kind == "too_short":
-        minimum = ctx.get("min_length", 1)
-        return (
-            f"la liste doit contenir au moins {minimum} élément(s). Correction : ajoutez les "
-            "éléments manquants."
-        )
-    if kind == "string_too_short":
-        return "texte vide. Correction : écrivez le texte attendu, en français."
-    return (
-        f"valeur {_show(value)} invalide (code d'erreur « {kind} »). Correction : comparez cet "
-        "élément aux éléments voisins du fichier et corrigez sa forme."
-    )
+_PLACES = ErrorPlaces(
+    model=Referentiel,
+    item_nouns=_ITEM_NOUNS,
+    named_by_id=_NAMED_BY_ID,
+    section_names=_SECTION_NAMES,
+    field_hints=_FIELD_HINTS,
+)
 
 
 # --------------------------------------------------------------------------------------

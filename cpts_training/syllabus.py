@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cpts_training.errors import DataError
 from cpts_training.paths import assessments_dir, course_dir, modules_dir
+from cpts_training.readers import ErrorPlaces, explain_validation_error, read_yaml
 from cpts_training.referentiel import Referentiel, load_referentiel
 
 METADATA_KEY = "cpts_training"
@@ -66,6 +66,23 @@ class Syllabus(BaseModel):
         )
 
 
+_PLACES = ErrorPlaces(
+    model=Syllabus,
+    item_nouns={"modules": "module", "assessments": "évaluation"},
+    named_by_id=frozenset({"modules", "assessments"}),
+    field_hints={
+        "id": "l'identifiant du module, par exemple M01, ou le dossier de l'évaluation",
+        "title": "le titre en français",
+        "notebook": "le nom du carnet dans modules/, par exemple 01_budget.ipynb",
+        "duration": "la durée indicative, par exemple « 1 h 30 »",
+        "summary": "le résumé du module en une ou deux phrases",
+        "competencies": "la liste des identifiants de compétences, par exemple B5.C03",
+        "modules": "la liste des modules",
+        "assessments": "la liste des évaluations",
+    },
+)
+
+
 def load_syllabus(path: Path | None = None, referentiel: Referentiel | None = None) -> Syllabus:
     """Load and check ``course/syllabus.yaml``.
 
@@ -78,18 +95,11 @@ def load_syllabus(path: Path | None = None, referentiel: Referentiel | None = No
         raise DataError(
             f"Le plan du cours {path} est introuvable : il doit se trouver dans course/."
         )
+    raw = read_yaml(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         syllabus = Syllabus.model_validate(raw)
-    except yaml.YAMLError as error:
-        raise DataError(f"{path.name} : YAML illisible ({error}). Corrigez la syntaxe.") from error
     except ValidationError as error:
-        first = error.errors()[0]
-        place = " → ".join(str(part) for part in first["loc"])
-        raise DataError(
-            f"{path.name} : champ « {place} » absent ou invalide. "
-            "Comparez avec un module existant du fichier."
-        ) from error
+        raise DataError(explain_validation_error(error, raw, path.name, _PLACES)) from None
     referentiel = referentiel or load_referentiel()
     module_ids = {m.id for m in syllabus.modules}
     if len(module_ids) != len(syllabus.modules):

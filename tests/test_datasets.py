@@ -425,14 +425,32 @@ def test_trailing_blank_lines_and_spaces_are_accepted(bad_csv: Path) -> None:
     assert len(load_communes(bad_csv)) == len(read_rows())
 
 
-def test_semicolon_separated_file(rows: list[dict[str, str]], bad_csv: Path) -> None:
+def test_french_spreadsheet_file_reads_like_the_shipped_one(
+    rows: list[dict[str, str]], bad_csv: Path
+) -> None:
+    """« ; » between columns, decimal commas, UTF-8 with BOM: as French Excel saves it."""
+    french = [{k: v.replace(".", ",") for k, v in row.items()} for row in rows]
+    assert french[0]["latitude"] != rows[0]["latitude"]  # the file really uses commas
+    with bad_csv.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
+        writer.writeheader()
+        writer.writerows(french)
+    pd.testing.assert_frame_equal(load_communes(bad_csv), load_communes(COMMUNES_CSV))
+
+
+def test_semicolon_file_mixing_decimal_marks_is_refused(
+    rows: list[dict[str, str]], bad_csv: Path
+) -> None:
+    mixed = [dict(row) for row in rows]
+    mixed[3]["latitude"] = mixed[3]["latitude"].replace(".", ",")
     with bad_csv.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter=";")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(mixed)
     message = load_error(bad_csv)
-    assert "communes.csv, ligne 1" in message
-    assert "points-virgules" in message
+    assert "communes.csv : séparateur décimal ambigu" in message
+    assert "la ligne 5 (colonne « latitude »)" in message
+    assert "Correction : écrivez tous les nombres avec une virgule décimale" in message
 
 
 def test_not_utf8(bad_csv: Path) -> None:

@@ -61,7 +61,7 @@ def test_missing_field_is_reported_in_french(tmp_path: Path) -> None:
     del raw["modules"][0]["title"]
     path = tmp_path / "syllabus.yaml"
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(DataError, match="champ « modules → 0 → title » absent ou invalide"):
+    with pytest.raises(DataError, match="module M00 : champ « title » manquant. Correction"):
         load_syllabus(path)
 
 

@@ -34,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from cpts_training.budget._common import cents
 from cpts_training.budget.aci import AciContract, AciMission, annual_funding
@@ -49,6 +48,7 @@ from cpts_training.budget.forecast import (
 )
 from cpts_training.errors import CPTSError, DataError
 from cpts_training.formatting import format_euros
+from cpts_training.readers import read_yaml
 
 CASE_DIR = Path(__file__).resolve().parent.parent / "data" / "cas"
 """Folder of the case-study files."""
@@ -298,12 +298,7 @@ def load_cash_inputs(path: Path | str | None = None) -> CashInputs:
 def _read(file: Path) -> dict[str, Any]:
     if not file.is_file():
         raise DataError(f"Fichier introuvable : {file}. Vérifiez le chemin du dossier de l'étude.")
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise DataError(
-            f"{file.name} : le YAML est illisible ({exc}). Corrigez l'indentation."
-        ) from exc
+    raw = read_yaml(file)
     if not isinstance(raw, dict):
         raise DataError(f"{file.name} : le fichier doit contenir des clés et des valeurs.")
     if raw.get("fictional") is True and not str(raw.get("warning", "")).strip():
