@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cpts_training.answers import AnswerError, answer_problem, require_answer
-from cpts_training.checks import check_number, check_share_75_plus
+from cpts_training.checks import check_number
 from cpts_training.datasets import load_territory
 from cpts_training.display import answer_text, column_total
 from cpts_training.errors import InputError
@@ -20,6 +20,7 @@ from cpts_training.formatting import (
     read_typed_number,
 )
 from cpts_training.french_kernel import explain_error, rewrite_line
+from cpts_training.territory.checks import check_share_75_plus
 
 NNBSP = "\u202f"
 

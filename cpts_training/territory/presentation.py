@@ -8,10 +8,10 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 from pandas.io.formats.style import Styler
 
-from cpts_training.datasets import Territory
 from cpts_training.display import french_table
 from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_number_fr
+from cpts_training.territory.case_study import Territory
 
 STATUT_COLOURS = {
     "bourg-centre": "#1565c0",

@@ -1,0 +1,139 @@
+"""Self-checks of the module « Budget prévisionnel, financement ACI et trésorerie ».
+
+Each exercise of the module has its check here: the expected answer is
+computed by the domain modules from the case study, so that a change of the
+case-study data changes the expectation with it.
+"""
+
+from __future__ import annotations
+
+from cpts_training.budget.aci import annual_funding, payment_schedule
+from cpts_training.budget.case_study import CaseStudy
+from cpts_training.budget.cash import cash_summary, what_if_delay
+from cpts_training.budget.forecast import salary_cost
+from cpts_training.budget.monitoring import compare
+from cpts_training.checks.core import CheckResult, as_number, check_choice, check_number
+from cpts_training.formatting import format_euros
+
+PREVENTION = "prevention"
+ASSISTANT_SALARY_ACCOUNT = "64112"
+ASSISTANT_CHARGES_ACCOUNT = "64512"
+ASSISTANT_FTE_BEFORE = 0.5
+ASSISTANT_FTE_AFTER = 0.8
+ANNIVERSARY_PAYMENT = "2025-04-01"
+
+
+def prevention_drop_eur(case: CaseStudy, new_rate: float = 0.5, year: int = 2) -> float:
+    """Loss of ACI funding in contract ``year`` if prévention reaches ``new_rate`` only."""
+    planned = dict(case.planned_achievement[year])
+    lowered = {**planned, PREVENTION: new_rate}
+    before = annual_funding(case.contract, year, planned)["total_eur"].sum()
+    after = annual_funding(case.contract, year, lowered)["total_eur"].sum()
+    return float(before - after)
+
+
+def check_prevention_drop(answer: object, case: CaseStudy) -> CheckResult:
+    """Exercise: loss of funding when prévention reaches 50 % instead of 80 % in year 2."""
+    return check_number(
+        answer,
+        prevention_drop_eur(case),
+        "la baisse du financement ACI",
+        tolerance=1.0,
+        unit="€",
+        hint="seule la part variable de la mission prévention change : multipliez son "
+        "enveloppe variable annuelle par l'écart de taux (80 % − 50 %).",
+    )
+
+
+def _amount(case: CaseStudy, account: str) -> float:
+    budget = case.budget
+    return float(budget.loc[budget["compte"] == account, "montant_eur"].sum())
+
+
+def assistant_extra_cost_eur(case: CaseStudy) -> float:
+    """Extra employer cost of raising the assistant from 0.5 to 0.8 ETP.
+
+    The gross salary grows in proportion to the working time; the employer rate is
+    the one of the budget (charges line ÷ salary line).
+    """
+    gross = _amount(case, ASSISTANT_SALARY_ACCOUNT)
+    rate = _amount(case, ASSISTANT_CHARGES_ACCOUNT) / gross
+    raised = gross * ASSISTANT_FTE_AFTER / ASSISTANT_FTE_BEFORE
+    return float(salary_cost(raised, rate) - salary_cost(gross, rate))
+
+
+def check_assistant_extra_cost(answer: object, case: CaseStudy) -> CheckResult:
+    """Exercise: products to find to keep the budget balanced after the raise."""
+    return check_number(
+        answer,
+        assistant_extra_cost_eur(case),
+        "le montant à trouver pour rester à l'équilibre",
+        tolerance=1.0,
+        unit="€",
+        decimals=2,
+        hint="le surcoût comprend le salaire brut supplémentaire et les charges patronales "
+        "qui s'y ajoutent : comparez le total des charges avant et après vos modifications.",
+    )
+
+
+def largest_charge_overrun(case: CaseStudy) -> str:
+    """Account of the charge with the largest overrun in % (actual above planned)."""
+    comparison = compare(case.budget, case.actuals)
+    charges = comparison[comparison["sens"] == "charge"]
+    return str(charges.loc[charges["ecart_relatif"].idxmax(), "compte"])
+
+
+def check_largest_overrun(answer: object, case: CaseStudy) -> CheckResult:
+    """Exercise: which charge account overran its budget the most, in %?"""
+    given = None if answer is None or answer is Ellipsis else str(answer).strip()
+    return check_choice(
+        given,
+        largest_charge_overrun(case),
+        "le compte de charge qui dépasse le plus son budget (en %)",
+        hint="regardez la colonne de l'écart en % et, parmi les charges, le plus grand écart "
+        "positif (réalisé au-dessus du prévu).",
+        how_to_answer="remplacez les trois points « ... » par le numéro du compte entre "
+        'guillemets, par exemple "606", puis exécutez la cellule.',
+    )
+
+
+def delayed_low_point(case: CaseStudy, months: int = 2) -> tuple[float, int]:
+    """Lowest month-end cash and its month (1–12) if the anniversary payment is late."""
+    plan = what_if_delay(
+        case.cash.year,
+        case.cash.opening_balance_eur,
+        list(case.cash.monthly_spending_eur),
+        payment_schedule(case.contract, case.planned_achievement),
+        case.cash.other_receipts,
+        payment=ANNIVERSARY_PAYMENT,
+        months=months,
+    )
+    summary = cash_summary(plan)
+    return float(summary.minimum_eur), int(summary.minimum_month)
+
+
+def check_cash_low_point(amount: object, month: object, case: CaseStudy) -> CheckResult:
+    """Exercise: low point of cash and its month when the April payment is 2 months late."""
+    expected_amount, expected_month = delayed_low_point(case)
+    verdict = check_number(
+        amount,
+        expected_amount,
+        "le point bas de trésorerie",
+        tolerance=1.0,
+        unit="€",
+        hint="réglez le retard à 2 mois dans le simulateur et lisez le solde de fin de mois le "
+        "plus bas (il est négatif).",
+    )
+    if not verdict:
+        return verdict
+    month_number = as_number(month)
+    if month_number != expected_month:
+        return CheckResult(
+            False,
+            f"le montant ({format_euros(expected_amount)}) est juste, mais pas le mois.",
+            "donnez le numéro du mois (1 pour janvier … 12 pour décembre).",
+        )
+    return CheckResult(
+        True,
+        f"point bas de {format_euros(expected_amount)} en fin de mois n° {expected_month}.",
+    )
