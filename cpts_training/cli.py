@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
+from cpts_training import __version__
 from cpts_training.cli_messages import use_french_messages
 from cpts_training.errors import CPTSError, system_error
 
@@ -139,6 +140,13 @@ def replace_option(help_text: str) -> Callable[[Callable[..., T]], Callable[...,
     cls=FrenchGroup,
     context_settings=CONTEXT,
     help="Formation des coordinateurs de CPTS : cours, livre public et outils du formateur.",
+)
+@click.version_option(
+    __version__,
+    "--version",
+    prog_name="cpts-training",
+    message="%(prog)s, version %(version)s",
+    help="Afficher la version et quitter.",
 )
 def app() -> None:
     """The ``cpts-training`` command."""

@@ -46,12 +46,16 @@ def write_lab_settings(
 ) -> None:
     """Write the Jupyter configuration and the JupyterLab user settings in ``settings_root``.
 
-    User settings already there are kept (the user's own choices).
+    The disabled JupyterLab extensions are also locked (``lockedExtensions``, the
+    mapping JupyterLab's plugin manager reads): otherwise a user could enable them
+    again from the interface. User settings already there are kept (the user's own
+    choices).
     """
     config = settings_root / "config"
+    disabled = {name: True for name in disabled_lab_extensions}
     _write_json(
         config / "labconfig" / "page_config.json",
-        {"disabledExtensions": {name: True for name in disabled_lab_extensions}},
+        {"disabledExtensions": disabled, "lockedExtensions": dict(disabled)},
     )
     _write_json(
         config / "jupyter_server_config.json",
