@@ -15,6 +15,7 @@ a number typed between quotes (``"2"``), a decimal comma followed by a space
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from numbers import Real
 
 from cpts_training.formatting import (
@@ -132,16 +133,36 @@ def answer_problem(
     return None
 
 
+@dataclass(frozen=True)
+class AcceptedAnswer:
+    """An answer that passed its visible check: shown as « ✔ nom = valeur : … » under the
+    check cell, so that a trainee sees the check passed (not a bare ``52886.0``)."""
+
+    name: str
+    value: float
+
+    def __float__(self) -> float:
+        return self.value
+
+    def __repr__(self) -> str:
+        return (
+            f"✔ {self.name} = {format_decimal_fr(self.value, 4)} : réponse lisible, de la forme "
+            "attendue (sa justesse sera vérifiée à la correction)."
+        )
+
+
 def require_answer(
     value: object,
     name: str,
     kind: str = NUMBER,
     minimum: float | None = None,
     maximum: float | None = None,
-) -> float:
-    """The answer as a float, checked as :func:`answer_problem` says.
+) -> AcceptedAnswer:
+    """The answer, checked as :func:`answer_problem` says.
 
-    Used by the visible checks of the graded assessments.
+    Used by the visible checks of the graded assessments: the returned
+    :class:`AcceptedAnswer` (``float()`` of it is the value) shows the trainee that the
+    check passed.
 
     Raises:
         AnswerError: (an ``AssertionError``) with the French description of the problem.
@@ -149,4 +170,4 @@ def require_answer(
     problem = answer_problem(value, name, kind, minimum, maximum)
     if problem is not None:
         raise AnswerError(problem)
-    return float(value)  # type: ignore[arg-type]  # answer_problem checked it is Real
+    return AcceptedAnswer(name, float(value))  # type: ignore[arg-type]  # checked: Real

@@ -176,13 +176,33 @@ def lab(directory: Path, port: int | None, browser: bool, token: str | None) -> 
 
 
 def _run_until_interrupted(command: list[str], env: dict[str, str]) -> None:
-    """Run a server until it stops or the user presses Ctrl+C."""
+    """Run a server until it stops, the user presses Ctrl+C or this command is terminated.
+
+    A termination signal (SIGTERM, SIGHUP) is passed on to the server, which is then
+    waited for: stopping the command never leaves JupyterLab and its kernels running.
+    """
+    import signal
+
+    server = subprocess.Popen(command, env=env)
+
+    def stop(signum: int, _frame: object) -> None:
+        server.send_signal(signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        completed = subprocess.run(command, env=env, check=False)
-    except KeyboardInterrupt:
+        returncode = server.wait()
+    except KeyboardInterrupt:  # the server got Ctrl+C too: let it shut its kernels down
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         return
-    if completed.returncode not in (0, -2, 130):
-        raise SystemExit(completed.returncode)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if returncode not in (0, -2, -15, 130, 143):
+        raise SystemExit(returncode)
 
 
 @app.command(short_help="Construire le livre public (sans corrigé).")

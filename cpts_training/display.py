@@ -133,7 +133,7 @@ def answer_text(label: str, value: object, unit: str = "") -> str:
     (:func:`~cpts_training.answers.answer_problem`).
     """
     if isinstance(value, Real) and not isinstance(value, bool):
-        shown = format_decimal_fr(float(value), 2)
+        shown = format_decimal_fr(float(value), 4)
         return f"{label} : {shown}{' ' + unit if unit else ''}"
     problem = answer_problem(value, "cette réponse")
     if problem is None:  # pragma: no cover - answer_problem accepts only real numbers
@@ -146,7 +146,7 @@ def show_answer(label: str, value: object, unit: str = "") -> None:
     print(answer_text(label, value, unit))
 
 
-def column_total(table: pd.DataFrame, column: str) -> float:
+def column_total(table: pd.DataFrame | Styler, column: str) -> float:
     """Sum of one column of ``table``, named by its French header or by its name.
 
     ``column_total(financement, "Part variable (€)")`` and
@@ -158,6 +158,8 @@ def column_total(table: pd.DataFrame, column: str) -> float:
         InputError: French message listing the table's headers, when ``column`` is
             neither a header nor a column name of ``table``.
     """
+    if isinstance(table, Styler):  # a table as french_table shows it
+        table = table.data
     by_label = {column_label(c): c for c in table.columns}
     name = column if column in table.columns else by_label.get(column.strip())
     if name is None:

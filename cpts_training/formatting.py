@@ -152,7 +152,7 @@ _NUMBER_PATTERN = re.compile(
     re.VERBOSE,
 )
 
-ACCEPTED_FORMS = "12,5 · 4 500 · 4 500 € · 1 500,50 · 11,9 % · −250"
+ACCEPTED_FORMS = "12,5 · 4 500 · 4 500 € · 1 500,50 · 11,9 %"
 """Examples of the forms :func:`parse_number_fr` reads, quoted in its error messages."""
 
 
@@ -216,6 +216,12 @@ def read_typed_number(text: str) -> TypedNumber:
             break
     match = _NUMBER_PATTERN.fullmatch(stripped)
     if match is None:
+        if ";" in stripped:
+            raise _refuse(
+                text,
+                "le point-virgule n'est pas un séparateur décimal (en Python, il sépare deux "
+                f"instructions) ; écrivez {stripped.replace(';', ',')} avec une virgule",
+            )
         if re.search(r"[A-Za-zÀ-ÿ]", stripped):
             raise _refuse(text, "il contient des lettres")
         if re.fullmatch(r"[-\u2212\u2013+]?[\d ,.\u00a0\u202f\u2009]+", stripped):

@@ -23,6 +23,7 @@ This is an IPython extension: ``%load_ext cpts_training.french_kernel`` works to
 from __future__ import annotations
 
 import re
+import textwrap
 import traceback
 from types import TracebackType
 from typing import Any
@@ -39,6 +40,13 @@ _ASSIGNMENT = re.compile(
     r"(?P<tail>[ \t]*(?:#.*)?)(?P<newline>\r?\n?)$"
 )
 _PYTHON_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_DOT_THOUSANDS = re.compile(r"[-+\u2212]?[1-9]\d{0,2}(?:\.\d{3})+")
+"""``205.075``, ``4.500``: a point grouping thousands as many French write them, which
+Python would read as a decimal point (205,075): refused, never read silently."""
+_NUMBER_CHARACTERS = r"[\d \t\u00a0\u202f.,;+\-\u2212*/()%€]"
+_NUMBERS_AND_OPERATORS = re.compile(f"{_NUMBER_CHARACTERS}*\\d{_NUMBER_CHARACTERS}*")
+_FRENCH_NUMBER_TOKEN = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+,\d+")
+_REFUSE = "__import__('cpts_training.french_kernel', fromlist=['x']).refuse_number({text!r})"
 
 
 def _python_literal(value: float) -> str:
@@ -57,13 +65,62 @@ def rewrite_line(line: str) -> str:
     if match is None or "==" in line:
         return line
     rhs = match["rhs"].strip()
-    if not rhs or _PYTHON_NUMBER.fullmatch(rhs):
+
+    def written(expression: str) -> str:
+        return f"{match['head']}{expression}{match['tail']}{match['newline']}"
+
+    if not rhs:
+        return line
+    if _DOT_THOUSANDS.fullmatch(rhs):
+        return written(_REFUSE.format(text=rhs))
+    if _PYTHON_NUMBER.fullmatch(rhs) and not re.match(r"[-+]?0\d", rhs):
         return line
     try:
-        typed = read_typed_number(rhs)
+        return written(_python_literal(read_typed_number(rhs).value))
     except NumberFormatError:
+        pass
+    if not _NUMBERS_AND_OPERATORS.fullmatch(rhs):
         return line
-    return f"{match['head']}{_python_literal(typed.value)}{match['tail']}{match['newline']}"
+    calculation = _french_calculation(rhs)
+    return written(calculation if calculation is not None else _REFUSE.format(text=rhs))
+
+
+def _french_calculation(rhs: str) -> str | None:
+    """A calculation written with French numbers (``6 319 / 52 886 * 100``) in Python,
+    or None when it is not one (no operator, a semicolon, not valid once rewritten)."""
+    if ";" in rhs or not re.search(r"[*/+\-\u2212]", rhs.lstrip("+-\u2212")):
+        return None
+    converted = _FRENCH_NUMBER_TOKEN.sub(
+        lambda m: _python_literal(read_typed_number(m.group()).value), rhs
+    )
+    converted = converted.replace("\u2212", "-").replace("€", "").strip()
+    if "%" in converted or _DOT_THOUSANDS.search(converted):
+        return None
+    try:
+        compile(converted, "<calcul>", "eval")
+    except SyntaxError:
+        return None
+    return converted
+
+
+def refuse_number(text: str) -> float:
+    """Raise the French reason why ``text``, typed as an answer, is not a number.
+
+    The trainee kernel puts a call to it in place of an answer that looks like a number
+    but is not one (``205.075``, ``11;9``, ``4 50``): Python would otherwise read
+    ``205.075`` as 205,075 or ``11;9`` as 11, silently.
+
+    Raises:
+        NumberFormatError: always, with the French reason and the accepted forms.
+    """
+    if _DOT_THOUSANDS.fullmatch(text.strip()):
+        digits = text.strip().replace(".", "\u202f")
+        raise NumberFormatError(
+            f"« {text.strip()} » est ambigu : en Python, le point marque les décimales "
+            f"(ce serait {text.strip().replace('.', ',')}). Pour {digits}, écrivez les "
+            "milliers avec un espace ; pour des décimales, utilisez la virgule."
+        )
+    return read_typed_number(text).value
 
 
 def rewrite_french_numbers(lines: list[str]) -> list[str]:
@@ -79,6 +136,26 @@ RUN_ABOVE = "menu Exécution › Exécuter tout au-dessus de la cellule sélecti
 """JupyterLab's French menu path to run every cell above the current one."""
 
 _TYPED_WORDS = {"oui", "non", "vrai", "faux", "un", "deux", "trois", "quatre", "cinq"}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai",
+            "juin",
+            "juillet",
+            "août",
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+        ],
+        start=1,
+    )
+}
 
 
 def _cell_line(tb: TracebackType | None) -> tuple[int | None, str]:
@@ -101,10 +178,21 @@ def _where(line_number: int | None, text: str) -> str:
 
 
 def _explain_syntax_error(error: SyntaxError, quote: bool = True) -> str:
-    line = (error.text or "").strip() if quote else ""
+    line = (error.text or "").strip()
     where = f"Ligne {error.lineno} de la cellule" if error.lineno else "Dans cette cellule"
-    quoted = f" : « {line} »" if line else ""
+    quoted = f" : « {line} »" if line and quote else ""
     message = (error.msg or "").lower()
+    if re.search("[«»“”„]", (error.text or "")):
+        return (
+            f"{where}{quoted} : les guillemets « » ou “ ” ne sont pas compris par Python. "
+            "Un texte s'écrit entre guillemets droits \" (touche 3 du clavier), par exemple "
+            '"6811" ; un nombre s\'écrit sans guillemets.'
+        )
+    if "leading zeros" in message:
+        return (
+            f"{where}{quoted} : un nombre entier ne commence pas par 0 en Python : écrivez 5 "
+            "et non 05."
+        )
     if isinstance(error, IndentationError):
         return (
             f"{where}{quoted} : la ligne commence par des espaces en trop, ou en manque. "
@@ -112,7 +200,7 @@ def _explain_syntax_error(error: SyntaxError, quote: bool = True) -> str:
             "tout à gauche), puis exécutez de nouveau la cellule (Maj + Entrée)."
         )
     if re.search(r"=\s*$", line):
-        name = line.split("=")[0].strip()
+        name = line.split("=")[0].strip() if quote else "reponse"
         return (
             f"{where}{quoted} : il n'y a rien après le signe =. Écrivez votre réponse après "
             f"le signe =, par exemple « {name} = 12,5 » ou « {name} = 4 500 € », puis "
@@ -165,11 +253,20 @@ def explain_error(error: BaseException, tb: TracebackType | None = None, quote: 
         return (
             "Cette question n'a pas encore de réponse. Remplacez les deux lignes qui "
             "commencent par « # VOTRE RÉPONSE ICI » et « raise » par votre réponse, sous la "
-            "forme « nom = valeur » indiquée dans la question (par exemple « "
-            "population_totale = 52 886 »), puis exécutez la cellule (Maj + Entrée)."
+            "forme « nom = valeur » indiquée dans la question (par exemple « montant = "
+            "4 500 »), puis exécutez la cellule (Maj + Entrée)."
         )
     if isinstance(error, NameError):
         name = getattr(error, "name", None) or _name_in(str(error))
+        typed_word = re.fullmatch(rf"[A-Za-z_]\w*\s*=\s*{re.escape(name or '?')}", text)
+        if typed_word or (name or "").lower() in _TYPED_WORDS | set(_MONTHS):
+            month = _MONTHS.get((name or "").lower())
+            example = f"{name} → {month}" if month else "par exemple 2"
+            return (
+                f"« {name} » n'est ni un nombre ni une valeur connue{_where(line_number, text)}."
+                f" Si c'est votre réponse, écrivez-la en chiffres ({example}) ; un texte "
+                f's\'écrit entre guillemets droits ("{name}").'
+            )
         advice = (
             f"« {name} » n'a pas encore de valeur dans cette session{_where(line_number, text)}. "
             "S'il s'agit d'une réponse demandée, écrivez-la dans la cellule de réponse "
@@ -245,8 +342,37 @@ def _handler(shell: Any, etype: type, value: BaseException, tb: Any, tb_offset: 
     """
     shown = explain_error(value, tb)
     short = explain_error(value, tb, quote=False).removeprefix("✘ ")
-    shell._showtraceback(etype, short, [f"\x1b[1;31m{shown}\x1b[0m"])
+    _forget_unfinished_answers(shell, value, tb)
+    wrapped = "\n".join(
+        textwrap.fill(paragraph, 96, break_long_words=False, break_on_hyphens=False)
+        for paragraph in shown.split("\n")
+    )
+    shell._showtraceback(etype, short, [f"\x1b[1;31m{wrapped}\x1b[0m"])
     return None
+
+
+_ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*=(?!=)")
+
+
+def assigned_from(source: str, first_line: int = 1) -> list[str]:
+    """Names a cell assigns at its top level (``nom = …``), on ``first_line`` and after."""
+    return [
+        match.group(1)
+        for number, line in enumerate(source.splitlines(), start=1)
+        if number >= first_line and (match := _ASSIGNED.match(line))
+    ]
+
+
+def _forget_unfinished_answers(shell: Any, error: BaseException, tb: Any) -> None:
+    """Remove the answers a failed cell did not (re)assign, so that the checks below do
+    not pass on a value from an earlier run that is no longer on screen: every name of a
+    cell that could not be read (syntax error), and the names assigned from the failing
+    line on."""
+    history = shell.user_ns.get("_ih") or [""]
+    source = history[-1] if isinstance(history[-1], str) else ""
+    first = 1 if isinstance(error, SyntaxError) else (_cell_line(tb)[0] or 1)
+    for name in assigned_from(source, first):
+        shell.user_ns.pop(name, None)
 
 
 # --------------------------------------------------------------------------------------

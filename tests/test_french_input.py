@@ -110,11 +110,30 @@ def test_what_the_course_writes_it_reads_back(number) -> None:
         ("x = ", "x = "),
         ("x = ...", "x = ..."),
         ("f(a=1, b=2)", "f(a=1, b=2)"),
-        ("x = 12, 5", "x = 12, 5"),  # two numbers for Python: the check says so
+        ("m = 05", "m = 5"),
+        ("part = 6 319 / 52 886 * 100", "part = 6319 / 52886 * 100"),
+        ("baisse = 215 100 - 210 600", "baisse = 215100 - 210600"),
     ],
 )
 def test_answer_lines_typed_the_french_way_are_rewritten(line: str, rewritten: str) -> None:
     assert rewrite_line(line) == rewritten
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("total = 205.075", "ambigu"),  # Python would read 205,075 € silently
+        ("baisse = 4.500", "ambigu"),
+        ("part = 11;9", "point-virgule"),  # Python would keep 11 silently
+        ("part = 12, 5", "mal groupés"),  # Python would make two numbers of it
+        ("total = 4 50", "mal groupés"),
+    ],
+)
+def test_answers_that_python_would_misread_are_refused_in_french(line: str, reason: str) -> None:
+    rewritten = rewrite_line(line)
+    assert "refuse_number" in rewritten
+    with pytest.raises(NumberFormatError, match=reason):
+        exec(rewritten, {})
 
 
 # -- answers diagnosed ------------------------------------------------------------------------
@@ -160,7 +179,9 @@ def test_require_answer_raises_a_french_assertion(value, kind, bounds, needle) -
 
 
 def test_require_answer_returns_the_number() -> None:
-    assert require_answer(205075, "financement_total", minimum=0) == 205075.0
+    accepted = require_answer(205075, "financement_total", minimum=0)
+    assert float(accepted) == 205075.0
+    assert repr(accepted).startswith("✔ financement_total = 205\u202f075 : réponse lisible")
 
 
 def test_module_00_self_check_names_the_fraction_and_the_text() -> None:
@@ -193,6 +214,7 @@ def test_column_total_takes_the_french_header_or_the_column_name() -> None:
     table = pd.DataFrame({"part_variable_eur": [1000.0, 250.5], "total_eur": [3000, 500]})
     assert column_total(table, "Part variable (€)") == 1250.5  # 1 000 + 250,5
     assert column_total(table, "total_eur") == 3500  # 3 000 + 500
+    assert column_total(table.style, "Total (€)") == 3500  # a table shown by french_table
     with pytest.raises(InputError, match="« Total \\(€\\) »"):
         column_total(table, "Totl")
 

@@ -614,6 +614,9 @@ def test_an_opening_balance_typed_with_a_comma_is_read_as_typed(what_if) -> None
     what_if.opening.value = "quatre-vingt mille"
     summary = plain(what_if.summary.value)
     assert "Trésorerie au 1er janvier" in summary and "lettres" in summary
+    assert what_if.chart.layout.display == "none"  # no broken image in place of the chart
+    what_if.opening.value = "80 000"
+    assert what_if.chart.layout.display is None and bytes(what_if.chart.value)
 
 
 def test_the_aci_simulator_opens_on_the_year_asked(case) -> None:

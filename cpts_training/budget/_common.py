@@ -77,7 +77,7 @@ def check_amount(value: Any, what: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(
             f"{what} vaut « {value} », ce n'est pas un nombre. "
-            "Saisissez un montant en euros (nombre sans espace ni symbole €)."
+            "Saisissez un montant en euros, par exemple 4 500 ou 1 500,50 €."
         )
     number = float(value)
     if math.isnan(number) or math.isinf(number):

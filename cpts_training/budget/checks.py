@@ -7,12 +7,13 @@ case-study data changes the expectation with it.
 
 from __future__ import annotations
 
+from cpts_training.answers import WHOLE, answer_problem
 from cpts_training.budget.aci import annual_funding, payment_schedule
 from cpts_training.budget.case_study import CaseStudy
 from cpts_training.budget.cash import cash_summary, what_if_delay
 from cpts_training.budget.forecast import salary_cost
 from cpts_training.budget.monitoring import compare
-from cpts_training.checks.core import CheckResult, as_number, check_choice, check_number
+from cpts_training.checks.core import CheckResult, check_choice, check_number
 from cpts_training.formatting import format_euros
 
 PREVENTION = "prevention"
@@ -126,8 +127,10 @@ def check_cash_low_point(amount: object, month: object, case: CaseStudy) -> Chec
     )
     if not verdict:
         return verdict
-    month_number = as_number(month)
-    if month_number != expected_month:
+    problem = answer_problem(month, "le mois", WHOLE, 1, 12)
+    if problem is not None:
+        return CheckResult(False, f"le montant est juste ; pour le mois, {problem}", None)
+    if float(month) != expected_month:  # type: ignore[arg-type]  # checked: a number
         return CheckResult(
             False,
             f"le montant ({format_euros(expected_amount)}) est juste, mais pas le mois.",

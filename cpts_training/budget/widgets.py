@@ -824,8 +824,10 @@ class CashWhatIf(widgets.VBox):
             prefix = "Trésorerie au 1er janvier : " if isinstance(error, NumberFormatError) else ""
             self.summary.value = _message(prefix + str(error), "error")
             self.chart.value = b""
+            self.chart.layout.display = "none"  # no broken-image icon while there is no plan
             self.table.value = ""
             return
+        self.chart.layout.display = None
         scenario = ""
         if self.payment.value is not None and self.delay.value:
             months = self.delay.value

@@ -15,7 +15,6 @@ from cpts_training.answers import NUMBER, PERCENT, answer_problem
 from cpts_training.formatting import (
     NumberFormatError,
     format_decimal_fr,
-    format_number_fr,
     read_typed_number,
 )
 
@@ -106,7 +105,7 @@ def check_number(
     value = float(answer)  # type: ignore[arg-type]  # answer_problem checked it is Real
     suffix = f" {unit}" if unit else ""
     if abs(value - expected) <= tolerance:
-        return CheckResult(True, f"{what} = {format_number_fr(value, decimals)}{suffix}.", None)
+        return CheckResult(True, f"{what} = {format_decimal_fr(value, max(decimals, 4))}{suffix}.")
     direction = "trop élevée" if value > expected else "trop faible"
     return CheckResult(
         False,
