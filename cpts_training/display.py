@@ -14,6 +14,7 @@ import pandas as pd
 from pandas.io.formats.style import Styler
 
 from cpts_training.answers import answer_problem
+from cpts_training.columns import column_label, declared_columns
 from cpts_training.dates import fr_date
 from cpts_training.errors import InputError
 from cpts_training.formatting import (
@@ -22,55 +23,6 @@ from cpts_training.formatting import (
     format_number_fr,
     format_percent,
 )
-
-COLUMN_LABELS: dict[str, str] = {
-    "mission": "Mission (code)",
-    "tranche_age": "Tranche d'âge",
-    "habitants": "Habitants",
-    "libelle": "Libellé",
-    "libelle_mission": "Mission",
-    "optionnelle": "Optionnelle",
-    "debut": "Début",
-    "date": "Date",
-    "annee_contrat": "Année de contrat",
-    "nature": "Nature",
-    "compte": "Compte",
-    "sens": "Sens",
-    "classe": "Classe",
-    "rubrique": "Rubrique",
-    "mois": "Mois",
-    "libelle_mois": "Mois",
-    "mois_prorata": "Mois couverts",
-    "taux_atteinte": "Taux d'atteinte",
-    "ecart_relatif": "Écart (%)",
-    "appreciation": "Appréciation",
-    "alerte": "Alerte",
-    "message": "Commentaire",
-    "prevu_eur": "Prévu (€)",
-    "realise_eur": "Réalisé (€)",
-    "ecart_eur": "Écart (€)",
-    "encaissements_aci_eur": "Encaissements ACI (€)",
-    "decaissements_eur": "Décaissements (€)",
-    "solde_ouverture_eur": "Solde d'ouverture (€)",
-    "solde_cloture_eur": "Solde de clôture (€)",
-}
-
-_PERCENT_COLUMNS = {"taux_atteinte", "ecart_relatif"}
-
-
-def column_label(column: str) -> str:
-    """French header of a domain column: known label, else a readable form of the name.
-
-    A header already written for readers (it holds a space, such as ``"Part des 75 ans
-    et plus (%)"``) is kept as it is.
-    """
-    if column in COLUMN_LABELS:
-        return COLUMN_LABELS[column]
-    if " " in column:
-        return column
-    if column.endswith("_eur"):
-        return column.removesuffix("_eur").replace("_", " ").capitalize() + " (€)"
-    return column.replace("_", " ").capitalize()
 
 
 def column_decimals(values: pd.Series) -> int:
@@ -82,6 +34,11 @@ def column_decimals(values: pd.Series) -> int:
     return 2
 
 
+def _is_rate(column: str) -> bool:
+    declared = declared_columns().get(column)
+    return declared is not None and declared.unit == "%"
+
+
 def _format_cell(column: str, value: object, decimals: int) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
@@ -89,7 +46,7 @@ def _format_cell(column: str, value: object, decimals: int) -> str:
         return "oui" if value else "non"
     if column.endswith("_eur"):
         return format_euros(value, 2 if decimals else 0)
-    if column in _PERCENT_COLUMNS:
+    if _is_rate(column):
         return format_percent(float(value), 1)
     if isinstance(value, dt.date | pd.Timestamp):
         return fr_date(value)

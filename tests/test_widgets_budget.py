@@ -523,13 +523,13 @@ def test_one_month_delay_puts_april_below_zero(what_if) -> None:
     assert "#c62828" in what_if.summary.value  # red
     assert "color:#c62828" in what_if.table.value  # the negative month is red
     rows = table_cells(what_if.table.value)
-    assert rows[0] == [
+    assert rows[0] == [  # the labels declared with the cash plan's columns
         "Mois",
-        "Solde en début de mois",
-        "Encaissements ACI",
-        "Autres encaissements",
-        "Décaissements",
-        "Solde en fin de mois",
+        "Solde en début de mois (€)",
+        "Encaissements ACI (€)",
+        "Autres encaissements (€)",
+        "Décaissements (€)",
+        "Solde en fin de mois (€)",
     ]
     assert rows[4] == ["avril 2025", "2 585 €", "0 €", "0 €", "10 140 €", "-7 555 €"]
     assert rows[5] == ["mai 2025", "-7 555 €", "132 500 €", "0 €", "10 140 €", "114 805 €"]

@@ -54,6 +54,7 @@ from cpts_training.budget._common import (
     months_between,
     to_date,
 )
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr, format_number_fr, format_percent
 from cpts_training.reference import learner_label, load_parameter
@@ -777,3 +778,17 @@ def _check_achievement_by_year(
         checked = contract.check_year(year)
         out[checked] = _check_achievement(contract, achievement, checked)
     return out
+
+
+COLUMNS = declare_columns(
+    Column("mission", "Mission (code)"),
+    Column("libelle_mission", "Mission"),
+    Column("optionnelle", "Optionnelle"),
+    Column("debut", "Début"),
+    Column("date", "Date"),
+    Column("annee_contrat", "Année de contrat"),
+    Column("mois_prorata", "Mois couverts", "mois"),
+    Column("taux_atteinte", "Taux d'atteinte", "%"),
+)
+"""Columns of the funding tables and payment schedule (:func:`annual_funding`,
+:func:`payment_schedule`); amounts ``*_eur`` are in euros."""

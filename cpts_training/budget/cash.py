@@ -39,6 +39,7 @@ from cpts_training.budget._common import (
     to_date,
 )
 from cpts_training.budget.forecast import SENS_CHARGE, ensure_budget
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_euros
 
@@ -314,3 +315,17 @@ def _check_signed(value: Any, what: str) -> float:
     if math.isnan(value) or math.isinf(value):
         raise InputError(f"{what} n'est pas renseigné.")
     return cents(value)
+
+
+COLUMNS = declare_columns(
+    Column("mois", "Mois"),
+    Column("libelle_mois", "Mois"),
+    Column("solde_ouverture_eur", "Solde en début de mois (€)", "€"),
+    Column("encaissements_aci_eur", "Encaissements ACI (€)", "€"),
+    Column("autres_encaissements_eur", "Autres encaissements (€)", "€"),
+    Column("encaissements_eur", "Total des encaissements (€)", "€"),
+    Column("decaissements_eur", "Décaissements (€)", "€"),
+    Column("flux_net_eur", "Flux net (€)", "€"),
+    Column("solde_cloture_eur", "Solde en fin de mois (€)", "€"),
+)
+"""Columns of the monthly cash plan (:func:`cash_plan`)."""

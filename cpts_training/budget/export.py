@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from cpts_training.budget._common import cents
 from cpts_training.budget.cash import cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, ensure_budget
+from cpts_training.columns import column_label
 from cpts_training.errors import InputError
 
 SHEET_BUDGET = "Budget prévisionnel"
@@ -144,7 +145,7 @@ def _budget_sheet(workbook, formats, table: pd.DataFrame, title: str, notice: st
     sheet.set_column(1, 1, 62)
     sheet.set_column(2, 2, 18)
     row = _heading(sheet, formats, title, SHEET_BUDGET, notice, last_column=2)
-    for col, header in enumerate(("Compte", "Libellé", "Montant (€)")):
+    for col, header in enumerate(map(column_label, ("compte", "libelle", "montant_eur"))):
         sheet.write(row, col, header, formats["header"])
     row += 1
     total_cells = {}
@@ -185,16 +186,19 @@ def _comparison_sheet(workbook, formats, comparison: pd.DataFrame, title, notice
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     row = _heading(sheet, formats, title, "suivi du prévu et du réalisé", notice, last_column=8)
-    headers = (
-        "Compte",
-        "Libellé",
-        "Sens",
-        "Prévu (€)",
-        "Réalisé (€)",
-        "Écart (€)",
-        "Écart (%)",
-        "Alerte",
-        "Commentaire",
+    headers = tuple(
+        column_label(c)
+        for c in (
+            "compte",
+            "libelle",
+            "sens",
+            "prevu_eur",
+            "realise_eur",
+            "ecart_eur",
+            "ecart_relatif",
+            "alerte",
+            "message",
+        )
     )
     for col, header in enumerate(headers):
         sheet.write(row, col, header, formats["header"])
@@ -258,15 +262,18 @@ def _cash_sheet(workbook, formats, plan: pd.DataFrame, title, notice):
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 7, 17)
     row = _heading(sheet, formats, title, "plan de trésorerie mensuel", notice, last_column=7)
-    columns = (
-        ("libelle_mois", "Mois"),
-        ("solde_ouverture_eur", "Solde d'ouverture (€)"),
-        ("encaissements_aci_eur", "Encaissements ACI (€)"),
-        ("autres_encaissements_eur", "Autres encaissements (€)"),
-        ("encaissements_eur", "Total des encaissements (€)"),
-        ("decaissements_eur", "Décaissements (€)"),
-        ("flux_net_eur", "Flux net (€)"),
-        ("solde_cloture_eur", "Solde de clôture (€)"),
+    columns = tuple(
+        (c, column_label(c))
+        for c in (
+            "libelle_mois",
+            "solde_ouverture_eur",
+            "encaissements_aci_eur",
+            "autres_encaissements_eur",
+            "encaissements_eur",
+            "decaissements_eur",
+            "flux_net_eur",
+            "solde_cloture_eur",
+        )
     )
     for col, (_key, header) in enumerate(columns):
         sheet.write(row, col, header, formats["header"])

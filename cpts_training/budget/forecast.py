@@ -30,6 +30,7 @@ import pandas as pd
 
 from cpts_training.budget._common import cents, check_amount, check_rate, check_whole
 from cpts_training.budget.aci import AciContract, calendar_year_funding
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_euros, format_percent
 from cpts_training.reference import load_parameter
@@ -567,3 +568,15 @@ def _account_text(account: Any) -> str:
     if isinstance(account, float) and account.is_integer():
         account = int(account)
     return str(account).strip()
+
+
+COLUMNS = declare_columns(
+    Column("compte", "Compte"),
+    Column("libelle", "Libellé"),
+    Column("sens", "Sens"),
+    Column("classe", "Classe"),
+    Column("rubrique", "Rubrique"),
+    Column("nature", "Nature"),
+    Column("montant_eur", "Montant (€)", "€"),
+)
+"""Columns of a budget (:func:`make_budget`) and of its summaries."""

@@ -14,6 +14,7 @@ import pandas as pd
 
 from cpts_training.budget._common import cents, check_rate, check_whole
 from cpts_training.budget.forecast import SENS_CHARGE, ensure_budget
+from cpts_training.columns import Column, declare_columns
 from cpts_training.formatting import format_euros, format_percent
 from cpts_training.reference import load_parameter
 
@@ -205,3 +206,15 @@ def _alert_message(
 
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+COLUMNS = declare_columns(
+    Column("prevu_eur", "Prévu (€)", "€"),
+    Column("realise_eur", "Réalisé (€)", "€"),
+    Column("ecart_eur", "Écart (€)", "€"),
+    Column("ecart_relatif", "Écart (%)", "%"),
+    Column("appreciation", "Appréciation"),
+    Column("alerte", "Alerte"),
+    Column("message", "Commentaire"),
+)
+"""Columns of the planned-versus-actual comparison (:func:`compare`)."""

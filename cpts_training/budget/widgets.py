@@ -39,6 +39,7 @@ from cpts_training.budget.forecast import (
     check_balance,
     make_budget,
 )
+from cpts_training.columns import column_label
 from cpts_training.dates import fr_date
 from cpts_training.errors import CPTSError, InputError
 from cpts_training.figures import figure_png
@@ -129,10 +130,10 @@ def _html_table(
 # 1. Budget prévisionnel
 # --------------------------------------------------------------------------------------
 
-COLUMN_ACCOUNT = "Compte"
-COLUMN_LABEL = "Libellé"
-COLUMN_SIDE = "Sens"
-COLUMN_AMOUNT = "Montant (€)"
+COLUMN_ACCOUNT = column_label("compte")
+COLUMN_LABEL = column_label("libelle")
+COLUMN_SIDE = column_label("sens")
+COLUMN_AMOUNT = column_label("montant_eur")
 ROW_HEADER = "Ligne"
 
 _GRID_COLUMNS = (ROW_HEADER, COLUMN_ACCOUNT, COLUMN_LABEL, COLUMN_SIDE, COLUMN_AMOUNT)
@@ -217,17 +218,17 @@ class BudgetEditor(widgets.VBox):
         self.summary = widgets.HTML()
 
         self.new_account = widgets.Text(
-            description="Compte",
+            description=COLUMN_ACCOUNT,
             placeholder="ex. 6226",
             layout=widgets.Layout(width="14em"),
         )
         self.new_label = widgets.Text(
-            description="Libellé",
+            description=COLUMN_LABEL,
             placeholder="ex. Honoraires du commissaire aux comptes",
             layout=widgets.Layout(width="30em"),
         )
         self.new_amount = FrenchNumberText(
-            description="Montant (€)",
+            description=COLUMN_AMOUNT,
             style={"description_width": "initial"},
             layout=widgets.Layout(width="16em"),
         )
@@ -853,12 +854,15 @@ class CashWhatIf(widgets.VBox):
         colours = ["#c62828" if c < 0 else None for c in plan["solde_cloture_eur"]]
         self.table.value = _html_table(
             [
-                "Mois",
-                "Solde en début de mois",
-                "Encaissements ACI",
-                "Autres encaissements",
-                "Décaissements",
-                "Solde en fin de mois",
+                column_label(c)
+                for c in (
+                    "libelle_mois",
+                    "solde_ouverture_eur",
+                    "encaissements_aci_eur",
+                    "autres_encaissements_eur",
+                    "decaissements_eur",
+                    "solde_cloture_eur",
+                )
             ],
             rows,
             numeric=[1, 2, 3, 4, 5],

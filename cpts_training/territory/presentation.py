@@ -8,6 +8,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 from pandas.io.formats.style import Styler
 
+from cpts_training.columns import Column, declare_columns
 from cpts_training.display import french_table
 from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_number_fr
@@ -89,3 +90,10 @@ def age_band_table(territory: Territory) -> Styler:
     frame = age_band_frame(territory)
     total_row = pd.IndexSlice[frame.index[-1:], :]
     return french_table(frame).set_properties(subset=total_row, **{"font-weight": "bold"})
+
+
+COLUMNS = declare_columns(
+    Column("tranche_age", "Tranche d'âge"),
+    Column("habitants", "Habitants", "habitants"),
+)
+"""Columns of the age-band table (:func:`age_band_frame`)."""
