@@ -279,3 +279,20 @@ def test_the_short_form_kept_for_feedback_quotes_no_line_of_code() -> None:
     short = explain_error(error, tb, quote=False)
     assert "205075" in shown  # the trainee's lab names the line of their own cell
     assert "205075" not in short and "ligne 1 de la cellule" in short
+
+
+def test_html_blocks_escape_every_text() -> None:
+    from cpts_training.html_blocks import card, html_table, message_box, strong
+    from cpts_training.widgets.self_check import ChoiceCheck
+
+    evil = "<script>alert(1)</script> & l'ACI"
+    for block in (
+        message_box(evil, "error", title=evil, hint=evil),
+        html_table([evil], [[evil]], total=[evil]),
+        strong(evil),
+        card(evil, evil, [(evil, evil)]),
+    ):
+        assert "<script>" not in block and "&lt;script&gt;" in block
+        assert "l'ACI" in block  # an apostrophe stays readable
+    quiz = ChoiceCheck(evil, [("Taille 1", 1)], lambda _: check_number(1, 1, "x"))
+    assert "<script>" not in quiz.children[0].value  # the question is escaped too

@@ -18,7 +18,6 @@ shown in French in the form, never as a traceback.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -50,6 +49,8 @@ from cpts_training.formatting import (
     format_percent,
     read_typed_number,
 )
+from cpts_training.html_blocks import heading as html_heading
+from cpts_training.html_blocks import html_table, message_box
 from cpts_training.widgets.fields import FrenchNumberText
 
 __all__ = ["AciSimulator", "BudgetEditor", "CashWhatIf"]
@@ -58,24 +59,10 @@ __all__ = ["AciSimulator", "BudgetEditor", "CashWhatIf"]
 # Presentation helpers (HTML and number formatting only)
 # --------------------------------------------------------------------------------------
 
-_TONES = {
-    "ok": ("#e8f5e9", "#2e7d32"),
-    "warning": ("#fff3e0", "#e65100"),
-    "error": ("#ffebee", "#c62828"),
-    "info": ("#eef3fb", "#4f81bd"),
-}
-
-_TABLE_STYLE = "border-collapse:collapse;margin:0.3em 0;font-size:0.95em"
-_CELL_STYLE = "padding:0.2em 0.7em;border-bottom:1px solid #ddd"
-
 
 def _message(text: str, tone: str = "info") -> str:
     """A coloured box (same look as the self-check verdicts) holding ``text``."""
-    background, border = _TONES[tone]
-    return (
-        f'<div style="background:{background};border-left:4px solid {border};'
-        f'padding:0.5em 1em;margin:0.3em 0">{html.escape(text, quote=False)}</div>'
-    )
+    return message_box(text, tone)
 
 
 def _euros(value: float) -> str:
@@ -90,40 +77,7 @@ def _day(value: Any) -> str:
     return fr_date(value)
 
 
-def _html_table(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    numeric: Sequence[int] = (),
-    total: Sequence[str] | None = None,
-    row_colours: Sequence[str | None] | None = None,
-) -> str:
-    """An HTML table of already formatted (unescaped) texts; ``numeric`` columns are
-    right-aligned; ``total`` is an optional bold last row."""
-
-    def cell(tag: str, text: str, position: int, extra: str = "") -> str:
-        align = "right" if position in numeric else "left"
-        content = html.escape(text, quote=False)
-        return f'<{tag} style="{_CELL_STYLE};text-align:{align};{extra}">{content}</{tag}>'
-
-    head = "".join(cell("th", h, i, "background:#dce6f1") for i, h in enumerate(headers))
-    body = []
-    for index, row in enumerate(rows):
-        colour = row_colours[index] if row_colours else None
-        extra = f"color:{colour}" if colour else ""
-        body.append("<tr>" + "".join(cell("td", t, i, extra) for i, t in enumerate(row)) + "</tr>")
-    if total is not None:
-        body.append(
-            "<tr>"
-            + "".join(
-                cell("td", t, i, "font-weight:bold;border-top:2px solid #555")
-                for i, t in enumerate(total)
-            )
-            + "</tr>"
-        )
-    return (
-        f'<table style="{_TABLE_STYLE}"><thead><tr>{head}</tr></thead>'
-        f"<tbody>{''.join(body)}</tbody></table>"
-    )
+_html_table = html_table
 
 
 # --------------------------------------------------------------------------------------
@@ -257,9 +211,9 @@ class BudgetEditor(widgets.VBox):
         self.export_button.on_click(self._export)
         self.export_status = widgets.HTML()
 
-        heading = f"<h4>{html.escape(title)}</h4>"
+        heading = html_heading(title)
         if notice:
-            heading += f'<p style="color:#9c0006"><em>{html.escape(notice)}</em></p>'
+            heading += message_box(notice, "warning")
         help_text = (
             "<p>Double-cliquez sur un <strong>libellé</strong> ou un <strong>montant</strong> "
             "pour le modifier, puis appuyez sur Entrée. Pour retirer une dépense, mettez son "
@@ -765,7 +719,7 @@ class CashWhatIf(widgets.VBox):
             f"<h4>Plan de trésorerie {year} : et si un versement ACI arrivait en retard ?</h4>"
         )
         if notice:
-            heading += f'<p style="color:#9c0006"><em>{html.escape(notice)}</em></p>'
+            heading += message_box(notice, "warning")
         super().__init__(
             [
                 widgets.HTML(heading),

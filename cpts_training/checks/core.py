@@ -6,7 +6,6 @@ non-numeric answer gets a French explanation instead of a traceback.
 
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass
 from numbers import Real
@@ -17,6 +16,7 @@ from cpts_training.formatting import (
     format_decimal_fr,
     read_typed_number,
 )
+from cpts_training.html_blocks import message_box
 
 
 @dataclass(frozen=True)
@@ -36,18 +36,9 @@ class CheckResult:
         return f"{text}\nIndice : {self.hint}" if self.hint and not self.correct else text
 
     def _repr_html_(self) -> str:
-        colour, border = ("#e8f5e9", "#2e7d32") if self.correct else ("#fff3e0", "#e65100")
         title = "✔ Bonne réponse" if self.correct else "✘ Pas encore"
-        hint = (
-            f"<br><em>Indice : {html.escape(self.hint)}</em>"
-            if self.hint and not self.correct
-            else ""
-        )
-        return (
-            f'<div style="background:{colour};border-left:4px solid {border};'
-            f'padding:0.6em 1em;margin:0.4em 0"><strong>{title}</strong> — '
-            f"{html.escape(self.message)}{hint}</div>"
-        )
+        hint = self.hint if self.hint and not self.correct else None
+        return message_box(self.message, "ok" if self.correct else "warning", title, hint)
 
 
 def as_number(answer: object) -> float | None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 
 import ipywidgets as widgets
 
 from cpts_training.formatting import format_number_fr
+from cpts_training.html_blocks import card
 from cpts_training.territory.case_study import Territory
 from cpts_training.territory.checks import check_aci_size
 from cpts_training.territory.size import population_date, size_thresholds
@@ -24,14 +24,18 @@ def commune_card(territory: Territory, code: str) -> str:
         if row["distance_bourg_min"] == 0
         else f"{format_number_fr(row['distance_bourg_min'])} min en voiture du bourg-centre"
     )
-    return (
-        f"<h4>{html.escape(str(row['commune']))} <small>({html.escape(str(row['statut']))})"
-        f"</small></h4><ul>"
-        f"<li>Population : <strong>{format_number_fr(row['population'])}</strong> habitants</li>"
-        f"<li>75 ans et plus : {format_number_fr(row['pop_75_plus'])} "
-        f"({format_number_fr(share_75, 1)} %)</li>"
-        f"<li>Densité : {format_number_fr(density, 1)} hab/km²</li>"
-        f"<li>Accès : {distance}</li></ul>"
+    return card(
+        str(row["commune"]),
+        str(row["statut"]),
+        [
+            ("Population", f"{format_number_fr(row['population'])} habitants"),
+            (
+                "75 ans et plus",
+                f"{format_number_fr(row['pop_75_plus'])} ({format_number_fr(share_75, 1)} %)",
+            ),
+            ("Densité", f"{format_number_fr(density, 1)} hab/km²"),
+            ("Accès", distance),
+        ],
     )
 
 

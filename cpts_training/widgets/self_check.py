@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import ipywidgets as widgets
 
 from cpts_training.checks import CheckResult
+from cpts_training.html_blocks import strong
 
 
 class ChoiceCheck(widgets.VBox):
@@ -23,9 +24,7 @@ class ChoiceCheck(widgets.VBox):
         self.button = widgets.Button(description="Vérifier", button_style="primary", icon="check")
         self.verdict = widgets.HTML()
         self.button.on_click(self._verify)
-        super().__init__(
-            [widgets.HTML(f"<strong>{question}</strong>"), self.choices, self.button, self.verdict]
-        )
+        super().__init__([widgets.HTML(strong(question)), self.choices, self.button, self.verdict])
 
     def _verify(self, *_: object) -> None:
         self.verdict.value = self.check(self.choices.value)._repr_html_()
