@@ -106,3 +106,25 @@ _CARD = _ENVIRONMENT.from_string(
 def card(title: str, subtitle: str, items: Sequence[tuple[str, str]]) -> str:
     """A titled list of « label : value » lines, every text escaped."""
     return _render(_CARD, title=title, subtitle=subtitle, items=list(items))
+
+
+_MODULE_CARD = _ENVIRONMENT.from_string(
+    '<div style="border:1px solid #90a4ae;border-radius:6px;padding:0.6em 1em">'
+    "<strong>{{ title }}</strong> — durée indicative : {{ duration }}<br>{{ summary }}"
+    "<br><em>Compétences du référentiel travaillées :</em><ul>"
+    "{% for cid, label in competencies %}<li><code>{{ cid }}</code> {{ label }}</li>{% endfor %}"
+    "</ul></div>"
+)
+
+
+def module_card_html(
+    title: str, duration: str, summary: str, competencies: Sequence[tuple[str, str]]
+) -> str:
+    """The heading card of a module (title, duration, summary, competencies), escaped."""
+    return _render(
+        _MODULE_CARD,
+        title=title,
+        duration=duration,
+        summary=summary,
+        competencies=list(competencies),
+    )

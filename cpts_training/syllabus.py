@@ -8,7 +8,6 @@ référentiel.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import nbformat
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cpts_training.errors import DataError
+from cpts_training.html_blocks import module_card_html
 from cpts_training.paths import assessments_dir, course_dir, modules_dir
 from cpts_training.readers import ErrorPlaces, explain_validation_error, read_yaml
 from cpts_training.referentiel import Referentiel, load_referentiel
@@ -158,15 +158,11 @@ class ModuleCard:
     competency_labels: dict[str, str]
 
     def _repr_html_(self) -> str:
-        items = "".join(
-            f"<li><code>{cid}</code> {html.escape(label)}</li>"
-            for cid, label in self.competency_labels.items()
-        )
-        return (
-            '<div style="border:1px solid #90a4ae;border-radius:6px;padding:0.6em 1em">'
-            f"<strong>{html.escape(self.module.title)}</strong> — durée indicative : "
-            f"{html.escape(self.module.duration)}<br>{html.escape(self.module.summary)}"
-            f"<br><em>Compétences du référentiel travaillées :</em><ul>{items}</ul></div>"
+        return module_card_html(
+            self.module.title,
+            self.module.duration,
+            self.module.summary,
+            list(self.competency_labels.items()),
         )
 
     def __str__(self) -> str:
