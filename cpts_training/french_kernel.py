@@ -28,6 +28,7 @@ import traceback
 from types import TracebackType
 from typing import Any
 
+from cpts_training.dates import MONTHS_FR
 from cpts_training.formatting import NumberFormatError, read_typed_number
 
 # --------------------------------------------------------------------------------------
@@ -136,26 +137,7 @@ RUN_ABOVE = "menu Exécution › Exécuter tout au-dessus de la cellule sélecti
 """JupyterLab's French menu path to run every cell above the current one."""
 
 _TYPED_WORDS = {"oui", "non", "vrai", "faux", "un", "deux", "trois", "quatre", "cinq"}
-_MONTHS = {
-    name: number
-    for number, name in enumerate(
-        [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        start=1,
-    )
-}
+_MONTHS = {name: number for number, name in enumerate(MONTHS_FR, start=1)}
 
 
 def _cell_line(tb: TracebackType | None) -> tuple[int | None, str]:

@@ -17,7 +17,7 @@ import xlsxwriter.exceptions
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from cpts_training.budget._common import cents
-from cpts_training.budget.cash import cash_summary
+from cpts_training.budget.cash import PLAN_COLUMNS, cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, ensure_budget
 from cpts_training.columns import column_label
 from cpts_training.errors import InputError
@@ -262,19 +262,7 @@ def _cash_sheet(workbook, formats, plan: pd.DataFrame, title, notice):
     sheet.set_column(0, 0, 16)
     sheet.set_column(1, 7, 17)
     row = _heading(sheet, formats, title, "plan de trésorerie mensuel", notice, last_column=7)
-    columns = tuple(
-        (c, column_label(c))
-        for c in (
-            "libelle_mois",
-            "solde_ouverture_eur",
-            "encaissements_aci_eur",
-            "autres_encaissements_eur",
-            "encaissements_eur",
-            "decaissements_eur",
-            "flux_net_eur",
-            "solde_cloture_eur",
-        )
-    )
+    columns = tuple((c, column_label(c)) for c in PLAN_COLUMNS if c != "mois")
     for col, (_key, header) in enumerate(columns):
         sheet.write(row, col, header, formats["header"])
     row += 1
