@@ -274,3 +274,31 @@ def test_an_error_already_explained_in_french_is_not_explained_twice(
     assert once["evalue"].count("La variable") <= 1 and once["evalue"].count("La clé") <= 1
     again = shorten_error(nbformat.from_dict(dict(once)))
     assert again["evalue"] == once["evalue"]
+
+
+def test_each_feedback_job_is_one_preprocessor_in_a_module_named_after_it() -> None:
+    from cpts_training.trainer.preprocessors import FEEDBACK_PREPROCESSORS
+
+    assert len(FEEDBACK_PREPROCESSORS) == 4
+    for job in FEEDBACK_PREPROCESSORS:
+        snake = re.sub(r"(?<!^)(?=[A-Z])", "_", job.__name__).lower()
+        assert job.__module__ == f"cpts_training.trainer.preprocessors.{snake}"
+
+
+def test_feedback_refuses_a_test_cell_without_its_end_marker(tmp_path: Path) -> None:
+    # Before, the rest of the cell after BEGIN HIDDEN TESTS was silently dropped.
+    from cpts_training.trainer.feedback import SanitizeFeedback
+    from cpts_training.trainer.preprocessors import MissingEndMarker
+
+    workspace = init_workspace(tmp_path / "espace")
+    path = workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in notebook.cells if c.metadata["nbgrader"]["grade_id"] == "q2_taille"]
+    cell.source = cell.source.replace("### END HIDDEN TESTS", "")
+    resources = {"nbgrader": {"assignment": ASSESSMENT, "notebook": ASSESSMENT}}
+    with pytest.raises(MissingEndMarker) as error:
+        SanitizeFeedback().preprocess(notebook, resources)
+    message = str(error.value)
+    assert f"Évaluation « {ASSESSMENT} », carnet {ASSESSMENT}.ipynb" in message
+    assert "cellule « q2_taille »" in message
+    assert "ajoutez la ligne « ### END HIDDEN TESTS »" in message

@@ -25,6 +25,10 @@ from cpts_training.trainer.autograde import (
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
+from cpts_training.trainer.preprocessors.end_markers import (
+    MissingEndMarker,
+    require_assessment_end_markers,
+)
 from cpts_training.trainer.spreadsheet import check_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
@@ -72,9 +76,17 @@ def publish(workspace: Path, assessment: str, replace: bool = False) -> tuple[Pa
     changed: the release is generated again). Once copies have been deposited, a
     changed source is refused unless ``replace``: the trainees worked on the former
     version, which is then archived in ``archives/publications/``.
+
+    A cell of the source that opens a solution or hidden-test region without
+    closing it is an authoring error: :class:`MissingEndMarker`, before anything
+    is published.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
+    try:
+        require_assessment_end_markers(workspace / "source" / assessment, assessment)
+    except MissingEndMarker as error:
+        raise MissingEndMarker(f"{error} Rien n'a été publié.") from None
     folder = workspace / "release" / assessment
     stamp = _fingerprint_file(workspace, assessment)
     current = _fingerprint(workspace / "source" / assessment)
