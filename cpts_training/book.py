@@ -112,7 +112,9 @@ def stage_book(staging: Path) -> Path:
         nbformat.write(public_module_version(notebook), destination)
     for assessment in syllabus.assessments:
         for source in assessment_notebooks(assessment.id, assessments_dir()):
-            released = student_version(nbformat.read(source, as_version=4))
+            released = student_version(
+                nbformat.read(source, as_version=4), assessment.id, source.name
+            )
             destination = staging / "evaluations" / source.name
             destination.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(released, destination)
