@@ -35,8 +35,8 @@ from cpts_training.budget.charts import plot_cash_curve
 from cpts_training.budget.export import export_budget_xlsx
 from cpts_training.budget.forecast import (
     LINE_COLUMNS,
+    balance_of,
     budget_summary,
-    check_balance,
     make_budget,
 )
 from cpts_training.dates import fr_date
@@ -361,7 +361,7 @@ class BudgetEditor(widgets.VBox):
 
     def _refresh_summary(self) -> None:
         totals = budget_summary(self._budget)
-        balance = check_balance(self._budget)
+        balance = balance_of(self._budget)
         table = _html_table(
             ["Poste", "Montant"],
             [

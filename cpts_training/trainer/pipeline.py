@@ -25,7 +25,7 @@ from cpts_training.trainer.autograde import (
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
-from cpts_training.trainer.spreadsheet import check_csv_destination, write_spreadsheet_csv
+from cpts_training.trainer.spreadsheet import require_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
 
@@ -211,7 +211,7 @@ def export(workspace: Path, destination: Path, replace: bool = False) -> Path:
     only replaced with ``replace``.
     """
     workspace = require_workspace(workspace)
-    destination = check_csv_destination(destination, replace)
+    destination = require_csv_destination(destination, replace)
     table = grade_summary(workspace)
     if table.empty:
         raise CPTSError(
