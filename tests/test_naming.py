@@ -157,3 +157,26 @@ def test_every_name_a_notebook_imports_from_the_package_exists() -> None:
         and importlib.util.find_spec(f"{module}.{name}") is None
     ]
     assert missing == []
+
+
+def test_the_trainer_api_is_listed_and_importable() -> None:
+    import cpts_training.trainer as trainer
+
+    assert trainer.__all__ == sorted(trainer.__all__)
+    assert [name for name in trainer.__all__ if not hasattr(trainer, name)] == []
+
+
+def test_update_report_says_what_changed_and_what_to_do() -> None:
+    from cpts_training.trainer import update_report
+
+    outcome = {"ajoutées": ["evaluation_02"], "identiques": [], "modifiées": ["evaluation_01"]}
+    lines = update_report({**outcome, "remplacées": []})
+    assert lines[:2] == [
+        "Évaluations ajoutées : evaluation_02",
+        "Évaluations modifiées : evaluation_01",
+    ]
+    assert "relancez avec --replace" in lines[2]
+    assert len(lines) == 3
+    assert update_report(
+        {"ajoutées": [], "identiques": ["a"], "modifiées": [], "remplacées": []}
+    ) == ["Évaluations identiques : a"]
