@@ -21,7 +21,7 @@ from cpts_training.cli_messages import use_french_messages
 from cpts_training.errors import CPTSError, system_error
 
 if TYPE_CHECKING:
-    from cpts_training.trainer.autograde import AutogradeReport
+    from cpts_training.trainer import CopyOutcome
 
 T = TypeVar("T")
 
@@ -245,7 +245,7 @@ def assessment() -> None:
 @french_errors
 def workspace_init(directory: Path, source: Path | None) -> None:
     """Créer l'espace formateur DOSSIER (hors du dépôt du cours), avec les évaluations."""
-    from cpts_training.trainer.workspace import init_workspace
+    from cpts_training.trainer import init_workspace
 
     root = init_workspace(directory, source=source)
     click.echo(f"Espace formateur créé : {root}\nMode d'emploi : {root / 'LISEZMOI.md'}")
@@ -261,21 +261,10 @@ def workspace_init(directory: Path, source: Path | None) -> None:
 def workspace_update(directory: Path, source: Path | None, replace: bool) -> None:
     """Ajouter à l'espace formateur DOSSIER les nouvelles évaluations (sans rien remplacer,
     sauf avec --replace)."""
-    from cpts_training.trainer.workspace import update_workspace
+    from cpts_training.trainer import update_report, update_workspace
 
-    outcome = update_workspace(directory, source=source, replace=replace)
-    for status, names in outcome.items():
-        if names:
-            click.echo(f"Évaluations {status} : {', '.join(names)}")
-    if outcome["modifiées"]:
-        click.echo(
-            "Les évaluations modifiées n'ont pas été remplacées. Pour passer à la nouvelle "
-            "version, relancez avec --replace (l'ancienne est archivée), puis publiez-la avec "
-            "« assessment release » : si des copies ont déjà été déposées, la publication "
-            "demande aussi --replace."
-        )
-    if outcome["remplacées"]:
-        click.echo("Publiez les évaluations remplacées avec « cpts-training assessment release ».")
+    for line in update_report(update_workspace(directory, source=source, replace=replace)):
+        click.echo(line)
 
 
 ASSESSMENT = click.argument("assessment", metavar="ÉVALUATION")
@@ -295,7 +284,7 @@ def assessment_release(assessment: str, workspace: Path, replace: bool) -> None:
     Relancée après une modification du sujet, la commande publie la nouvelle version ;
     si des copies ont déjà été déposées, elle refuse, sauf avec --replace.
     """
-    from cpts_training.trainer.pipeline import UNCHANGED, publish
+    from cpts_training.trainer import UNCHANGED, publish
 
     folder, outcome = publish(workspace, assessment, replace=replace)
     click.echo(f"Version stagiaire {outcome} : {folder}")
@@ -314,7 +303,7 @@ def assessment_submit(
     assessment: str, student: str, notebook: Path, workspace: Path, replace: bool
 ) -> None:
     """Déposer le CARNET (.ipynb) rendu par STAGIAIRE (ex. dupont-marie) pour ÉVALUATION."""
-    from cpts_training.trainer.submissions import submit
+    from cpts_training.trainer import submit
 
     deposit = submit(workspace, assessment, student, notebook, replace=replace)
     click.echo(f"Copie déposée : {deposit.folder}")
@@ -331,7 +320,7 @@ def assessment_submit(
 @french_errors
 def assessment_withdraw(assessment: str, student: str, workspace: Path) -> None:
     """Retirer la copie de STAGIAIRE pour ÉVALUATION : elle est archivée, rien n'est effacé."""
-    from cpts_training.trainer.submissions import withdraw
+    from cpts_training.trainer import withdraw
 
     archive = withdraw(workspace, assessment, student)
     click.echo(
@@ -373,13 +362,8 @@ def assessment_autograde(
     Une copie déjà corrigée et inchangée est gardée ; une copie qui ne peut pas être
     corrigée est signalée et n'empêche pas la correction des autres.
     """
-    from cpts_training.trainer.autograde import (
-        FAILED,
-        AutogradeFailed,
-        AutogradeInterrupted,
-        CopyOutcome,
-    )
-    from cpts_training.trainer.pipeline import autograde
+    from cpts_training.trainer import FAILED, AutogradeFailed, AutogradeInterrupted, report_totals
+    from cpts_training.trainer.pipeline import autograde  # the module autograde shadows it
 
     def progress(rank: int, total: int, name: str, outcome: CopyOutcome | None) -> None:
         if outcome is None:
@@ -400,28 +384,11 @@ def assessment_autograde(
         click.echo("interrompue.")
         raise
     except AutogradeFailed as error:
-        _echo_totals(workspace, assessment, error.report)
+        for line in report_totals(workspace, error.report):
+            click.echo(line)
         raise
-    _echo_totals(workspace, assessment, report)
-    click.echo(report.summary())
-
-
-def _echo_totals(workspace: Path, assessment: str, report: AutogradeReport) -> None:
-    """Points of the copies graded or kept by ``report``, pending answers apart."""
-    from cpts_training.trainer.autograde import FAILED
-    from cpts_training.trainer.feedback import note_fr
-    from cpts_training.trainer.pipeline import scores
-
-    students = {o.student for o in report.outcomes if o.status != FAILED}
-    if not students:
-        return
-    table = scores(workspace, assessment)
-    table = table[table["stagiaire"].isin(students)]
-    for name, mine in table.groupby("stagiaire"):
-        click.echo(
-            f"  {name} : {note_fr(mine['points'].sum(), mine['points_max'].sum())}"
-            f" ({int(mine['a_corriger'].sum())} réponse(s) à corriger à la main)"
-        )
+    for line in [*report_totals(workspace, report), report.summary()]:
+        click.echo(line)
 
 
 @assessment.command("grade", short_help="Corriger à la main (formgrader).")
@@ -430,7 +397,7 @@ def _echo_totals(workspace: Path, assessment: str, report: AutogradeReport) -> N
 @french_errors
 def assessment_grade(workspace: Path, port: int | None, browser: bool, token: str | None) -> None:
     """Corriger à la main les réponses rédigées : JupyterLab ouvert sur formgrader."""
-    from cpts_training.trainer.formgrader import (
+    from cpts_training.trainer import (
         formgrader_command,
         formgrader_environment,
         prepare_formgrader,
@@ -451,7 +418,8 @@ def assessment_grade(workspace: Path, port: int | None, browser: bool, token: st
 @french_errors
 def assessment_feedback(assessment: str, workspace: Path, student: str | None) -> None:
     """Produire les retours HTML d'ÉVALUATION pour chaque stagiaire."""
-    from cpts_training.trainer.pipeline import feedback, feedback_warnings
+    from cpts_training.trainer import feedback_warnings
+    from cpts_training.trainer.pipeline import feedback  # the module feedback shadows it
 
     for path in feedback(workspace, assessment, student=student):
         click.echo(f"Retour : {path}")
@@ -466,7 +434,7 @@ def assessment_feedback(assessment: str, workspace: Path, student: str | None) -
 @french_errors
 def assessment_export(destination: Path, workspace: Path, replace: bool) -> None:
     """Exporter toutes les notes dans FICHIER_CSV."""
-    from cpts_training.trainer.pipeline import export
+    from cpts_training.trainer import export
 
     click.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")
 
@@ -485,7 +453,7 @@ def assessment_export(destination: Path, workspace: Path, replace: bool) -> None
 @french_errors
 def report(workspace: Path, output: Path, replace: bool) -> None:
     """Rapport de compétences : niveau de chaque stagiaire sur le référentiel (CSV + HTML)."""
-    from cpts_training.trainer.competency_report import write_reports
+    from cpts_training.trainer import write_reports
 
     for path in write_reports(workspace, output, replace=replace):
         click.echo(f"Écrit : {path}")

@@ -42,10 +42,11 @@ from cpts_training.budget.cash import (
 )
 from cpts_training.budget.export import export_budget_xlsx
 from cpts_training.budget.forecast import (
-    BalanceCheck,
+    BalanceVerdict,
     BudgetSummary,
     account_class,
     aci_product_line,
+    balance_of,
     budget_line,
     budget_summary,
     by_nature,
@@ -75,7 +76,7 @@ from cpts_training.budget.payroll import (
 __all__ = [
     "AciContract",
     "AciMission",
-    "BalanceCheck",
+    "BalanceVerdict",
     "BudgetSummary",
     "CaseStudy",
     "CashInputs",
@@ -86,6 +87,7 @@ __all__ = [
     "advance_nature",
     "alerts",
     "annual_funding",
+    "balance_of",
     "budget_line",
     "budget_summary",
     "by_nature",
@@ -112,11 +114,11 @@ __all__ = [
     "payment_schedule",
     "payments_in_year",
     "premises_lines",
-    "revise_budget",
     "professionals_above_cap",
     "reference_ceiling",
     "reforecast",
     "result_of",
+    "revise_budget",
     "rgdu_coefficient",
     "rgdu_reduction",
     "salary_cost",

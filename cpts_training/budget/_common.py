@@ -23,12 +23,12 @@ __all__ = [
     "MONTHS_FR",
     "add_months",
     "cents",
-    "check_amount",
-    "check_rate",
-    "check_whole",
     "fr_date",
     "month_label",
     "months_between",
+    "require_amount",
+    "require_rate",
+    "require_whole",
     "to_date",
 ]
 
@@ -72,7 +72,7 @@ def cents(x: float) -> float:
     return float(Decimal(repr(float(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def check_amount(value: Any, what: str) -> float:
+def require_amount(value: Any, what: str) -> float:
     """Return ``value`` as a float; fail if it is not a finite, non-negative number."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(
@@ -90,7 +90,7 @@ def check_amount(value: Any, what: str) -> float:
     return number
 
 
-def check_rate(value: Any, what: str) -> float:
+def require_rate(value: Any, what: str) -> float:
     """Return ``value`` as a float in [0, 1]; fail otherwise (rates are fractions)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InputError(
@@ -113,7 +113,7 @@ def check_rate(value: Any, what: str) -> float:
     return rate
 
 
-def check_whole(value: Any, what: str, minimum: int = 0, maximum: int | None = None) -> int:
+def require_whole(value: Any, what: str, minimum: int = 0, maximum: int | None = None) -> int:
     """Return ``value`` as an int between ``minimum`` and ``maximum``; fail otherwise."""
     if (
         isinstance(value, bool)

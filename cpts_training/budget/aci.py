@@ -47,11 +47,11 @@ import pandas as pd
 from cpts_training.budget._common import (
     add_months,
     cents,
-    check_amount,
-    check_rate,
-    check_whole,
     fr_date,
     months_between,
+    require_amount,
+    require_rate,
+    require_whole,
     to_date,
 )
 from cpts_training.columns import Column, declare_columns
@@ -148,8 +148,8 @@ class AciMission:
             raise InputError(f"La mission « {self.id} » doit avoir un libellé en français.")
         start = to_date(self.start_date, f"La date de démarrage de la mission « {self.id} »")
         object.__setattr__(self, "start_date", start)
-        fixed = check_amount(self.fixed_annual_eur, f"La part fixe annuelle de « {self.label} »")
-        variable = check_amount(
+        fixed = require_amount(self.fixed_annual_eur, f"La part fixe annuelle de « {self.label} »")
+        variable = require_amount(
             self.variable_annual_eur, f"La part variable annuelle de « {self.label} »"
         )
         object.__setattr__(self, "fixed_annual_eur", fixed)
@@ -177,10 +177,10 @@ class AciContract:
     duration_months: int = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "size", _check_size(self.size))
+        object.__setattr__(self, "size", _require_size(self.size))
         signature = to_date(self.signature_date, "La date de signature du contrat ACI")
         object.__setattr__(self, "signature_date", signature)
-        fonctionnement = check_amount(
+        fonctionnement = require_amount(
             self.fonctionnement_annual_eur, "Le financement annuel du fonctionnement"
         )
         object.__setattr__(self, "fonctionnement_annual_eur", fonctionnement)
@@ -206,10 +206,10 @@ class AciContract:
                     "gardez une seule ligne par mission."
                 )
             seen.add(mission.id)
-            self._check_start(mission)
+            self._require_start(mission)
         object.__setattr__(self, "missions", missions)
 
-    def _check_start(self, mission: AciMission) -> None:
+    def _require_start(self, mission: AciMission) -> None:
         end = self.end_date
         last_day = end - dt.timedelta(days=1)
         window = f"entre le {fr_date(self.signature_date)} et le {fr_date(last_day)}"
@@ -248,7 +248,7 @@ class AciContract:
         contract's ``amounts_note`` then says « montant indicatif — à vérifier dans votre
         contrat ».
         """
-        size = _check_size(size)
+        size = _require_size(size)
         signature = to_date(signature_date, "La date de signature du contrat ACI")
         key = f"taille_{size}"
         fonctionnement_param = load_parameter("aci/fonctionnement")
@@ -306,13 +306,15 @@ class AciContract:
 
     def year_bounds(self, contract_year: int) -> tuple[dt.date, dt.date]:
         """Start (included) and end (excluded) of a contract year."""
-        year = self.check_year(contract_year)
+        year = self.require_year(contract_year)
         return self.anniversary(year - 1), self.anniversary(year)
 
-    def check_year(self, contract_year: Any) -> int:
+    def require_year(self, contract_year: Any) -> int:
         """Return ``contract_year`` if it is a year of the contract (1–5), else fail."""
         years = self.contract_years
-        return check_whole(contract_year, "L'année de contrat", minimum=years[0], maximum=years[-1])
+        return require_whole(
+            contract_year, "L'année de contrat", minimum=years[0], maximum=years[-1]
+        )
 
     def mission(self, mission_id: str) -> AciMission:
         """The mission ``mission_id`` of the contract; fail in French if it is not there."""
@@ -455,7 +457,7 @@ def reference_ceiling(size: int, at: dt.date | str = "2019-08-25") -> float:
     avenant 2 (JO of 31/03/2022) the size-4 maximum is 580 000 euros, an unconfirmed
     value (``load_parameter("aci/plafond_annuel").verified_at(at)`` is then false).
     """
-    size = _check_size(size)
+    size = _require_size(size)
     ceilings = load_parameter("aci/plafond_annuel").value_at(to_date(at, "La date"))
     return float(ceilings[f"taille_{size}"])
 
@@ -482,7 +484,7 @@ def annual_funding(
     without a rate gets no variable part (rate 0). Source of the rules: Sénat, rapport
     r25-032 (2025). Amounts are rounded to the cent.
     """
-    year = contract.check_year(contract_year)
+    year = contract.require_year(contract_year)
     rates = _check_achievement(contract, achievement or {}, year)
     rows = [
         (
@@ -556,8 +558,8 @@ def payment_schedule(
     balance = fixed part of :func:`annual_funding` and the variable payment = its
     variable part.
     """
-    delay = check_whole(balance_delay_months, "Le retard du solde (en mois)", minimum=0)
-    chosen = _check_years(contract, years)
+    delay = require_whole(balance_delay_months, "Le retard du solde (en mois)", minimum=0)
+    chosen = _require_years(contract, years)
     by_year = _check_achievement_by_year(contract, achievement_by_year)
     signature = contract.signature_date
     advance_rate = float(load_parameter(_ADVANCE_RATE).value_at(signature))
@@ -569,7 +571,7 @@ def payment_schedule(
             load_parameter("aci/versement/decalage_part_variable_mois").value_at(signature)
         )
     else:
-        variable_shift = check_whole(
+        variable_shift = require_whole(
             variable_delay_months, "Le décalage de la part variable (en mois)", minimum=0
         )
     advance_label = _advance_label(advance_rate)
@@ -659,7 +661,7 @@ def payments_in_year(schedule: pd.DataFrame, year: int) -> pd.DataFrame:
     year). Raises :class:`InputError` (French) when ``schedule`` has no ``date`` column
     or ``year`` is not a year.
     """
-    civil = check_whole(year, "L'année civile", minimum=1900, maximum=2200)
+    civil = require_whole(year, "L'année civile", minimum=1900, maximum=2200)
     if not isinstance(schedule, pd.DataFrame) or "date" not in schedule.columns:
         raise InputError(
             "Le calendrier des versements doit être un tableau avec une colonne « date », "
@@ -691,7 +693,7 @@ def calendar_year_funding(
     (see :func:`payment_schedule`). Columns: ``mission``, ``libelle``,
     ``part_fixe_eur``, ``part_variable_eur``, ``total_eur``.
     """
-    civil = check_whole(year, "L'année civile", minimum=1900, maximum=2200)
+    civil = require_whole(year, "L'année civile", minimum=1900, maximum=2200)
     by_year = _check_achievement_by_year(contract, achievement_by_year)
     jan1, next_jan1 = dt.date(civil, 1, 1), dt.date(civil + 1, 1, 1)
     totals: dict[str, list[float]] = {}
@@ -724,7 +726,7 @@ def calendar_year_funding(
     return pd.DataFrame(rows, columns=list(CALENDAR_COLUMNS))
 
 
-def _check_size(size: Any) -> int:
+def _require_size(size: Any) -> int:
     if (
         isinstance(size, bool)
         or not isinstance(size, numbers.Real)
@@ -738,12 +740,12 @@ def _check_size(size: Any) -> int:
     return int(size)
 
 
-def _check_years(contract: AciContract, years: Iterable[int] | None) -> list[int]:
+def _require_years(contract: AciContract, years: Iterable[int] | None) -> list[int]:
     if years is None:
         return list(contract.contract_years)
     if isinstance(years, numbers.Real):
         years = [years]
-    return sorted({contract.check_year(y) for y in years})
+    return sorted({contract.require_year(y) for y in years})
 
 
 def _check_achievement(
@@ -757,7 +759,7 @@ def _check_achievement(
     rates = {}
     for mission_id, rate in achievement.items():
         mission = contract.mission(mission_id)
-        rates[mission_id] = check_rate(
+        rates[mission_id] = require_rate(
             rate, f"Le taux d'atteinte de la mission « {mission.label} » (année {year})"
         )
     return rates
@@ -775,7 +777,7 @@ def _check_achievement_by_year(
         )
     out = {}
     for year, achievement in achievement_by_year.items():
-        checked = contract.check_year(year)
+        checked = contract.require_year(year)
         out[checked] = _check_achievement(contract, achievement, checked)
     return out
 

@@ -180,7 +180,7 @@ def _achievement_from(
     out: dict[int, dict[str, float]] = {}
     with _in_file(f"{file.name}, {key}"):
         for year, rates in table.items():
-            checked = contract.check_year(int(year) if str(year).isdigit() else year)
+            checked = contract.require_year(int(year) if str(year).isdigit() else year)
             if not isinstance(rates, Mapping):
                 raise DataError(f"{file.name}, {key}, année {year} : donnez un taux par mission.")
             annual_funding(contract, checked, dict(rates))  # validates ids and rates

@@ -32,10 +32,10 @@ from cpts_training.budget._common import (
     MONTHS_FR,
     add_months,
     cents,
-    check_amount,
-    check_whole,
     fr_date,
     month_label,
+    require_amount,
+    require_whole,
     to_date,
 )
 from cpts_training.budget.forecast import SENS_CHARGE, ensure_budget
@@ -108,7 +108,7 @@ def cash_plan(
     (columns ``date`` and ``montant_eur``). ``other_receipts``: a table with ``date``,
     ``libelle`` and ``montant_eur``. ``opening_balance_eur`` may be negative (overdraft).
     """
-    civil = check_whole(year, "L'année", minimum=1900, maximum=2200)
+    civil = require_whole(year, "L'année", minimum=1900, maximum=2200)
     opening = _check_signed(opening_balance_eur, "Le solde de trésorerie d'ouverture")
     outflows = _spending(spending)
     aci = _receipts_by_month(_aci_receipts(aci_schedule), civil)
@@ -182,7 +182,7 @@ def delay_payments(
     Raises :class:`InputError` listing the payment dates when none matches.
     """
     day = to_date(payment, "Le versement à décaler")
-    shift = check_whole(months, "Le retard (en mois)", minimum=0)
+    shift = require_whole(months, "Le retard (en mois)", minimum=0)
     table = schedule.copy()
     dates = pd.to_datetime(table["date"]).dt.date
     mask = dates == day
@@ -261,7 +261,9 @@ def receipts_table(receipts: pd.DataFrame | Iterable[Mapping[str, Any]] | None) 
     dates, amounts = [], []
     for position, r in enumerate(table.to_dict("records"), start=1):
         dates.append(to_date(r["date"], f"La date de l'encaissement n° {position}"))
-        amounts.append(cents(check_amount(r["montant_eur"], f"L'encaissement « {r['libelle']} »")))
+        amounts.append(
+            cents(require_amount(r["montant_eur"], f"L'encaissement « {r['libelle']} »"))
+        )
     return pd.DataFrame(
         {"date": pd.to_datetime(dates), "libelle": list(table["libelle"]), "montant_eur": amounts}
     )
@@ -277,7 +279,7 @@ def _aci_receipts(schedule: pd.DataFrame | None) -> pd.DataFrame:
             "payment_schedule(contrat, …)."
         )
     for position, amount in enumerate(schedule["montant_eur"], start=1):
-        check_amount(amount, f"Le versement ACI n° {position}")
+        require_amount(amount, f"Le versement ACI n° {position}")
     return schedule
 
 
@@ -306,7 +308,9 @@ def _twelve(values: Sequence[float] | Mapping[int, float], what: str) -> list[fl
         raise InputError(
             f"{what} : {len(values)} valeur(s) saisie(s) ; il en faut 12, de janvier à décembre."
         )
-    return [check_amount(v, f"{what} ({MONTHS_FR[m - 1]})") for m, v in enumerate(values, start=1)]
+    return [
+        require_amount(v, f"{what} ({MONTHS_FR[m - 1]})") for m, v in enumerate(values, start=1)
+    ]
 
 
 def _check_signed(value: Any, what: str) -> float:

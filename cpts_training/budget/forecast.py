@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from cpts_training.budget._common import cents, check_amount, check_rate, check_whole
+from cpts_training.budget._common import cents, require_amount, require_rate, require_whole
 from cpts_training.budget.aci import AciContract, calendar_year_funding
 from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
@@ -118,8 +118,8 @@ class BudgetSummary:
 
 
 @dataclass(frozen=True)
-class BalanceCheck:
-    """Outcome of :func:`check_balance`: balanced or not, the gap and a French message."""
+class BalanceVerdict:
+    """Outcome of :func:`balance_of`: balanced or not, the gap and a French message."""
 
     balanced: bool
     gap_eur: float
@@ -167,7 +167,7 @@ def budget_line(account: Any, label: str, amount_eur: float) -> dict[str, Any]:
     account_class(text)
     if not isinstance(label, str) or not label.strip():
         raise InputError(f"La ligne du compte {text} n'a pas de libellé : saisissez-en un.")
-    amount = check_amount(amount_eur, f"Le montant de la ligne « {label} » (compte {text})")
+    amount = require_amount(amount_eur, f"Le montant de la ligne « {label} » (compte {text})")
     return {"compte": text, "libelle": label.strip(), "montant_eur": cents(amount)}
 
 
@@ -245,9 +245,9 @@ def salary_cost(gross_annual_eur: float, employer_rate: float | None = None) -> 
     from its collective agreement (pass an effective rate after the RGDU, from
     :func:`~cpts_training.budget.payroll.effective_employer_rate`, to budget 2026).
     """
-    gross = check_amount(gross_annual_eur, "Le salaire brut annuel")
+    gross = require_amount(gross_annual_eur, "Le salaire brut annuel")
     rate = default_employer_rate() if employer_rate is None else employer_rate
-    rate = check_rate(rate, "Le taux de charges patronales")
+    rate = require_rate(rate, "Le taux de charges patronales")
     return cents(gross * (1 + rate))
 
 
@@ -263,9 +263,9 @@ def salary_lines(
     Charges = gross × rate; gross + charges = :func:`salary_cost`. ``label`` names the
     post, e.g. « coordinatrice (1 ETP) ».
     """
-    gross = check_amount(gross_annual_eur, f"Le salaire brut annuel ({label})")
+    gross = require_amount(gross_annual_eur, f"Le salaire brut annuel ({label})")
     rate = default_employer_rate() if employer_rate is None else employer_rate
-    rate = check_rate(rate, "Le taux de charges patronales")
+    rate = require_rate(rate, "Le taux de charges patronales")
     charges = cents(salary_cost(gross, rate) - cents(gross))
     return [
         budget_line(account_gross, f"Salaire brut — {label}", gross),
@@ -282,7 +282,7 @@ def indemnity_cap(year: int) -> float:
     parameter ``cpts/plafond_indemnites_en_pass`` (1), décret n° 2022-375, art.
     D1434-44 CSP.
     """
-    civil = check_whole(year, "L'année", minimum=1900, maximum=2200)
+    civil = require_whole(year, "L'année", minimum=1900, maximum=2200)
     day = dt.date(civil, 12, 31)
     pass_ = float(load_parameter("pss/plafond_annuel").value_at(dt.date(civil, 1, 1)))
     ratio = float(load_parameter("cpts/plafond_indemnites_en_pass").value_at(day))
@@ -312,8 +312,8 @@ def indemnity_table(professionals: pd.DataFrame, year: int) -> pd.DataFrame:
         name = record["professionnel"]
         if not isinstance(name, str) or not name.strip():
             raise InputError(f"Professionnel n° {position} : saisissez son nom.")
-        hours = check_amount(record["heures"], f"Le nombre d'heures de {name}")
-        rate = check_amount(record["taux_horaire_eur"], f"Le taux horaire de {name}")
+        hours = require_amount(record["heures"], f"Le nombre d'heures de {name}")
+        rate = require_amount(record["taux_horaire_eur"], f"Le taux horaire de {name}")
         amount = cents(hours * rate)
         rows.append(
             (name, record["profession"], hours, rate, amount, cap, cents(max(0.0, amount - cap)))
@@ -365,9 +365,9 @@ def it_lines(
     """IT lines: small equipment (60x) and software, secure messaging and subscriptions
     (61x). Zero amounts give no line."""
     lines = []
-    if check_amount(equipment_eur, "Le matériel informatique") > 0:
+    if require_amount(equipment_eur, "Le matériel informatique") > 0:
         lines.append(budget_line(account_equipment, "Matériel informatique", equipment_eur))
-    if check_amount(software_eur, "Les logiciels et abonnements") > 0:
+    if require_amount(software_eur, "Les logiciels et abonnements") > 0:
         lines.append(
             budget_line(
                 account_software, "Logiciels, messagerie sécurisée et abonnements", software_eur
@@ -393,10 +393,10 @@ def premises_lines(
     account_insurance: str = DEFAULT_ACCOUNTS["assurance"],
 ) -> list[dict[str, Any]]:
     """Premises: rent = monthly rent (charges included) × months; insurance if any."""
-    rent = check_amount(monthly_rent_eur, "Le loyer mensuel")
-    count = check_whole(months, "Le nombre de mois de loyer", minimum=0, maximum=12)
+    rent = require_amount(monthly_rent_eur, "Le loyer mensuel")
+    count = require_whole(months, "Le nombre de mois de loyer", minimum=0, maximum=12)
     lines = [budget_line(account_rent, "Loyer et charges du bureau", cents(rent * count))]
-    if check_amount(insurance_eur, "L'assurance") > 0:
+    if require_amount(insurance_eur, "L'assurance") > 0:
         lines.append(budget_line(account_insurance, "Assurances", insurance_eur))
     return lines
 
@@ -476,20 +476,20 @@ def budget_summary(budget: pd.DataFrame) -> BudgetSummary:
     return BudgetSummary(charges, products, cents(products - charges))
 
 
-def check_balance(budget: pd.DataFrame, tolerance_eur: float = 1.0) -> BalanceCheck:
+def balance_of(budget: pd.DataFrame, tolerance_eur: float = 1.0) -> BalanceVerdict:
     """Is the budget balanced (|products − charges| ≤ ``tolerance_eur``)?
 
     The message gives the gap and which side to adjust: with a surplus, add charges
     (planned actions) or lower the expected products; with a deficit, cut charges or
     find further products.
     """
-    tolerance = check_amount(tolerance_eur, "La tolérance d'équilibre")
+    tolerance = require_amount(tolerance_eur, "La tolérance d'équilibre")
     summary = budget_summary(budget)
     gap = summary.resultat_eur
     charges = format_euros(summary.total_charges_eur, 2)
     products = format_euros(summary.total_produits_eur, 2)
     if abs(gap) <= tolerance:
-        return BalanceCheck(
+        return BalanceVerdict(
             True,
             gap,
             f"Le budget est équilibré : produits {products}, charges {charges} "
@@ -509,7 +509,17 @@ def check_balance(budget: pd.DataFrame, tolerance_eur: float = 1.0) -> BalanceCh
             f"({products}) de {amount} (déficit prévisionnel). Réduisez les charges de "
             f"{amount} ou trouvez des produits supplémentaires (subvention, appel à projets)."
         )
-    return BalanceCheck(False, gap, message)
+    return BalanceVerdict(False, gap, message)
+
+
+check_balance = balance_of
+"""Former name of :func:`balance_of`, kept because released notebooks call it.
+
+Evaluation 01 (cell ``q2_budget``) runs ``from cpts_training.budget import check_balance``
+and autograde re-runs the copies handed in. It is not a learner self-check (those never
+raise and return a :class:`~cpts_training.checks.core.CheckResult`): it returns the same
+:class:`BalanceVerdict` as :func:`balance_of`.
+"""
 
 
 def by_nature(budget: pd.DataFrame) -> pd.DataFrame:

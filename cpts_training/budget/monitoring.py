@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from cpts_training.budget._common import cents, check_rate, check_whole
+from cpts_training.budget._common import cents, require_rate, require_whole
 from cpts_training.budget.forecast import SENS_CHARGE, ensure_budget
 from cpts_training.columns import Column, declare_columns
 from cpts_training.formatting import format_euros, format_percent
@@ -68,7 +68,7 @@ def compare(
     Lines present on one side only count as 0 on the other side.
     """
     limit = default_threshold() if threshold is None else threshold
-    limit = check_rate(limit, "Le seuil d'alerte")
+    limit = require_rate(limit, "Le seuil d'alerte")
     plan = ensure_budget(planned)
     real = ensure_budget(actual)
     merged = plan.merge(real, on="compte", how="outer", suffixes=("_prevu", "_realise"), sort=False)
@@ -150,7 +150,7 @@ def reforecast(
     lines whose timing is known (a subsidy paid once, a yearly invoice) by hand.
     Columns: :data:`REFORECAST_COLUMNS`; ``ecart_atterrissage_eur`` = atterrissage − prévu.
     """
-    months = check_whole(months_elapsed, "Le nombre de mois écoulés", minimum=0, maximum=12)
+    months = require_whole(months_elapsed, "Le nombre de mois écoulés", minimum=0, maximum=12)
     table = compare(planned, actual_to_date, threshold=1.0)
     rows = []
     for r in table.itertuples(index=False):

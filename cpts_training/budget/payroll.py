@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from cpts_training.budget._common import cents, check_amount, check_rate, to_date
+from cpts_training.budget._common import cents, require_amount, require_rate, to_date
 from cpts_training.dates import fr_date
 from cpts_training.errors import InputError
 from cpts_training.formatting import (
@@ -87,10 +87,10 @@ def rgdu_coefficient(
             "maladie et allocations familiales s'appliquaient : ils ne sont pas modélisés ici, "
             "demandez le taux effectif à votre gestionnaire de paie."
         )
-    gross = check_amount(gross_annual_eur, "Le salaire brut annuel")
+    gross = require_amount(gross_annual_eur, "Le salaire brut annuel")
     if gross <= 0:
         raise InputError("Le salaire brut annuel doit être positif pour calculer la RGDU.")
-    share = check_rate(working_time, "La quotité de travail")
+    share = require_rate(working_time, "La quotité de travail")
     if share <= 0:
         raise InputError(
             "La quotité de travail doit être positive (1 pour un temps plein, 0,5 pour un "
@@ -148,7 +148,7 @@ def effective_employer_rate(
     if rate_before_reductions is None:
         before = float(load_parameter(EMPLOYER_RATE_PARAMETER).value_at(day))
     else:
-        before = check_rate(rate_before_reductions, "Le taux de charges avant réductions")
+        before = require_rate(rate_before_reductions, "Le taux de charges avant réductions")
     coefficient = rgdu_coefficient(gross_annual_eur, day, working_time, fnal)
     if coefficient > before:
         raise InputError(

@@ -34,8 +34,8 @@ from cpts_training.budget.charts import plot_cash_curve
 from cpts_training.budget.export import export_budget_xlsx
 from cpts_training.budget.forecast import (
     LINE_COLUMNS,
+    balance_of,
     budget_summary,
-    check_balance,
     make_budget,
 )
 from cpts_training.columns import column_label
@@ -316,7 +316,7 @@ class BudgetEditor(widgets.VBox):
 
     def _refresh_summary(self) -> None:
         totals = budget_summary(self._budget)
-        balance = check_balance(self._budget)
+        balance = balance_of(self._budget)
         table = _html_table(
             ["Poste", "Montant"],
             [

@@ -1,1 +1,103 @@
-"""Trainer tooling: cohort workspace, nbgrader pipeline, feedback and grades."""
+"""Trainer tooling: cohort workspace, nbgrader pipeline, feedback and grades.
+
+The trainer API, the functions the ``cpts-training`` commands are built on, is listed
+in ``__all__`` and importable from here (``from cpts_training.trainer import publish``).
+Each name is loaded from its module on first use, so importing one trainer module does
+not load nbgrader's whole pipeline.
+
+Two pipeline steps share their name with a module of this package and are imported
+from :mod:`cpts_training.trainer.pipeline`: ``autograde`` (the module
+:mod:`~cpts_training.trainer.autograde` grades the copies one by one) and ``feedback``
+(the module :mod:`~cpts_training.trainer.feedback` holds nbgrader's preprocessors).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from cpts_training.trainer.autograde import (
+        FAILED,
+        AutogradeFailed,
+        AutogradeInterrupted,
+        AutogradeReport,
+        CopyOutcome,
+    )
+    from cpts_training.trainer.competency_report import write_reports
+    from cpts_training.trainer.formgrader import (
+        formgrader_command,
+        formgrader_environment,
+        prepare_formgrader,
+    )
+    from cpts_training.trainer.grade_summary import grade_summary
+    from cpts_training.trainer.pipeline import (
+        UNCHANGED,
+        export,
+        feedback_warnings,
+        publish,
+        release,
+        scores,
+    )
+    from cpts_training.trainer.submissions import submit, withdraw
+    from cpts_training.trainer.totals import copy_totals, report_totals
+    from cpts_training.trainer.workspace import init_workspace, update_report, update_workspace
+
+_API = {
+    "FAILED": "autograde",
+    "AutogradeFailed": "autograde",
+    "AutogradeInterrupted": "autograde",
+    "AutogradeReport": "autograde",
+    "CopyOutcome": "autograde",
+    "UNCHANGED": "pipeline",
+    "copy_totals": "totals",
+    "export": "pipeline",
+    "feedback_warnings": "pipeline",
+    "formgrader_command": "formgrader",
+    "formgrader_environment": "formgrader",
+    "grade_summary": "grade_summary",
+    "init_workspace": "workspace",
+    "prepare_formgrader": "formgrader",
+    "publish": "pipeline",
+    "release": "pipeline",
+    "report_totals": "totals",
+    "scores": "pipeline",
+    "submit": "submissions",
+    "update_report": "workspace",
+    "update_workspace": "workspace",
+    "withdraw": "submissions",
+    "write_reports": "competency_report",
+}
+"""Each API name and the module of this package that defines it."""
+
+__all__ = [
+    "AutogradeFailed",
+    "AutogradeInterrupted",
+    "AutogradeReport",
+    "CopyOutcome",
+    "FAILED",
+    "UNCHANGED",
+    "copy_totals",
+    "export",
+    "feedback_warnings",
+    "formgrader_command",
+    "formgrader_environment",
+    "grade_summary",
+    "init_workspace",
+    "prepare_formgrader",
+    "publish",
+    "release",
+    "report_totals",
+    "scores",
+    "submit",
+    "update_report",
+    "update_workspace",
+    "withdraw",
+    "write_reports",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(import_module(f"{__name__}.{_API[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -37,9 +37,9 @@ from cpts_training.trainer.nbgrader_runner import (
     run_in_own_group,
 )
 from cpts_training.trainer.submissions import (
-    check_identifier,
     duplicate_message,
     duplicated_cells,
+    require_identifier,
 )
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
@@ -265,7 +265,7 @@ def _copy_problem(workspace: Path, assessment: str, student: str) -> tuple[str, 
     Returns a short reason and the detail with the fix, or None if nothing is wrong.
     """
     try:
-        check_identifier(student, "Identifiant de stagiaire")
+        require_identifier(student, "Identifiant de stagiaire")
     except CPTSError as error:
         return "nom de dossier invalide", (
             f"{error} Déplacez ce dossier de submitted/ hors de l'espace et déposez la copie "

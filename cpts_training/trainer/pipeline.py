@@ -29,7 +29,7 @@ from cpts_training.trainer.preprocessors.end_markers import (
     MissingEndMarker,
     require_assessment_end_markers,
 )
-from cpts_training.trainer.spreadsheet import check_csv_destination, write_spreadsheet_csv
+from cpts_training.trainer.spreadsheet import require_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
 
@@ -223,7 +223,7 @@ def export(workspace: Path, destination: Path, replace: bool = False) -> Path:
     only replaced with ``replace``.
     """
     workspace = require_workspace(workspace)
-    destination = check_csv_destination(destination, replace)
+    destination = require_csv_destination(destination, replace)
     table = grade_summary(workspace)
     if table.empty:
         raise CPTSError(

@@ -18,7 +18,7 @@ DECIMAL = ","
 ENCODING = "utf-8-sig"
 
 
-def check_csv_destination(destination: Path, replace: bool = False) -> Path:
+def require_csv_destination(destination: Path, replace: bool = False) -> Path:
     """Resolve ``destination`` and fail in French unless a CSV can be written there.
 
     The name must end with ``.csv``, its folder must exist, and an existing file is

@@ -29,7 +29,7 @@ def suggested_identifier(value: str) -> str:
     return words or "dupont-marie"
 
 
-def check_identifier(value: str, what: str) -> None:
+def require_identifier(value: str, what: str) -> None:
     """Fail in French unless ``value`` is, as a whole, a valid identifier."""
     if not _ID_PATTERN.fullmatch(value):
         shown = value if value.isprintable() else value.encode("unicode_escape").decode()
@@ -118,7 +118,7 @@ def duplicate_message(duplicates: dict[str, int]) -> str:
     )
 
 
-def check_copy(copy: nbformat.NotebookNode, released: Path, assessment: str) -> None:
+def require_gradable_copy(copy: nbformat.NotebookNode, released: Path, assessment: str) -> None:
     """Fail in French unless ``copy`` can be graded as a copy of ``released``.
 
     Every answer and graded cell of the released notebook must be there, once.
@@ -169,8 +169,8 @@ def submit(
     matches it, and must hold every graded cell of the released notebook.
     """
     workspace = require_workspace(workspace)
-    check_identifier(assessment, "Nom d'évaluation")
-    check_identifier(student_id, "Identifiant de stagiaire")
+    require_identifier(assessment, "Nom d'évaluation")
+    require_identifier(student_id, "Identifiant de stagiaire")
     notebook = Path(notebook).expanduser().resolve()
     if not (workspace / "source" / assessment).is_dir():
         available = sorted(p.name for p in (workspace / "source").iterdir() if p.is_dir())
@@ -200,7 +200,7 @@ def submit(
             f"Le carnet {notebook.name} ne fait pas partie de l'évaluation « {assessment} » "
             f"(carnets attendus : {', '.join(p.name for p in expected)})."
         )
-    check_copy(copy, workspace / "release" / assessment / name, assessment)
+    require_gradable_copy(copy, workspace / "release" / assessment / name, assessment)
     warnings = _similar_id_warnings(workspace, student_id)
     now = now or datetime.now(UTC)
     folder = workspace / "submitted" / student_id / assessment
@@ -250,8 +250,8 @@ def withdraw(
     then « non rendue » for this assessment until a new deposit. Returns the archive.
     """
     workspace = require_workspace(workspace)
-    check_identifier(assessment, "Nom d'évaluation")
-    check_identifier(student_id, "Identifiant de stagiaire")
+    require_identifier(assessment, "Nom d'évaluation")
+    require_identifier(student_id, "Identifiant de stagiaire")
     folder = workspace / "submitted" / student_id / assessment
     if not folder.is_dir():
         deposited = sorted(

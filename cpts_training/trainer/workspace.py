@@ -201,6 +201,29 @@ def update_workspace(
     return outcome
 
 
+def update_report(outcome: dict[str, list[str]]) -> list[str]:
+    """What :func:`update_workspace` did, in French lines for the trainer.
+
+    One line per non-empty outcome, then what to do next when assessments were left
+    as they were (« modifiées ») or replaced (« remplacées »).
+    """
+    lines = [
+        f"Évaluations {status} : {', '.join(names)}" for status, names in outcome.items() if names
+    ]
+    if outcome.get("modifiées"):
+        lines.append(
+            "Les évaluations modifiées n'ont pas été remplacées. Pour passer à la nouvelle "
+            "version, relancez avec --replace (l'ancienne est archivée), puis publiez-la avec "
+            "« assessment release » : si des copies ont déjà été déposées, la publication "
+            "demande aussi --replace."
+        )
+    if outcome.get("remplacées"):
+        lines.append(
+            "Publiez les évaluations remplacées avec « cpts-training assessment release »."
+        )
+    return lines
+
+
 def _refuse_inside_repository(directory: Path) -> None:
     try:
         root = repository_root()

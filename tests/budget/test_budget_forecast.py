@@ -7,10 +7,10 @@ from cpts_training.budget.case_study import load_budget_file, load_contract, loa
 from cpts_training.budget.forecast import (
     account_class,
     aci_product_line,
+    balance_of,
     budget_summary,
     by_nature,
     call_for_projects_line,
-    check_balance,
     communication_line,
     fir_line,
     indemnity_cap,
@@ -59,7 +59,7 @@ def test_case_budget_totals_by_hand(budget):
     assert summary.resultat_eur == 0
     assert summary.nature_resultat == "équilibre"
     assert len(budget) == 21
-    assert check_balance(budget).balanced
+    assert balance_of(budget).balanced
 
 
 def test_case_budget_lines_come_from_the_builders(budget):
@@ -169,7 +169,7 @@ def test_check_balance_says_the_gap_and_the_side_to_adjust(budget):
     deficit = pd.concat(
         [budget, make_budget([("6257", "Réceptions supplémentaires", 2500)])], ignore_index=True
     )
-    check = check_balance(deficit)
+    check = balance_of(deficit)
     assert not check
     assert check.gap_eur == -2500
     message = plain(check.message)
@@ -177,10 +177,10 @@ def test_check_balance_says_the_gap_and_the_side_to_adjust(budget):
     assert "de 2 500,00 € (déficit prévisionnel)" in message
     assert "Réduisez les charges" in message
     surplus = make_budget([("741", "ACI", 1000), ("623", "Communication", 400)])
-    message = plain(check_balance(surplus).message)
+    message = plain(balance_of(surplus).message)
     assert "les produits (1 000,00 €) dépassent les charges (400,00 €) de 600,00 €" in message
     assert "excédent" in message
-    assert check_balance(surplus, tolerance_eur=600).balanced
+    assert balance_of(surplus, tolerance_eur=600).balanced
 
 
 def test_by_nature_groups_two_digit_accounts(budget):
