@@ -1,0 +1,35 @@
+"""Presentation helpers shared by the budget forms (HTML and number formatting only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cpts_training.dates import fr_date
+from cpts_training.formatting import (
+    format_euros,
+)
+from cpts_training.html_blocks import html_table, message_box
+
+# --------------------------------------------------------------------------------------
+# Presentation helpers (HTML and number formatting only)
+# --------------------------------------------------------------------------------------
+
+
+def _message(text: str, tone: str = "info") -> str:
+    """A coloured box (same look as the self-check verdicts) holding ``text``."""
+    return message_box(text, tone)
+
+
+def _euros(value: float) -> str:
+    """Euros the French way, with cents only when there are some."""
+    return format_euros(value, 2 if float(value) % 1 else 0)
+
+
+def _day(value: Any) -> str:
+    """A date written 01/04/2025."""
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    return fr_date(value)
+
+
+_html_table = html_table
