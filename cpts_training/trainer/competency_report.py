@@ -10,10 +10,10 @@ report itself.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import pandas as pd
+from jinja2 import Environment, FileSystemLoader
 
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr, format_percent
@@ -148,38 +148,41 @@ def competency_levels(proofs: pd.DataFrame, referentiel: Referentiel | None = No
     return pd.DataFrame(rows, columns=LEVEL_COLUMNS)
 
 
-def _page(title: str, body: list[str]) -> str:
-    """A complete French HTML page."""
-    head = [
-        "<!DOCTYPE html>",
-        '<html lang="fr"><head><meta charset="utf-8">',
-        f"<title>{html.escape(title)}</title>",
-        f"<style>{PAGE_STYLE}</style></head><body>",
-    ]
-    return "\n".join([*head, *body, "</body></html>"])
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates" / "rapport"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
+"""The report pages' Jinja2 templates; every text is escaped by autoescape."""
 
 
-def _thresholds(referentiel: Referentiel) -> str:
-    """The sentence that states the levels and their thresholds."""
-    return (
-        f"<p>Référentiel : {html.escape(referentiel.title)}. Niveaux : « {ACQUIRED} » à partir "
-        f"de {format_percent(ACQUIRED_FROM)} des points, « {PARTIAL} » à partir de "
-        f"{format_percent(PARTIAL_FROM)}, « {TO_WORK_ON} » en dessous ; les réponses pas "
-        "encore corrigées à la main sont comptées à part (« en attente de correction »).</p>"
+def _render(template: str, **context: object) -> str:
+    page = _TEMPLATES.get_template(template).render(
+        style=PAGE_STYLE, level_classes=LEVEL_CLASSES, **context
     )
+    return page.replace("&#39;", "'")  # no text goes into a single-quoted attribute
 
 
-def _level_cell(level_name: str) -> str:
-    return f'<td class="niveau {LEVEL_CLASSES[level_name]}">{html.escape(level_name)}</td>'
+def _thresholds(referentiel: Referentiel) -> dict[str, str]:
+    """What the sentence stating the levels and their thresholds needs."""
+    return {
+        "referentiel": referentiel.title,
+        "acquired": ACQUIRED,
+        "acquired_from": format_percent(ACQUIRED_FROM),
+        "partial": PARTIAL,
+        "partial_from": format_percent(PARTIAL_FROM),
+        "to_work_on": TO_WORK_ON,
+    }
 
 
-def _sources(proofs: pd.DataFrame, student: str, competency_id: str) -> str:
-    """The graded cells that evidence a competency for a trainee: « evaluation_01 : q1_total »."""
+def _sources(proofs: pd.DataFrame, student: str, competency_id: str) -> list[tuple[str, str]]:
+    """The graded cells that evidence a competency for a trainee, by assessment:
+    ``[("evaluation_01", "q1_total, q1_variable")]``."""
     rows = proofs[(proofs["stagiaire"] == student) & (proofs["competence"] == competency_id)]
     by_assessment = rows.groupby("evaluation")["cellule"].apply(lambda cells: ", ".join(cells))
-    return "<br>".join(
-        f"{html.escape(name)} : {html.escape(cells)}" for name, cells in by_assessment.items()
-    )
+    return [(str(name), str(cells)) for name, cells in by_assessment.items()]
 
 
 def render_trainee_report(
@@ -194,37 +197,42 @@ def render_trainee_report(
     cells it comes from.
     """
     mine = levels[(levels["stagiaire"] == student) & (levels["niveau"] != NOT_ASSESSED)]
-    parts = [
-        f"<h1>Rapport de compétences — {html.escape(student)}</h1>",
-        _thresholds(referentiel),
-    ]
-    if mine.empty:
-        parts.append("<p>Aucune compétence évaluée pour le moment.</p>")
+    blocs = []
     for bloc in referentiel.blocs:
         rows = mine[mine["bloc"] == bloc.id]
         if rows.empty:
             continue
-        parts.append(f"<h2>{html.escape(bloc.id)} — {html.escape(bloc.label)}</h2>")
-        source_header = "<th>Évaluée par</th>" if proofs is not None else ""
-        parts.append(
-            "<table><tr><th>Compétence</th><th>Points</th><th>Taux</th>"
-            f"<th>En attente</th><th>Niveau</th>{source_header}</tr>"
+        blocs.append(
+            {
+                "id": bloc.id,
+                "label": bloc.label,
+                "rows": [
+                    {
+                        "id": row.competence,
+                        "label": row.libelle,
+                        "points": f"{format_decimal_fr(row.points, 2)} / "
+                        f"{format_decimal_fr(row.points_max, 2)}",
+                        "rate": "—"
+                        if row.taux is None or pd.isna(row.taux)
+                        else format_percent(row.taux),
+                        "waiting": row.en_attente,
+                        "level": row.niveau,
+                        "sources": _sources(proofs, student, row.competence)
+                        if proofs is not None
+                        else [],
+                    }
+                    for row in rows.itertuples(index=False)
+                ],
+            }
         )
-        for row in rows.itertuples(index=False):
-            rate = "—" if row.taux is None or pd.isna(row.taux) else format_percent(row.taux)
-            source = (
-                f"<td><small>{_sources(proofs, student, row.competence)}</small></td>"
-                if proofs is not None
-                else ""
-            )
-            parts.append(
-                f"<tr><td><code>{row.competence}</code> {html.escape(row.libelle)}</td>"
-                f"<td>{format_decimal_fr(row.points, 2)} / "
-                f"{format_decimal_fr(row.points_max, 2)}</td><td>{rate}</td>"
-                f"<td>{row.en_attente}</td>{_level_cell(row.niveau)}{source}</tr>"
-            )
-        parts.append("</table>")
-    return _page(f"Compétences — {student}", parts)
+    return _render(
+        "stagiaire.html.j2",
+        title=f"Compétences — {student}",
+        student=student,
+        levels_text=_thresholds(referentiel),
+        blocs=blocs,
+        with_sources=proofs is not None,
+    )
 
 
 def trainee_page_name(student: str) -> str:
@@ -250,51 +258,46 @@ def render_cohort_report(
     students = sorted(levels["stagiaire"].unique())
     assessed = levels[levels["niveau"] != NOT_ASSESSED]
     blocs = [bloc for bloc in referentiel.blocs if bloc.id in set(assessed["bloc"])]
-    parts = [
-        "<h1>Synthèse de la promotion</h1>",
-        f"<p>{len(students)} stagiaire(s), {assessed['competence'].nunique()} compétence(s) "
-        f"évaluée(s) sur {levels['competence'].nunique()} dans le référentiel.</p>",
-        _thresholds(referentiel),
-        "<h2>Par stagiaire</h2>",
-        "<p>Pour chaque bloc : compétences acquises / compétences évaluées.</p>",
-        "<table><tr><th>Stagiaire</th>"
-        + "".join(f"<th>{html.escape(bloc.id)}</th>" for bloc in blocs)
-        + "<th>Réponses à corriger à la main</th></tr>",
-    ]
+    by_student = []
     for student in students:
         mine = assessed[assessed["stagiaire"] == student]
         cells = []
         for bloc in blocs:
             in_bloc = mine[mine["bloc"] == bloc.id]
-            acquired = int((in_bloc["niveau"] == ACQUIRED).sum())
-            cells.append(f"<td>{acquired} / {len(in_bloc)}</td>")
-        link = f'<a href="{html.escape(trainee_page_name(student))}">{html.escape(student)}</a>'
-        parts.append(
-            f"<tr><td>{link}</td>{''.join(cells)}<td>{pending_answers(proofs, student)}</td></tr>"
+            cells.append(f"{int((in_bloc['niveau'] == ACQUIRED).sum())} / {len(in_bloc)}")
+        by_student.append(
+            {
+                "student": student,
+                "page": trainee_page_name(student),
+                "cells": cells,
+                "pending": pending_answers(proofs, student),
+            }
         )
-    parts.append("</table>")
-    parts.append("<h2>Par compétence</h2>")
+    bloc_rows = []
     for bloc in blocs:
         rows = assessed[assessed["bloc"] == bloc.id]
-        parts.append(f"<h3>{html.escape(bloc.id)} — {html.escape(bloc.label)}</h3>")
-        parts.append(
-            "<table><tr><th>Compétence</th>"
-            + "".join(f"<th>{html.escape(student)}</th>" for student in students)
-            + "<th>Acquise par</th></tr>"
-        )
+        competencies = []
         for competency_id, group in rows.groupby("competence", sort=False):
-            by_student = group.set_index("stagiaire")["niveau"]
-            label = group["libelle"].iloc[0]
-            cells = "".join(
-                _level_cell(by_student.get(student, NOT_ASSESSED)) for student in students
+            by_trainee = group.set_index("stagiaire")["niveau"]
+            competencies.append(
+                {
+                    "id": competency_id,
+                    "label": group["libelle"].iloc[0],
+                    "levels": [by_trainee.get(student, NOT_ASSESSED) for student in students],
+                    "acquired": int((group["niveau"] == ACQUIRED).sum()),
+                }
             )
-            acquired = int((group["niveau"] == ACQUIRED).sum())
-            parts.append(
-                f"<tr><td><code>{competency_id}</code> {html.escape(label)}</td>{cells}"
-                f"<td>{acquired} / {len(students)}</td></tr>"
-            )
-        parts.append("</table>")
-    return _page("Synthèse de la promotion", parts)
+        bloc_rows.append({"id": bloc.id, "label": bloc.label, "rows": competencies})
+    return _render(
+        "synthese.html.j2",
+        title="Synthèse de la promotion",
+        students=students,
+        assessed_count=assessed["competence"].nunique(),
+        total_count=levels["competence"].nunique(),
+        levels_text=_thresholds(referentiel),
+        by_student=by_student,
+        blocs=bloc_rows,
+    )
 
 
 def levels_for_spreadsheet(levels: pd.DataFrame) -> pd.DataFrame:
