@@ -1,24 +1,4 @@
-"""The référentiel de compétences of the CPTS coordinator, as validated data.
-
-The référentiel is the spine of the course: modules, exercises and graded cells point
-to its competencies by their stable ids (``B5.C03``). It lives in
-``course/referentiel.yaml`` (shipped in the wheel as ``cpts_training/data/referentiel.yaml``)
-and follows the ARS Occitanie / Guichet CPTS cahier des charges of August 2023:
-
-- ``profile``: savoirs, savoir-faire and savoir-être of a coordinator;
-- ``required_competencies`` and ``target_competencies`` (compétences requises / visées);
-- ``functions``: the five functions of a coordinator (fonctions visées);
-- ``phases``: the two phases of a CPTS and their steps;
-- ``blocs``: the five blocs de compétences, each a list of competencies whose ``origin``
-  is ``source`` (listed verbatim in the cahier des charges) or ``completed`` (added where the
-  document cuts its list short with "...", with ``completed_from`` quoting the sentence of
-  the document that justifies it).
-
-:func:`load_referentiel` reads and validates the file; every problem (YAML syntax, missing
-or unknown field, malformed or duplicated id, wrong bloc prefix) raises
-:class:`~cpts_training.errors.DataError` with a French message naming the file, the place
-and the fix. :func:`render_markdown` turns the référentiel into the syllabus page of the book.
-"""
+"""The référentiel's data model: blocs, competencies, phases, profile (pydantic)."""
 
 from __future__ import annotations
 
@@ -34,31 +14,16 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
 from cpts_training.errors import DataError
-from cpts_training.readers import ErrorPlaces, explain_validation_error, fail, read_yaml, yaml_kind
+from cpts_training.readers import fail
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = [
-    "Bloc",
-    "Competency",
-    "Function",
-    "Phase",
-    "Profile",
-    "ProfileItem",
-    "Referentiel",
-    "Source",
-    "Step",
-    "default_referentiel_path",
-    "load_referentiel",
-    "render_markdown",
-]
 
 BLOC_COUNT = 5
 BLOC_ID_PATTERN = re.compile(r"^B[1-5]$")
@@ -383,189 +348,3 @@ class Referentiel(_Model):
 
 # --------------------------------------------------------------------------------------
 # Loading
-# --------------------------------------------------------------------------------------
-
-
-def default_referentiel_path() -> Path:
-    """The référentiel file used when no path is given.
-
-    ``cpts_training/data/referentiel.yaml`` when it exists (installed wheel), else the
-    repository's ``course/referentiel.yaml``.
-    """
-    packaged = Path(__file__).parent / "data" / "referentiel.yaml"
-    if packaged.exists():
-        return packaged
-    return Path(__file__).resolve().parents[1] / "course" / "referentiel.yaml"
-
-
-def load_referentiel(path: Path | None = None) -> Referentiel:
-    """Read and validate the référentiel YAML file.
-
-    Args:
-        path: the YAML file; defaults to :func:`default_referentiel_path`.
-
-    Raises:
-        DataError: unreadable file, YAML syntax error or invalid content; the French
-            message names the file, the place (e.g. "bloc B3, compétence n°2") and the fix.
-    """
-    path = Path(path) if path is not None else default_referentiel_path()
-    label = f"Référentiel « {path} »"
-    raw = read_yaml(
-        path,
-        label,
-        missing_fix="vérifiez le chemin du fichier (par défaut course/referentiel.yaml dans le "
-        "dépôt)",
-    )
-    if not isinstance(raw, dict):
-        found = "vide" if raw is None else f"de type « {yaml_kind(raw)} »"
-        raise DataError(
-            f"Référentiel « {path} » : le contenu du fichier est {found}. Correction : le "
-            "fichier doit être un dictionnaire YAML avec les clés id, title, version, source, "
-            "profile, required_competencies, target_competencies, functions, phases et blocs."
-        )
-    try:
-        referentiel = Referentiel.model_validate(raw)
-    except ValidationError as exc:
-        raise DataError(explain_validation_error(exc, raw, label, _PLACES)) from None
-    referentiel._path = path
-    return referentiel
-
-
-# --------------------------------------------------------------------------------------
-# Translation of pydantic errors into French
-# --------------------------------------------------------------------------------------
-
-# Lists of the file, by key: French noun of one item.
-_ITEM_NOUNS = {
-    "blocs": "bloc",
-    "competencies": "compétence",
-    "phases": "phase",
-    "steps": "étape",
-    "functions": "fonction",
-    "required_competencies": "compétence requise",
-    "target_competencies": "compétence visée",
-    "savoirs": "savoir",
-    "savoir_faire": "savoir-faire",
-    "savoir_etre": "savoir-être",
-}
-# Lists whose items are named by their id ("bloc B3") rather than their rank.
-_NAMED_BY_ID = frozenset({"blocs", "phases"})
-
-_SECTION_NAMES = {"source": "", "profile": " (profil)"}
-
-_FIELD_HINTS = {
-    "id": "l'identifiant stable de l'élément, par exemple B3.C02 pour une compétence",
-    "label": "l'intitulé en français, tel qu'il figure dans le cahier des charges",
-    "origin": (
-        "« source » si la compétence figure telle quelle dans la liste du bloc du cahier des "
-        "charges, « completed » sinon"
-    ),
-    "completed_from": "le passage du cahier des charges qui justifie la compétence",
-    "description": "le texte de la fonction, en français",
-    "competencies": "la liste des compétences du bloc",
-    "steps": "la liste des étapes de la phase",
-}
-
-
-_PLACES = ErrorPlaces(
-    model=Referentiel,
-    item_nouns=_ITEM_NOUNS,
-    named_by_id=_NAMED_BY_ID,
-    section_names=_SECTION_NAMES,
-    field_hints=_FIELD_HINTS,
-)
-
-
-# --------------------------------------------------------------------------------------
-# Markdown page
-# --------------------------------------------------------------------------------------
-
-
-def _escape(text: str) -> str:
-    """Text for a Markdown table cell: no line breaks, ``|`` escaped."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split())
-
-
-def _origin_cell(competency: Competency) -> str:
-    if competency.origin == "completed":
-        return f"complétée (d'après : {_escape(competency.completed_from or '')})"
-    return ORIGIN_LABELS["source"]
-
-
-def render_markdown(ref: Referentiel) -> str:
-    """The référentiel as a French MyST Markdown page for the book.
-
-    The page gives the source, the two phases of a CPTS with their steps, the profile of
-    a coordinator, the compétences requises / visées, the fonctions visées and, for each
-    bloc, a table ``Identifiant | Compétence | Origine`` (each bloc carries the MyST target
-    ``referentiel-b<n>``).
-    """
-    out: list[str] = [
-        "(referentiel)=",
-        "# Référentiel de compétences",
-        "",
-        f"**{ref.title}** (version {ref.version}).",
-        "",
-        f"Source : {ref.source.label}.",
-        "",
-        "Les intitulés sont repris mot pour mot du cahier des charges. Lorsque le document "
-        "abrège la liste d'un bloc par des points de suspension, elle est complétée à partir "
-        "des compétences requises, des compétences visées et des fonctions visées du même "
-        "document : ces compétences sont marquées « complétée » et citent le passage qui les "
-        "justifie. Chaque compétence porte un identifiant stable (par exemple `B5.C03`) auquel "
-        "renvoient les modules et les évaluations.",
-        "",
-        "## Les deux phases d'une CPTS",
-        "",
-    ]
-    for position, phase in enumerate(ref.phases, start=1):
-        out += [f"### Phase {position} : {phase.label}", ""]
-        out += [f"1. {step.label} (`{step.id}`)" for step in phase.steps]
-        out.append("")
-
-    out += ["## Profil du coordinateur", ""]
-    for title, items in (
-        ("Savoirs", ref.profile.savoirs),
-        ("Savoir-faire", ref.profile.savoir_faire),
-        ("Savoir-être", ref.profile.savoir_etre),
-    ):
-        out += [f"### {title}", ""]
-        out += [f"- {item.label}" for item in items]
-        out.append("")
-
-    for title, items in (
-        ("Compétences requises", ref.required_competencies),
-        ("Compétences visées", ref.target_competencies),
-    ):
-        out += [f"## {title}", ""]
-        out += [f"- {item.label}" for item in items]
-        out.append("")
-
-    out += ["## Fonctions visées", ""]
-    for function in ref.functions:
-        out += [f"### {function.label}", "", function.description, ""]
-
-    out += [
-        "## Blocs de compétences",
-        "",
-        "| Bloc | Intitulé | Compétences (dont complétées) |",
-        "| --- | --- | --- |",
-    ]
-    for bloc in ref.blocs:
-        completed = sum(c.origin == "completed" for c in bloc.competencies)
-        out.append(
-            f"| {bloc.id} | {_escape(bloc.label)} | {len(bloc.competencies)} ({completed}) |"
-        )
-    out.append("")
-
-    for bloc in ref.blocs:
-        out += [
-            f"(referentiel-{bloc.id.lower()})=",
-            f"### {bloc.id} : {bloc.label}",
-            "",
-            "| Identifiant | Compétence | Origine |",
-            "| --- | --- | --- |",
-        ]
-        out += [f"| {c.id} | {_escape(c.label)} | {_origin_cell(c)} |" for c in bloc.competencies]
-        out.append("")
-    return "\n".join(out)
