@@ -587,6 +587,7 @@ def payment_schedule(
         balance_date = add_months(end, delay)
         variable_date = add_months(balance_date, variable_shift)
         funding = annual_funding(contract, year, by_year.get(year, {}))
+        row: Any  # a row of the table: its fields are not known statically
         for row in funding.itertuples(index=False):
             if row.mission == FONCTIONNEMENT:
                 advance = cents(row.part_fixe_eur * fonct_rate)
@@ -707,6 +708,7 @@ def calendar_year_funding(
         if end <= jan1 or start >= next_jan1:
             continue
         funding = annual_funding(contract, k, by_year.get(k, {}))
+        row: Any  # a row of the table: its fields are not known statically
         for row in funding.itertuples(index=False):
             if row.mois_prorata <= 0:
                 continue

@@ -341,10 +341,12 @@ def indemnity_line(
     table = indemnity_table(professionals, year)
     above = table[table["depassement_eur"] > 0]
     if not above.empty:
+        # Rows of the table: their fields are not known statically.
+        rows: Iterable[Any] = above.itertuples()
         who = "; ".join(
             f"{r.professionnel} : {format_euros(r.montant_eur)} "
             f"(dépassement de {format_euros(r.depassement_eur)})"
-            for r in above.itertuples()
+            for r in rows
         )
         raise InputError(
             f"Indemnités au-dessus du plafond annuel de {format_euros(table['plafond_eur'][0])} "

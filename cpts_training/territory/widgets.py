@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -44,9 +46,11 @@ class CommuneExplorer(widgets.VBox):
 
     def __init__(self, territory: Territory) -> None:
         self.territory = territory
+        # Rows of the table: their fields are not known statically.
+        communes: Iterable[Any] = territory.communes.itertuples()
         options = [
             (f"{row.commune} ({format_number_fr(row.population)} hab.)", row.code_commune)
-            for row in territory.communes.itertuples()
+            for row in communes
         ]
         self.selector = widgets.Dropdown(
             options=options,
