@@ -8,11 +8,10 @@ message alone, with exit code 1.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -56,7 +55,7 @@ class FrenchGroup(click.Group):
     command_class = FrenchCommand
     group_class = type  # sub-groups are French groups too
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("subcommand_metavar", "COMMANDE [ARGUMENTS]...")
         kwargs.setdefault("no_args_is_help", True)
         super().__init__(*args, **kwargs)
@@ -465,4 +464,4 @@ def main() -> None:  # pragma: no cover - console entry point
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import importlib
+from typing import Any
 
 MESSAGES: dict[str, str] = {
     # Help pages.
@@ -184,7 +185,7 @@ def use_french_messages() -> None:
     """Make click write its usage lines, help headings and errors in French."""
     catalogue = FrenchCatalogue()
     for name in CLICK_MODULES:
-        module = importlib.import_module(name)
+        module: Any = importlib.import_module(name)  # its translation functions are replaced
         if hasattr(module, "_"):
             module._ = catalogue.gettext
         if hasattr(module, "ngettext"):

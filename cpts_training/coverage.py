@@ -6,6 +6,8 @@ so that a gap (a competency neither taught nor assessed yet) is visible.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from cpts_training.referentiel import Referentiel, load_referentiel
@@ -84,6 +86,7 @@ def render_coverage_markdown(table: pd.DataFrame) -> str:
         "| Compétence | Libellé | Modules | Cellules notées |",
         "|---|---|---|---|",
     ]
+    row: Any  # a row of the table: its fields are not known statically
     for row in table.itertuples():
         label = str(row.libelle).replace("|", "\\|")
         lines.append(

@@ -8,7 +8,10 @@ unchanged.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
+from functools import partial
 from numbers import Real
+from typing import Any
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -39,7 +42,7 @@ def _is_rate(column: str) -> bool:
     return declared is not None and declared.unit == "%"
 
 
-def _format_cell(column: str, value: object, decimals: int) -> str:
+def _format_cell(column: str, value: Any, decimals: int) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, bool):
@@ -63,9 +66,13 @@ def french_table(df: pd.DataFrame, columns: list[str] | None = None) -> Styler:
     """A styled copy of ``df`` (or of ``columns`` of it) with French headers and formats."""
     shown = df[columns] if columns is not None else df
     decimals = {c: column_decimals(shown[c]) if _is_numeric(shown[c]) else 0 for c in shown}
-    formatters = {c: (lambda v, c=c: _format_cell(c, v, decimals[c])) for c in shown.columns}
-    numeric = [c for c in shown.columns if _is_numeric(shown[c]) or c.endswith("_eur")]
-    text = [c for c in shown.columns if c not in numeric]
+    formatters: dict[Any, str | Callable[[object], str] | None] = {
+        c: partial(_format_cell, c, decimals=decimals[c]) for c in shown.columns
+    }
+    numeric: list[Hashable] = [
+        c for c in shown.columns if _is_numeric(shown[c]) or c.endswith("_eur")
+    ]
+    text: list[Hashable] = [c for c in shown.columns if c not in numeric]
     return (
         shown.style.format(formatters)
         .relabel_index([column_label(c) for c in shown.columns], axis="columns")
@@ -115,14 +122,14 @@ def column_total(table: pd.DataFrame | Styler, column: str) -> float:
         InputError: French message listing the table's headers, when ``column`` is
             neither a header nor a column name of ``table``.
     """
-    if isinstance(table, Styler):  # a table as french_table shows it
-        table = table.data
-    by_label = {column_label(c): c for c in table.columns}
-    name = column if column in table.columns else by_label.get(column.strip())
+    # A Styler is a table as french_table shows it (pandas-stubs omit Styler.data).
+    frame = table.data if isinstance(table, Styler) else table  # type: ignore[attr-defined]
+    by_label = {column_label(c): c for c in frame.columns}
+    name = column if column in frame.columns else by_label.get(column.strip())
     if name is None:
         headers = " · ".join(f"« {label} »" for label in by_label)
         raise InputError(
             f"Le tableau n'a pas de colonne « {column} ». Recopiez exactement un de ses "
             f"titres : {headers}."
         )
-    return float(pd.to_numeric(table[name]).sum())
+    return float(pd.to_numeric(frame[name]).sum())

@@ -35,7 +35,7 @@ MISSING = "n.d."
 """Text written for a missing value (non disponible)."""
 
 
-def format_number_fr(x: float | int | Decimal | None, decimals: int = 0) -> str:
+def format_number_fr(x: float | numbers.Real | Decimal | None, decimals: int = 0) -> str:
     """Write ``x`` with French separators, rounded to ``decimals`` digits.
 
     ``format_number_fr(1234567.891, 2)`` gives ``"1 234 567,89"`` (the spaces are
@@ -73,7 +73,7 @@ def format_number_fr(x: float | int | Decimal | None, decimals: int = 0) -> str:
     sign = "-" if rounded < 0 else ""
     digits = f"{abs(rounded):.{decimals}f}"
     integer_part, _, fraction = digits.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(integer_part) > 3:
         groups.insert(0, integer_part[-3:])
         integer_part = integer_part[:-3]
@@ -84,7 +84,7 @@ def format_number_fr(x: float | int | Decimal | None, decimals: int = 0) -> str:
     return sign + text
 
 
-def format_euros(x: float | int | Decimal | None, decimals: int = 0) -> str:
+def format_euros(x: float | numbers.Real | Decimal | None, decimals: int = 0) -> str:
     """Write an amount in euros the French way: ``format_euros(12345)`` -> ``"12 345 €"``.
 
     Same rules as :func:`format_number_fr`, followed by a no-break space and ``€``.
@@ -98,7 +98,7 @@ PERCENT_SUFFIX = "\u00a0%"
 """No-break space then the percent sign, written after a percentage."""
 
 
-def format_percent(rate: float | int | Decimal | None, decimals: int = 0) -> str:
+def format_percent(rate: float | numbers.Real | Decimal | None, decimals: int = 0) -> str:
     """Write a rate given as a fraction as a French percentage.
 
     ``format_percent(0.75)`` gives ``"75 %"`` and ``format_percent(0.356, 1)`` gives

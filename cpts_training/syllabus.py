@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypedDict
 
 import nbformat
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -122,14 +123,23 @@ def load_syllabus(path: Path | None = None, referentiel: Referentiel | None = No
     return syllabus
 
 
-def graded_cells(notebook_path: Path) -> list[dict[str, object]]:
+class GradedCell(TypedDict):
+    """A graded cell of a source notebook, as :func:`graded_cells` lists it."""
+
+    grade_id: str
+    points: float
+    kind: str
+    competencies: list[str]
+
+
+def graded_cells(notebook_path: Path) -> list[GradedCell]:
     """The graded cells of an nbgrader source notebook with their competencies.
 
     Each item: ``grade_id``, ``points``, ``kind`` (« automatique » for a test
     cell, « manuelle » for an answer graded by hand), ``competencies``.
     """
     notebook = nbformat.read(notebook_path, as_version=4)
-    cells: list[dict[str, object]] = []
+    cells: list[GradedCell] = []
     for cell in notebook.cells:
         grading = cell.metadata.get("nbgrader", {})
         if not grading.get("grade"):

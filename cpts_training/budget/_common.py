@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import numbers
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 from cpts_training.dates import MONTHS_FR, fr_date, to_date
 from cpts_training.errors import InputError
@@ -121,7 +121,7 @@ def require_whole(value: Any, what: str, minimum: int = 0, maximum: int | None =
         or (isinstance(value, float) and not value.is_integer())
     ):
         raise InputError(f"{what} vaut « {value} » : saisissez un nombre entier.")
-    number = int(value)
+    number = int(cast(SupportsInt, value))  # a real number: typeshed's Real lacks __int__
     if number < minimum or (maximum is not None and number > maximum):
         bounds = f"entre {minimum} et {maximum}" if maximum is not None else f"≥ {minimum}"
         raise InputError(f"{what} vaut {number} : saisissez un nombre entier {bounds}.")

@@ -40,7 +40,7 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, SupportsInt, cast
 
 import pandas as pd
 
@@ -396,7 +396,7 @@ def deployment_deadlines(contract: AciContract) -> pd.DataFrame:
     months of the parameter ``aci/missions/calendrier_deploiement``.
     """
     calendar_ = load_parameter(_CALENDAR).value_at(contract.signature_date)
-    rows = []
+    rows: list[tuple[str, str, dt.date, dt.date | None, dt.date | None, bool | None]] = []
     for mission in contract.missions:
         delays = calendar_.get(mission.id)
         if delays is None:
@@ -587,6 +587,7 @@ def payment_schedule(
         balance_date = add_months(end, delay)
         variable_date = add_months(balance_date, variable_shift)
         funding = annual_funding(contract, year, by_year.get(year, {}))
+        row: Any  # a row of the table: its fields are not known statically
         for row in funding.itertuples(index=False):
             if row.mission == FONCTIONNEMENT:
                 advance = cents(row.part_fixe_eur * fonct_rate)
@@ -707,6 +708,7 @@ def calendar_year_funding(
         if end <= jan1 or start >= next_jan1:
             continue
         funding = annual_funding(contract, k, by_year.get(k, {}))
+        row: Any  # a row of the table: its fields are not known statically
         for row in funding.itertuples(index=False):
             if row.mois_prorata <= 0:
                 continue
@@ -737,14 +739,14 @@ def _require_size(size: Any) -> int:
             "la population couverte (moins de 40 000 habitants : 1 ; 40 000 à 80 000 : 2 ; "
             "80 000 à 175 000 : 3 ; plus de 175 000 : 4)."
         )
-    return int(size)
+    return int(cast(SupportsInt, size))  # a real number: typeshed's Real lacks __int__
 
 
-def _require_years(contract: AciContract, years: Iterable[int] | None) -> list[int]:
+def _require_years(contract: AciContract, years: Iterable[Any] | numbers.Real | None) -> list[int]:
     if years is None:
         return list(contract.contract_years)
     if isinstance(years, numbers.Real):
-        years = [years]
+        return [contract.require_year(years)]
     return sorted({contract.require_year(y) for y in years})
 
 

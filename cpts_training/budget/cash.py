@@ -318,7 +318,7 @@ def _check_signed(value: Any, what: str) -> float:
         raise InputError(f"{what} vaut « {value} », ce n'est pas un nombre.")
     if math.isnan(value) or math.isinf(value):
         raise InputError(f"{what} n'est pas renseigné.")
-    return cents(value)
+    return cents(float(value))
 
 
 COLUMNS = declare_columns(

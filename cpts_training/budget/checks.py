@@ -81,7 +81,7 @@ def largest_charge_overrun(case: CaseStudy) -> str:
     """Account of the charge with the largest overrun in % (actual above planned)."""
     comparison = compare(case.budget, case.actuals)
     charges = comparison[comparison["sens"] == "charge"]
-    return str(charges.loc[charges["ecart_relatif"].idxmax(), "compte"])
+    return str(charges.at[charges["ecart_relatif"].idxmax(), "compte"])
 
 
 def check_largest_overrun(answer: object, case: CaseStudy) -> CheckResult:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -160,6 +161,7 @@ def _budget_sheet(workbook, formats, table: pd.DataFrame, title: str, notice: st
         row += 1
         lines = table[table["sens"] == sens]
         first = row
+        line: Any  # a row of the table: its fields are not known statically
         for line in lines.itertuples(index=False):
             sheet.write_string(row, 0, str(line.compte), formats["text"])
             sheet.write_string(row, 1, str(line.libelle), formats["text"])
@@ -211,6 +213,7 @@ def _comparison_sheet(workbook, formats, comparison: pd.DataFrame, title, notice
     ):
         lines = comparison[comparison["sens"] == sens]
         first = row
+        line: Any  # a row of the table: its fields are not known statically
         for line in lines.itertuples(index=False):
             planned, actual = xl_rowcol_to_cell(row, 3), xl_rowcol_to_cell(row, 4)
             gap = xl_rowcol_to_cell(row, 5)

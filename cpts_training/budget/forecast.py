@@ -24,7 +24,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -341,10 +341,12 @@ def indemnity_line(
     table = indemnity_table(professionals, year)
     above = table[table["depassement_eur"] > 0]
     if not above.empty:
+        # Rows of the table: their fields are not known statically.
+        rows: Iterable[Any] = above.itertuples()
         who = "; ".join(
             f"{r.professionnel} : {format_euros(r.montant_eur)} "
             f"(dépassement de {format_euros(r.depassement_eur)})"
-            for r in above.itertuples()
+            for r in rows
         )
         raise InputError(
             f"Indemnités au-dessus du plafond annuel de {format_euros(table['plafond_eur'][0])} "
@@ -526,12 +528,12 @@ def by_nature(budget: pd.DataFrame) -> pd.DataFrame:
     """Amounts grouped by two-digit account: ``sens``, ``classe``, ``rubrique``,
     ``montant_eur`` and ``part`` (share of the side's total, a fraction)."""
     table = ensure_budget(budget)
-    grouped = (
-        table.groupby(["sens", "classe", "rubrique"], as_index=False)["montant_eur"]
-        .sum()
-        .sort_values(["sens", "classe"])
-        .reset_index(drop=True)
+    # With as_index=False the sum is a DataFrame, which pandas-stubs do not know.
+    sums = cast(
+        pd.DataFrame,
+        table.groupby(["sens", "classe", "rubrique"], as_index=False)["montant_eur"].sum(),
     )
+    grouped = sums.sort_values(["sens", "classe"]).reset_index(drop=True)
     totals = grouped.groupby("sens")["montant_eur"].transform("sum")
     grouped["part"] = [
         a / t if t else math.nan for a, t in zip(grouped["montant_eur"], totals, strict=True)
@@ -552,7 +554,7 @@ def revise_budget(
     negative amount or an account used twice is refused.
     """
     table = ensure_budget(budget)
-    lines = table[list(LINE_COLUMNS)].to_dict("records")
+    lines: list[dict[Any, Any]] = table[list(LINE_COLUMNS)].to_dict("records")
     by_account = {line["compte"]: line for line in lines}
     for account, amount in (amounts or {}).items():
         text = _account_text(account)

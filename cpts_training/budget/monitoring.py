@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import Any
 
 import pandas as pd
 
@@ -153,6 +154,7 @@ def reforecast(
     months = require_whole(months_elapsed, "Le nombre de mois écoulés", minimum=0, maximum=12)
     table = compare(planned, actual_to_date, threshold=1.0)
     rows = []
+    r: Any  # a row of the table: its fields are not known statically
     for r in table.itertuples(index=False):
         remaining = cents(r.prevu_eur * (12 - months) / 12)
         landing = cents(r.realise_eur + remaining)

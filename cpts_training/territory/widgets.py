@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 import ipywidgets as widgets
+import pandas as pd
 
 from cpts_training.formatting import format_number_fr
 from cpts_training.html_blocks import card
@@ -17,6 +20,7 @@ from cpts_training.widgets.self_check import ChoiceCheck
 def commune_card(territory: Territory, code: str) -> str:
     """HTML card (French) describing one commune of ``territory``."""
     row = territory.communes.set_index("code_commune").loc[code]
+    assert isinstance(row, pd.Series)  # one row: commune codes are unique
     share_75 = 100 * row["pop_75_plus"] / row["population"]
     density = row["population"] / row["superficie_km2"]
     distance = (
@@ -44,9 +48,11 @@ class CommuneExplorer(widgets.VBox):
 
     def __init__(self, territory: Territory) -> None:
         self.territory = territory
+        # Rows of the table: their fields are not known statically.
+        communes: Iterable[Any] = territory.communes.itertuples()
         options = [
             (f"{row.commune} ({format_number_fr(row.population)} hab.)", row.code_commune)
-            for row in territory.communes.itertuples()
+            for row in communes
         ]
         self.selector = widgets.Dropdown(
             options=options,

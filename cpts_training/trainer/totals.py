@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -44,8 +45,10 @@ def report_totals(workspace: Path, report: AutogradeReport) -> list[str]:
     students = {o.student for o in report.outcomes if o.status != FAILED}
     if not students:
         return []
+    # Rows of the table: their fields are not known statically.
+    rows: Iterable[Any] = copy_totals(workspace, report.assessment, students).itertuples()
     return [
         f"  {row.stagiaire} : {note_fr(row.points, row.points_max)}"
         f" ({row.reponses_a_corriger} réponse(s) à corriger à la main)"
-        for row in copy_totals(workspace, report.assessment, students).itertuples()
+        for row in rows
     ]

@@ -67,7 +67,7 @@ _EXPLANATION_STARTS = (
 )
 
 
-def explain_error(ename: str, evalue: str) -> str:
+def explain_error(ename: str, evalue: str | None) -> str:
     """A French explanation of a Python error, for a trainee who is not a programmer.
 
     Our checks' own messages (``AssertionError``) are kept as they are; other
