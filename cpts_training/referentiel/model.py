@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -228,7 +228,7 @@ class Referentiel(_Model):
         return self
 
     def _ids_with_places(self) -> Iterator[tuple[str, str]]:
-        lists: list[tuple[str, list[ProfileItem] | list[Function]]] = [
+        lists: list[tuple[str, Sequence[ProfileItem | Function]]] = [
             ("savoir", self.profile.savoirs),
             ("savoir-faire", self.profile.savoir_faire),
             ("savoir-être", self.profile.savoir_etre),

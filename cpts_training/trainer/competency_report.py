@@ -10,7 +10,9 @@ report itself.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader
@@ -88,7 +90,8 @@ def evidence(workspace: Path) -> pd.DataFrame:
             table = scores(workspace, folder.name)
         except CPTSError:  # never autograded yet: no evidence
             continue
-        for grade in table.itertuples(index=False):
+        grades: Iterable[Any] = table.itertuples(index=False)
+        for grade in grades:
             for competency_id in competencies.get(grade.cellule, []):
                 rows.append(
                     {
@@ -165,6 +168,11 @@ def _render(template: str, **context: object) -> str:
     return page.replace("&#39;", "'")  # no text goes into a single-quoted attribute
 
 
+def _typed_rows(table: pd.DataFrame) -> Iterable[Any]:
+    """The rows of a levels table as named tuples (cells typed ``Any``)."""
+    return table.itertuples(index=False)
+
+
 def _thresholds(referentiel: Referentiel) -> dict[str, str]:
     """What the sentence stating the levels and their thresholds needs."""
     return {
@@ -221,7 +229,7 @@ def render_trainee_report(
                         if proofs is not None
                         else [],
                     }
-                    for row in rows.itertuples(index=False)
+                    for row in _typed_rows(rows)
                 ],
             }
         )
@@ -304,7 +312,7 @@ def levels_for_spreadsheet(levels: pd.DataFrame) -> pd.DataFrame:
     """The levels as written to ``competences.csv``: the rate as a percentage."""
     table = levels.copy()
     table.insert(
-        table.columns.get_loc("taux"),
+        list(table.columns).index("taux"),
         "taux_pourcent",
         [None if pd.isna(rate) else round(100 * rate, 1) for rate in table["taux"]],
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+import pandas as pd
 
 from cpts_training.dates import fr_date
 from cpts_training.formatting import (
@@ -33,3 +36,14 @@ def _day(value: Any) -> str:
 
 
 _html_table = html_table
+
+
+def _rows(table: pd.DataFrame) -> Iterator[Any]:
+    """The rows of a domain table as named tuples (their cells typed ``Any``: the
+    domain's columns are declared with their units in :mod:`cpts_training.columns`)."""
+    return table.itertuples(index=False)
+
+
+def _items(series: pd.Series) -> Iterator[tuple[Any, Any]]:
+    """``(index, value)`` pairs of a series, typed ``Any``."""
+    return iter(series.items())

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from cpts_training.budget.aci import AciContract, annual_funding, payment_schedule
-from cpts_training.budget.widgets._shared import _day, _euros, _html_table, _message
+from cpts_training.budget.widgets._shared import _day, _euros, _html_table, _message, _rows
 from cpts_training.errors import CPTSError, InputError
 from cpts_training.formatting import (
     format_number_fr,
@@ -235,7 +235,7 @@ class AciSimulator(widgets.VBox):
                 _euros(r.part_variable_eur),
                 _euros(r.total_eur),
             ]
-            for r in funding.itertuples(index=False)
+            for r in _rows(funding)
         ]
         total = [
             f"Total de l'année {year}",
@@ -261,8 +261,7 @@ class AciSimulator(widgets.VBox):
             total=total,
         )
         payment_rows = [
-            [_day(p.date), str(p.libelle), _euros(p.montant_eur)]
-            for p in payments.itertuples(index=False)
+            [_day(p.date), str(p.libelle), _euros(p.montant_eur)] for p in _rows(payments)
         ]
         self.schedule.value = f"<h4>Versements au titre de l'année {year}</h4>" + _html_table(
             ["Date", "Versement", "Montant"],

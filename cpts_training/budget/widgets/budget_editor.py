@@ -235,7 +235,7 @@ class BudgetEditor(widgets.VBox):
             return
         value = _typed_amount(cell["value"]) if field == "montant_eur" else cell["value"]
         lines = self._budget[list(LINE_COLUMNS)].astype(object)
-        lines.iat[row, lines.columns.get_loc(field)] = value
+        lines.iat[row, list(lines.columns).index(field)] = value
         try:
             budget = make_budget(lines)
         except CPTSError as error:
@@ -296,7 +296,11 @@ class BudgetEditor(widgets.VBox):
             "libelle": self.new_label.value,
             "montant_eur": amount,
         }
-        lines = [*self._budget[list(LINE_COLUMNS)].to_dict("records"), line]
+        lines: list[Mapping[str, Any]] = [
+            {str(k): v for k, v in record.items()}
+            for record in self._budget[list(LINE_COLUMNS)].to_dict("records")
+        ]
+        lines.append(line)
         try:
             budget = make_budget(lines)
         except CPTSError as error:

@@ -13,7 +13,7 @@ from cpts_training.budget.aci import payment_schedule
 from cpts_training.budget.case_study import CaseStudy
 from cpts_training.budget.cash import cash_plan, cash_summary, what_if_delay
 from cpts_training.budget.charts import plot_cash_curve
-from cpts_training.budget.widgets._shared import _day, _euros, _html_table, _message
+from cpts_training.budget.widgets._shared import _day, _euros, _html_table, _items, _message, _rows
 from cpts_training.columns import column_label
 from cpts_training.errors import CPTSError
 from cpts_training.figures import figure_png
@@ -135,7 +135,7 @@ class CashWhatIf(widgets.VBox):
         amounts = pd.Series(list(self.aci_schedule["montant_eur"]), index=list(days))
         totals = amounts[[d.year == self.calendar_year for d in amounts.index]]
         totals = totals.groupby(level=0).sum().sort_index()
-        return [(f"{_day(day)} : {_euros(amount)}", day) for day, amount in totals.items()]
+        return [(f"{_day(day)} : {_euros(amount)}", day) for day, amount in _items(totals)]
 
     def plan(self) -> pd.DataFrame:
         """The cash plan of the year with the chosen delay
@@ -185,7 +185,7 @@ class CashWhatIf(widgets.VBox):
                 _euros(r.decaissements_eur),
                 _euros(r.solde_cloture_eur),
             ]
-            for r in plan.itertuples(index=False)
+            for r in _rows(plan)
         ]
         colours = ["#c62828" if c < 0 else None for c in plan["solde_cloture_eur"]]
         self.table.value = _html_table(
