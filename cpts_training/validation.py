@@ -45,7 +45,7 @@ def require_numeric(df: pd.DataFrame, columns: Iterable[str], source: str) -> pd
             raise DataError(
                 f"{source}, ligne {_line(position)}, colonne « {column} » : "
                 f"la valeur « {value} » n'est pas un nombre. "
-                "Saisissez un nombre, sans texte autour, par exemple 4500 ou 1500,5."
+                "Saisissez un nombre sans espace ni texte autour, par exemple 4500 ou 1500,5."
             )
         out[column] = converted
     return out
