@@ -92,7 +92,7 @@ class _Rotation:
 def _errors(notebook: nbformat.NotebookNode) -> list[str]:
     """The error messages shown, their line breaks (wrapped for the screen) folded."""
     return [
-        " ".join("\n".join(o.traceback).split())
+        " ".join(o.traceback).replace("\n", " ")
         for c in notebook.cells
         for o in c.get("outputs", [])
         if o.output_type == "error"
@@ -224,7 +224,6 @@ def test_a_trainee_kernel_explains_errors_from_its_first_cell(
     )
     executed = _execute(notebook, tmp_path / "travail")
     [error] = _errors(executed)
-    error = " ".join(error.split())  # the message is wrapped for the screen
     assert "« french_table » n'a pas encore de valeur" in error
     assert "Exécuter tout au-dessus de la cellule sélectionnée" in error
     assert executed.cells[1].outputs[0].text == "5000\n"  # 4 500 € read as 4500
