@@ -53,6 +53,12 @@ PLANNED = {
         "prevention": 0.8,
         "crises_sanitaires_graves": 0.5,
     },
+    3: {
+        "acces_aux_soins": 0.8,
+        "parcours_pluriprofessionnels": 0.7,
+        "prevention": 0.8,
+        "crises_sanitaires_graves": 0.5,
+    },
 }
 
 
