@@ -110,7 +110,12 @@ def card(title: str, subtitle: str, items: Sequence[tuple[str, str]]) -> str:
 
 _MODULE_CARD = _ENVIRONMENT.from_string(
     '<div style="border:1px solid #90a4ae;border-radius:6px;padding:0.6em 1em">'
-    "<strong>{{ title }}</strong> — durée indicative : {{ duration }}<br>{{ summary }}"
+    "<strong>{{ title }}</strong> — durée : {{ duration }}"
+    "{% if level %} · niveau : {{ level }}{% endif %}<br>{{ summary }}"
+    "{% if prerequisites is not none %}<br><em>Prérequis :</em> "
+    "{{ prerequisites | join(', ') if prerequisites else 'aucun' }}{% endif %}"
+    "{% if duration_measure %}<br><small>Durée mesurée : {{ duration_measure }}</small>"
+    "{% endif %}"
     "<br><em>Compétences du référentiel travaillées :</em><ul>"
     "{% for cid, label in competencies %}<li><code>{{ cid }}</code> {{ label }}</li>{% endfor %}"
     "</ul></div>"
@@ -118,13 +123,24 @@ _MODULE_CARD = _ENVIRONMENT.from_string(
 
 
 def module_card_html(
-    title: str, duration: str, summary: str, competencies: Sequence[tuple[str, str]]
+    title: str,
+    duration: str,
+    summary: str,
+    competencies: Sequence[tuple[str, str]],
+    *,
+    level: str = "",
+    prerequisites: Sequence[str] | None = None,
+    duration_measure: str = "",
 ) -> str:
-    """The heading card of a module (title, duration, summary, competencies), escaped."""
+    """The heading card of a module (title, duration, level, summary, prerequisites,
+    competencies), escaped."""
     return _render(
         _MODULE_CARD,
         title=title,
         duration=duration,
         summary=summary,
         competencies=list(competencies),
+        level=level,
+        prerequisites=None if prerequisites is None else list(prerequisites),
+        duration_measure=duration_measure,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypedDict
+from typing import Literal, TypedDict
 
 import nbformat
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -33,6 +33,12 @@ class Module(BaseModel):
     title: str
     notebook: str
     duration: str
+    duration_measure: str
+    """How the duration was measured (words read at 150 a minute, activities timed)."""
+    level: Literal["découvrir", "appliquer", "maîtriser"]
+    """The module's level on the référentiel's progression."""
+    prerequisites: list[str]
+    """Ids of the modules to take first (empty for the first module)."""
     summary: str
     competencies: list[str]
 
@@ -75,7 +81,10 @@ _PLACES = ErrorPlaces(
         "id": "l'identifiant du module, par exemple M01, ou le dossier de l'évaluation",
         "title": "le titre en français",
         "notebook": "le nom du carnet dans modules/, par exemple 01_budget.ipynb",
-        "duration": "la durée indicative, par exemple « 1 h 30 »",
+        "duration": "la durée mesurée, par exemple « 1 h 30 »",
+        "duration_measure": "comment la durée a été mesurée (mots lus, activités chronométrées)",
+        "level": "le niveau : « découvrir », « appliquer » ou « maîtriser »",
+        "prerequisites": "la liste des modules à suivre avant, par exemple [M00] (ou [])",
         "summary": "le résumé du module en une ou deux phrases",
         "competencies": "la liste des identifiants de compétences, par exemple B5.C03",
         "modules": "la liste des modules",
@@ -105,9 +114,16 @@ def load_syllabus(path: Path | None = None, referentiel: Referentiel | None = No
     module_ids = {m.id for m in syllabus.modules}
     if len(module_ids) != len(syllabus.modules):
         raise DataError(f"{path.name} : deux modules portent le même identifiant.")
-    for module in syllabus.modules:
+    for position, module in enumerate(syllabus.modules):
         for competency_id in module.competencies:
             referentiel.competency(competency_id)
+        earlier = {m.id for m in syllabus.modules[:position]}
+        later = [m for m in module.prerequisites if m not in earlier]
+        if later:
+            raise DataError(
+                f"{path.name} : le module {module.id} a pour prérequis {', '.join(later)}, qui "
+                "n'est pas un module placé avant lui dans le plan : corrigez « prerequisites »."
+            )
         if not (modules_dir() / module.notebook).is_file():
             raise DataError(
                 f"{path.name} : le carnet « {module.notebook} » du module {module.id} "
@@ -166,6 +182,7 @@ class ModuleCard:
 
     module: Module
     competency_labels: dict[str, str]
+    prerequisite_titles: list[str]
 
     def _repr_html_(self) -> str:
         return module_card_html(
@@ -173,10 +190,17 @@ class ModuleCard:
             self.module.duration,
             self.module.summary,
             list(self.competency_labels.items()),
+            level=self.module.level,
+            prerequisites=self.prerequisite_titles,
+            duration_measure=self.module.duration_measure,
         )
 
     def __str__(self) -> str:
-        lines = [f"{self.module.title} ({self.module.duration})", self.module.summary]
+        lines = [
+            f"{self.module.title} ({self.module.duration}, niveau : {self.module.level})",
+            self.module.summary,
+            "Prérequis : " + (", ".join(self.prerequisite_titles) or "aucun"),
+        ]
         lines += [f"- {cid} {label}" for cid, label in self.competency_labels.items()]
         return "\n".join(lines)
 
@@ -186,4 +210,6 @@ def module_card(module_id: str) -> ModuleCard:
     referentiel = load_referentiel()
     module = load_syllabus(referentiel=referentiel).module(module_id)
     labels = {cid: referentiel.competency(cid).label for cid in module.competencies}
-    return ModuleCard(module, labels)
+    syllabus = load_syllabus(referentiel=referentiel)
+    titles = [f"{m} « {syllabus.module(m).title} »" for m in module.prerequisites]
+    return ModuleCard(module, labels, titles)

@@ -8,11 +8,12 @@ case-study data changes the expectation with it.
 from __future__ import annotations
 
 from cpts_training.answers import WHOLE, answer_problem
-from cpts_training.budget.aci import annual_funding, payment_schedule
+from cpts_training.budget.aci import annual_funding, calendar_year_funding, payment_schedule
 from cpts_training.budget.case_study import CaseStudy
 from cpts_training.budget.cash import cash_summary, what_if_delay
 from cpts_training.budget.forecast import salary_cost
 from cpts_training.budget.monitoring import compare
+from cpts_training.budget.payroll import effective_employer_rate
 from cpts_training.checks.core import CheckResult, check_choice, check_number
 from cpts_training.formatting import format_euros
 
@@ -139,4 +140,84 @@ def check_cash_low_point(amount: object, month: object, case: CaseStudy) -> Chec
     return CheckResult(
         True,
         f"point bas de {format_euros(expected_amount)} en fin de mois n° {expected_month}.",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Module 01, 2026 edition: the trainee builds the 2026 budget
+# --------------------------------------------------------------------------------------
+
+BUDGET_YEAR = 2026
+COORDINATOR_GROSS_EUR = 41600.0
+"""Gross annual salary of the coordinator in the 2026 brief (1 ETP, invented)."""
+SENSITIVITY_MISSION = PREVENTION
+SENSITIVITY_POINTS = 0.20
+
+
+def aci_product_eur(case: CaseStudy, year: int = BUDGET_YEAR) -> float:
+    """ACI product of civil ``year`` (accrual: the months of each contract year in it)."""
+    return float(
+        calendar_year_funding(case.contract, year, case.planned_achievement)["total_eur"].sum()
+    )
+
+
+def check_aci_product(answer: object, case: CaseStudy, year: int = BUDGET_YEAR) -> CheckResult:
+    """Exercise: the ACI product of the civil year, from the two contract years it spans."""
+    return check_number(
+        answer,
+        aci_product_eur(case, year),
+        f"le produit ACI de l'année {year}",
+        tolerance=1.0,
+        unit="€",
+        decimals=2,
+        hint="l'année civile prend 3 mois de l'année de contrat qui se termine le 31 mars et 9 "
+        "mois de celle qui commence le 1er avril : 3/12 × total de l'une + 9/12 × total de "
+        "l'autre.",
+    )
+
+
+def coordinator_cost_eur(year: int = BUDGET_YEAR) -> float:
+    """Employer cost of the coordinator of the brief: gross × (1 + effective rate)."""
+    rate = effective_employer_rate(COORDINATOR_GROSS_EUR, on=f"{year}-01-01", working_time=1)
+    return float(salary_cost(COORDINATOR_GROSS_EUR, rate))
+
+
+def check_coordinator_cost(answer: object, year: int = BUDGET_YEAR) -> CheckResult:
+    """Exercise: gross salary + employer charges of the coordinator, computed by hand."""
+    return check_number(
+        answer,
+        coordinator_cost_eur(year),
+        "le coût employeur annuel de la coordinatrice",
+        tolerance=1.0,
+        unit="€",
+        decimals=2,
+        hint="coût employeur = salaire brut + charges patronales, et charges patronales = "
+        "salaire brut × taux effectif (35,7 % s'écrit 0,357 dans un calcul).",
+    )
+
+
+def prevention_sensitivity_eur(case: CaseStudy, year: int = BUDGET_YEAR) -> float:
+    """Fall of the civil-year ACI product if prévention's rate drops by 20 points."""
+    lowered = {
+        k: {**rates, SENSITIVITY_MISSION: max(0.0, rates[SENSITIVITY_MISSION] - SENSITIVITY_POINTS)}
+        if SENSITIVITY_MISSION in rates
+        else dict(rates)
+        for k, rates in case.planned_achievement.items()
+    }
+    before = aci_product_eur(case, year)
+    after = float(calendar_year_funding(case.contract, year, lowered)["total_eur"].sum())
+    return before - after
+
+
+def check_prevention_sensitivity(answer: object, case: CaseStudy) -> CheckResult:
+    """Exercise: how much the 2026 result falls if prévention reaches 20 points less."""
+    return check_number(
+        answer,
+        prevention_sensitivity_eur(case),
+        "la baisse du résultat 2026",
+        tolerance=1.0,
+        unit="€",
+        hint="seule la part variable de la prévention change : son enveloppe variable annuelle "
+        "× 20 points (0,20), sur les 3 mois de l'année 2 et les 9 mois de l'année 3 compris "
+        "dans 2026.",
     )
