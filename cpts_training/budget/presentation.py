@@ -363,6 +363,7 @@ class BudgetPresentation:
     def _context(self) -> dict[str, Any]:
         return {
             "title": self.title,
+            "cpts": self.cpts,
             "subtitle": self.subtitle,
             "key_figures": self.key_figures(),
             "tables": self.tables(),
