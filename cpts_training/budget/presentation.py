@@ -439,6 +439,12 @@ class BudgetPresentation:
         normal.font.name = "Calibri"
         normal.font.size = Pt(9)
         normal.paragraph_format.space_after = Pt(2)
+        # Word's default sizes (Title 26 pt, Heading 2 13 pt) would push the page to two.
+        document.styles["Title"].font.size = Pt(16)
+        heading_style = document.styles["Heading 2"]
+        heading_style.font.size = Pt(10.5)
+        heading_style.paragraph_format.space_before = Pt(6)
+        heading_style.paragraph_format.space_after = Pt(2)
         document.core_properties.title = self.title
         document.core_properties.language = "fr-FR"
         document.add_heading(self.title, level=0)
