@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -171,3 +173,22 @@ def test_tornado_bad_input():
         plot_tornado(pd.DataFrame({"scenario": ["a"]}))
     with pytest.raises(InputError, match="vide"):
         plot_tornado(pd.DataFrame({"scenario": [], "variation_resultat_eur": []}))
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    drop=st.floats(min_value=0.01, max_value=1.0),
+    year=st.sampled_from([2024, 2025, 2026, 2027]),
+)
+def test_sensitivity_invariants(case, drop, year):
+    """A fall never raises the result; all missions together = the sum of each one."""
+    table = result_sensitivity(
+        case.budget, case.contract, year, case.planned_achievement, scenarios=(drop,)
+    )
+    assert (table["variation_resultat_eur"] <= 0).all()
+    missions = table[table["scenario"].str.contains("taux d'atteinte")]
+    together = missions["scenario"].str.startswith("Toutes les missions")
+    # each mission's amount is rounded to the cent: allow one cent per mission
+    assert missions.loc[together, "variation_resultat_eur"].sum() == pytest.approx(
+        missions.loc[~together, "variation_resultat_eur"].sum(), abs=0.01 * len(missions)
+    )
