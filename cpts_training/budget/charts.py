@@ -6,6 +6,8 @@ state): a notebook shows it when it is the cell's last value, or with ``display(
 
 from __future__ import annotations
 
+import textwrap
+
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -13,6 +15,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from cpts_training.budget.cash import cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, by_nature
 from cpts_training.budget.monitoring import result_of
+from cpts_training.errors import InputError
 from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_euros
 
@@ -156,6 +159,57 @@ def plot_cash_curve(plan: pd.DataFrame, title: str | None = None) -> Figure:
     ax.yaxis.set_major_formatter(_EUROS)
     ax.legend(loc="best", fontsize=8)
     ax.set_title(title or f"Plan de trésorerie {year} : solde de fin de mois")
+    return fig
+
+
+def plot_tornado(table: pd.DataFrame, title: str | None = None) -> Figure:
+    """Tornado chart of a sensitivity table: one horizontal bar per scenario.
+
+    ``table`` has the columns ``scenario`` (French label) and
+    ``variation_resultat_eur`` (euros), as :func:`~cpts_training.budget.risks.
+    result_sensitivity` returns. Bars are sorted by absolute impact, the largest at the
+    top; a loss is red, a gain blue, each labelled with its amount. Raises
+    :class:`~cpts_training.errors.InputError` when a column is missing or the table
+    is empty.
+    """
+    missing = [c for c in ("scenario", "variation_resultat_eur") if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"Colonne(s) manquante(s) pour le graphique en tornade : {', '.join(missing)}. "
+            "Donnez le tableau que renvoie result_sensitivity(...)."
+        )
+    if table.empty:
+        raise InputError(
+            "Le tableau de sensibilité est vide : aucun scénario à représenter. Calculez-le "
+            "d'abord avec result_sensitivity(...)."
+        )
+    order = table["variation_resultat_eur"].abs().sort_values(kind="stable").index
+    rows = table.loc[order]
+    values = [float(v) for v in rows["variation_resultat_eur"]]
+    labels = ["\n".join(textwrap.wrap(str(s), 45)) or "—" for s in rows["scenario"]]
+    lines = sum(label.count("\n") + 1 for label in labels)
+    fig = CourseFigure(figsize=(11, max(3.5, 1.2 + 0.22 * lines + 0.1 * len(labels))))
+    fig.set_layout_engine("constrained")
+    ax = fig.subplots()
+    colors = [CHARGE_COLOR if v < 0 else PRODUCT_COLOR for v in values]
+    bars = ax.barh(range(len(values)), values, color=colors, height=0.6)
+    ax.bar_label(
+        bars,
+        labels=[f"{'+' if v > 0 else ''}{format_euros(v)}" for v in values],
+        padding=3,
+        fontsize=9,
+    )
+    ax.set_yticks(range(len(values)), labels, fontsize=9)
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("Variation du résultat (€)", fontsize=10)
+    ax.xaxis.set_major_formatter(_EUROS)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    ax.tick_params(axis="x", labelsize=9)
+    ax.margins(x=0.25)
+    ax.set_title(
+        title or "Sensibilité du résultat : effet de chaque scénario (du plus fort au plus faible)",
+        fontsize=12,
+    )
     return fig
 
 
