@@ -536,14 +536,17 @@ def spending_by_nature(schedule: pd.DataFrame) -> pd.DataFrame:
 
 def delay_variable_part(schedule: pd.DataFrame, months: int) -> pd.DataFrame:
     """Copy of an ACI payment schedule where every « part variable » payment is moved
-    ``months`` months later (≥ 0). Prefer ``payment_schedule(…,
-    variable_delay_months=…)``, which places the variable part from the anniversary;
-    this function moves an existing schedule.
+    ``months`` months later (a negative number moves it earlier). Prefer
+    ``payment_schedule(…, variable_delay_months=…)``, which places the variable part from
+    the anniversary; this function moves an existing schedule.
 
     Raises:
-        InputError: a negative or non-whole number of months; no ``nature`` column.
+        InputError: a number of months that is not whole (or beyond ± 120); no ``date``
+            or ``nature`` column.
     """
-    shift = require_whole(months, "Le retard de la part variable (en mois)", minimum=0)
+    shift = require_whole(
+        months, "Le retard de la part variable (en mois)", minimum=-120, maximum=120
+    )
     if "nature" not in schedule.columns or "date" not in schedule.columns:
         raise InputError(
             "L'échéancier ACI doit avoir les colonnes date et nature : utilisez "

@@ -315,8 +315,10 @@ def test_delay_variable_part_moves_only_the_variable_part():
     expected = payment_schedule(case.contract, case.planned_achievement, variable_delay_months=9)
     assert list(pd.to_datetime(moved["date"])) == list(pd.to_datetime(expected["date"]))
     assert moved["montant_eur"].sum() == base["montant_eur"].sum()
+    back = delay_variable_part(moved, -3)
+    assert list(pd.to_datetime(back["date"])) == list(pd.to_datetime(base["date"]))
     with pytest.raises(InputError, match="nombre entier"):
-        delay_variable_part(base, -1)
+        delay_variable_part(base, 1.5)
 
 
 def test_case_file_errors_are_french(tmp_path):
