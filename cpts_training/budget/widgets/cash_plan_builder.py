@@ -142,7 +142,8 @@ class CashPlanBuilder(widgets.VBox):
     payment, shown in its field), ``notice`` (shown above the form).
 
     Controls: ``rows`` (one :class:`TimingRow` per line), ``opening``, ``delay`` and
-    ``facility`` (French number fields). Displays: ``message`` (lines still without a
+    ``facility`` (French number fields). Displays: ``note`` (non-cash lines left out),
+    ``message`` (lines still without a
     rhythm, or an input error), ``coverage`` (« couvert » / « pas couvert en … » once a
     facility is entered), ``table`` (monthly receipts, spending by nature and closing
     balance) and ``chart`` (PNG of the closing balances). Nothing states the lowest
@@ -214,6 +215,7 @@ class CashPlanBuilder(widgets.VBox):
         if notice:
             heading += message_box(notice, "warning")
         note = non_cash_note(budget)
+        self.note = widgets.HTML(_message(note, "info") if note else "")
         super().__init__(
             [
                 widgets.HTML(heading),
@@ -224,7 +226,7 @@ class CashPlanBuilder(widgets.VBox):
                     "choisis)."
                 ),
                 *self.rows,
-                widgets.HTML(_message(note, "info") if note else ""),
+                self.note,
                 self.message,
                 self.coverage,
                 self.chart,
