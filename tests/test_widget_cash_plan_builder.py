@@ -202,3 +202,15 @@ def test_from_case_study_2026():
     # quarterly in arrears: none in January) = 32 456,69
     assert plan["solde_cloture_eur"].iloc[0] == 32456.69
     assert "fictives" in form.children[0].value
+
+
+def test_ponctuel_months_are_chosen_in_a_list(form):
+    row_of(form, "6411").kind.value = "mensuel"
+    row = row_of(form, "6228")
+    row.kind.value = "ponctuel"
+    assert row.months.layout.display is None and row.first_month.layout.display == "none"
+    assert form.plan is None and "(mois à choisir)" in form.message.value
+    row.months.value = (2, 8)
+    assert form.timings["6228"] == PaymentTiming("ponctuel", (2, 8))
+    # 6 000 / 2 = 3 000 in February: 2 000 − 1 000 − 1 000 − 3 000 = −3 000
+    assert form.plan["solde_cloture_eur"].iloc[1] == -3000
