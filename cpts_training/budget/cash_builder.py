@@ -674,7 +674,11 @@ def compare_levers(
       rebuilt with one spending paid later (e.g. the indemnities); its low point, no cost,
       feasible when the balance stays ≥ 0.
 
-    ``point_bas_apres_eur`` is the lowest closing balance once the lever is used.
+    ``point_bas_apres_eur`` is the lowest closing balance once the lever is used. For the
+    advance and the reserves it assumes the money arrives by the first month below zero
+    and is paid back (deducted from a later ACI payment, or put back in reserve) after
+    the last one: a repayment inside the year lowers the months that follow it, which the
+    trainee checks by rebuilding the plan.
 
     Raises:
         InputError: a rate outside 0–1, negative reserves.
