@@ -331,3 +331,84 @@ def _in_file(where: str) -> Iterator[None]:
         raise
     except CPTSError as exc:
         raise DataError(f"{where} : {exc}") from exc
+
+
+# --------------------------------------------------------------------------------------
+# Cash plan 2026 built by the trainee (module B5.C07, « Planifier et gérer la trésorerie »)
+# --------------------------------------------------------------------------------------
+
+CASH_2026_FILE = "tresorerie_2026.yaml"
+
+
+@dataclass(frozen=True)
+class CashBuilderInputs:
+    """Inputs of the cash plan the trainee builds (``tresorerie_2026.yaml``, invented).
+
+    ``year``; ``opening_balance_eur`` (cash on 1 January, euros); ``other_receipts``
+    (``date``, ``libelle``, ``montant_eur``); ``variable_delay_months`` (months between the
+    anniversary and the payment of the ACI variable part); ``facility_rate`` (annual rate of
+    a facilité de caisse, a fraction); ``reserves_eur`` (reserves kept apart, euros);
+    ``investments`` (mappings ``libelle``, ``montant_eur``, ``mois``, ``compte``);
+    ``warning`` (the French fictional-data warning).
+    """
+
+    year: int
+    opening_balance_eur: float
+    other_receipts: pd.DataFrame
+    variable_delay_months: int
+    facility_rate: float
+    reserves_eur: float
+    investments: tuple[dict[str, Any], ...]
+    warning: str
+
+
+def load_cash_builder_inputs(path: Path | str | None = None) -> CashBuilderInputs:
+    """Inputs of the 2026 cash plan (default ``tresorerie_2026.yaml``), validated.
+
+    Raises:
+        DataError: missing file or key, wrong value (French, naming the file).
+    """
+    from cpts_training.budget._common import require_amount, require_rate, require_whole
+    from cpts_training.budget.cash_builder import require_investments
+
+    file = Path(path) if path is not None else CASE_DIR / CASH_2026_FILE
+    raw = _read(file)
+    keys = (
+        "annee",
+        "solde_ouverture_eur",
+        "autres_encaissements",
+        "decalage_part_variable_mois",
+        "taux_facilite_caisse",
+        "reserves_disponibles_eur",
+    )
+    _require(raw, file, keys)
+    with _in_file(file.name):
+        year = require_whole(raw["annee"], "annee", minimum=1900, maximum=2200)
+        opening_day = raw.get("date_solde_ouverture")
+        if opening_day is not None and opening_day != dt.date(year, 1, 1):
+            raise DataError(
+                f"{file.name} : date_solde_ouverture doit être le 1er janvier {year} "
+                "(le plan de trésorerie couvre l'année civile)."
+            )
+        receipts = receipts_table(raw["autres_encaissements"])
+        items = raw.get("investissements") or []
+        if not isinstance(items, list):
+            raise DataError(f"{file.name} : « investissements » doit être une liste (ou []).")
+        require_investments(items)
+        opening = raw["solde_ouverture_eur"]
+        if isinstance(opening, bool) or not isinstance(opening, int | float):
+            raise DataError(f"{file.name} : solde_ouverture_eur doit être un montant en euros.")
+        return CashBuilderInputs(
+            year=year,
+            opening_balance_eur=float(opening),
+            other_receipts=receipts,
+            variable_delay_months=require_whole(
+                raw["decalage_part_variable_mois"], "decalage_part_variable_mois", minimum=0
+            ),
+            facility_rate=require_rate(raw["taux_facilite_caisse"], "taux_facilite_caisse"),
+            reserves_eur=require_amount(
+                raw["reserves_disponibles_eur"], "reserves_disponibles_eur"
+            ),
+            investments=tuple(dict(i) for i in items),
+            warning=str(raw["warning"]).strip(),
+        )
