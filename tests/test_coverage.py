@@ -21,7 +21,7 @@ def test_one_row_per_competency(table) -> None:
 def test_cash_planning_is_taught_by_module_01_and_assessed_by_question_3(table) -> None:
     row = table.set_index("competence").loc["B5.C07"]
     assert row["enseignee_par"] == ["M01"]
-    assert row["evaluee_par"] == ["evaluation_01:q3_point_bas", "evaluation_01:q3_mois"]
+    assert row["evaluee_par"] == ["evaluation_01:q3_retard", "evaluation_01:q3_cout"]
 
 
 def test_summary_per_bloc(table) -> None:
@@ -35,5 +35,5 @@ def test_summary_per_bloc(table) -> None:
 def test_markdown_page(table) -> None:
     page = render_coverage_markdown(table)
     assert page.startswith("# Couverture du référentiel")
-    assert "| B5.C07 |" in page and "`evaluation_01:q3_mois`" in page
+    assert "| B5.C07 |" in page and "`evaluation_01:q3_cout`" in page
     assert page.count("\n| B") >= 59

@@ -61,40 +61,52 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
         ),
     },
     "evaluation_01": {
-        # Year 2: fonctionnement 60 000 + fixed 17 500 + 26 250 + 15 000 + 30 000 = 148 750;
-        # variable 29 500×0.6 + 26 250×0.5 + 15 000×0.7 + 30 000×0.5 = 56 325 → 205 075.
+        # Year 2 at the observed rates: variable 29 500×0.6 + 26 250×0.5 + 15 000×0.7
+        # + 30 000×0.5 = 17 700 + 13 125 + 10 500 + 15 000 = 56 325; total 148 750 + 56 325
+        # = 205 075. Year 3 (planned): 60 000 + 17 500 + 23 600 + 26 250 + 18 375 + 15 000
+        # + 12 000 + 30 000 + 15 000 = 217 725. Civil 2026: 205 075 × 3/12 + 217 725 × 9/12
+        # = 51 268.75 + 163 293.75 = 214 562.50.
         # Hire: 15 600 × 0.42 (2025 rate before reductions) = 6 552;
         # FIR 8 000 + 15 600 + 6 552 = 30 152.
-        # Cash with the 01/04/2025 payment (132 500) 3 months late: 80 000 + 1 380 − 12 540
-        # = 68 840; − 56 115 = 12 725; − 10 140 = 2 585; − 10 140 = −7 555;
-        # − 10 140 = −17 695; + 8 000 − 10 140 = −19 835 (June, the low point);
-        # July + 132 500 − 10 140.
+        # The year-2 variable part (56 325) leaves 2026 when paid on 01/01/2027;
+        # facility: (18 000 + 24 000 + 12 000) × 0.07 / 12 = 315.
+        # Mid-year: 1 200 (FIR −15 %) + 6 000 (call for projects) = 7 200 of cuts:
+        # 1 500 + 2 500 + 1 000 + 700 + 1 500 = 7 200.
         "alice": (
             {
-                "q1_reponse": "financement_total = 205075\npart_variable_totale = 56325",
+                "q1_reponse": "part_variable_annee_2 = 56325\nproduit_aci_2026 = 214562.5",
                 "q2_reponse": "charges_patronales_chargee = 6552\nfir_2025 = 30152",
-                "q3_reponse": "point_bas = -19835\nmois_point_bas = 6",
-                "q4_note": "Les indemnités sont en retrait de 18,7 %.",
+                "q3_reponse": "baisse_tresorerie_fin_2026 = 56325\ncout_facilite = 315",
+                "q4_reponse": "reduction_communication = 1500\nreduction_deplacements = 2500\n"
+                "reduction_logiciels = 1000\nreduction_telephone = 700\nreduction_formation = 1500",
+                "q4_justification": "Déplacements peu consommés au 30 juin.",
+                "q5_note": "Les indemnités financent les missions.",
             },
-            8,
+            10,
         ),
         "bruno": (
             {
-                "q1_reponse": "financement_total = 215100\npart_variable_totale = 66350",
+                "q1_reponse": "part_variable_annee_2 = 66350\nproduit_aci_2026 = 217068.75",
                 "q2_reponse": "charges_patronales_chargee = 15600\nfir_2025 = 23600",
-                "q3_reponse": "point_bas = -17695\nmois_point_bas = 5",
-                "q4_note": "RAS.",
+                "q3_reponse": "baisse_tresorerie_fin_2026 = 66350\ncout_facilite = 3780",
+                "q4_reponse": "reduction_communication = 1000\nreduction_deplacements = 1000\n"
+                "reduction_logiciels = 1000\nreduction_telephone = 1000\nreduction_formation = 1000",
+                "q4_justification": "RAS.",
+                "q5_note": "RAS.",
             },
             0,
         ),
         "denis": (
             {
-                "q1_reponse": "financement_total = 205 075 €\npart_variable_totale = 56 325",
+                "q1_reponse": "part_variable_annee_2 = 56 325 €\nproduit_aci_2026 = 214 562,50 €",
                 "q2_reponse": "charges_patronales_chargee = 6 552\nfir_2025 = 30 152 €",
-                "q3_reponse": "point_bas = \u221219 835 €\nmois_point_bas = 6",
-                "q4_note": "Les indemnités sont en retrait.",
+                "q3_reponse": "baisse_tresorerie_fin_2026 = 56 325 €\ncout_facilite = 315 €",
+                "q4_reponse": "reduction_communication = 1 500 €\nreduction_deplacements = 2 500\n"
+                "reduction_logiciels = 1 000\nreduction_telephone = 700\nreduction_formation = 1 500 €",
+                "q4_justification": "La formation est reportée.",
+                "q5_note": "Les indemnités sont en retrait.",
             },
-            8,
+            10,
         ),
     },
 }
@@ -255,9 +267,9 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
     )
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", alice["deposee_le"])
     # Evaluation 01: autograded points only, the note to the bureau not graded yet.
-    assert rows[("evaluation_01", "alice")]["points"] == "8,0"
+    assert rows[("evaluation_01", "alice")]["points"] == "10,0"
     assert rows[("evaluation_01", "bruno")]["points"] == "0,0"
-    assert rows[("evaluation_01", "bruno")]["points_max"] == "12,0"
+    assert rows[("evaluation_01", "bruno")]["points_max"] == "15,0"
     # Not corrected is not zero, and not handed in is not zero either.
     chloe_00, chloe_01 = rows[(ASSESSMENT, "chloe")], rows[("evaluation_01", "chloe")]
     assert (chloe_00["statut"], chloe_00["points"]) == ("déposée, non corrigée", "")
@@ -446,20 +458,20 @@ def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp
 
     written = write_reports(graded_workspace, tmp_path / "rapports")
     levels = read_spreadsheet_csv(written[0]).set_index(["stagiaire", "competence"])
-    # Evaluation 01, all right for alice: B5.C01 = q1_total 2/2 + q1_variable 1/1 → 100 %;
-    # B5.C18 = q1_total 2/2 + q2_fir 1/1. All wrong for bruno: B5.C07 = 0/1 + 0/1.
+    # Evaluation 01, all right for alice: B5.C01 = q1_variable 1/1 + q1_produit 2/2 → 100 %;
+    # B5.C18 = q1_variable 1/1 + q2_fir 1/1. All wrong for bruno: B5.C07 = 0/1 + 0/1.
     assert levels.loc[("alice", "B5.C01"), "niveau"] == "acquise"
-    assert levels.loc[("alice", "B5.C18"), ["points", "points_max"]].tolist() == [3, 3]
+    assert levels.loc[("alice", "B5.C18"), ["points", "points_max"]].tolist() == [2, 2]
     assert levels.loc[("bruno", "B5.C07"), ["points", "taux_pourcent", "niveau"]].tolist() == [
         0,
         0,
         "à retravailler",
     ]
-    # The note to the bureau (q4) is not graded by hand yet.
+    # The note to the CA (q5) is not graded by hand yet.
     assert levels.loc[("bruno", "B5.C03"), "niveau"] == "en attente de correction"
     page = (tmp_path / "rapports" / "rapport_bruno.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "B5.C07" in page and "à retravailler" in page
-    assert "evaluation_01 : q3_point_bas, q3_mois" in page  # the cells behind B5.C07
+    assert "evaluation_01 : q3_retard, q3_cout" in page  # the cells behind B5.C07
     synthesis = (tmp_path / "rapports" / "synthese.html").read_text(encoding="utf-8")
     assert written[1].name == "synthese.html"
     assert '<a href="rapport_alice.html">alice</a>' in synthesis

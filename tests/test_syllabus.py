@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -10,6 +11,7 @@ import yaml
 
 from cpts_training.errors import DataError
 from cpts_training.paths import course_dir, modules_dir
+from cpts_training.reading import ReadingTime, reading_time
 from cpts_training.referentiel import load_referentiel
 from cpts_training.syllabus import graded_cells, load_syllabus, module_card
 
@@ -97,3 +99,35 @@ def test_course_notebooks_are_stored_without_outputs(assessment_sources: list[Pa
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 assert cell.outputs == [] and cell.execution_count is None, path.name
+
+
+def _minutes(duration: str) -> int:
+    """« 2 h 30 » → 150, « 1 h » → 60, « 45 min » → 45."""
+    match = re.fullmatch(r"(?:(\d+) h)?\s*(?:(\d+)(?: min)?)?", duration.strip())
+    assert match, f"durée illisible : {duration}"
+    return int(match.group(1) or 0) * 60 + int(match.group(2) or 0)
+
+
+@pytest.mark.parametrize("module", load_syllabus().modules, ids=lambda m: m.id)
+def test_duration_is_measured_from_the_notebook(module) -> None:
+    # The stated measure names the words read; they must still match the notebook (±10 %),
+    # and the duration must at least cover reading them at 150 words a minute.
+    reading = reading_time(modules_dir() / module.notebook)
+    stated = re.search(r"([\d\u202f\xa0 ]+) mots", module.duration_measure)
+    assert stated, f"{module.id} : la mesure de durée ne dit pas combien de mots sont lus"
+    words = int(re.sub(r"\D", "", stated.group(1)))
+    assert abs(words - reading.words) <= 0.1 * reading.words, (module.id, words, reading.words)
+    assert "chronom" in module.duration_measure  # activities timed, not guessed
+    assert _minutes(module.duration) >= reading.minutes
+
+
+def test_reading_time_counts_markdown_words_only(tmp_path: Path) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Titre\n\nUn **budget** à l'équilibre, voir [ici](https://x.fr)."),
+        nbformat.v4.new_code_cell("x = 1  # pas lu"),
+    ]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(notebook, path)
+    # Titre, Un, budget, à, l'équilibre, voir, ici = 7 words; 7 / 150 → 1 minute.
+    assert reading_time(path) == ReadingTime(7, 1)

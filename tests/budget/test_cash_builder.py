@@ -29,8 +29,8 @@ from cpts_training.budget.cash_builder import (
     spending_schedule,
     suggested_timing,
 )
+from cpts_training.budget.checks import check_facility
 from cpts_training.budget.forecast import make_budget
-from cpts_training.checks.cash_plan import check_facility
 from cpts_training.errors import DataError, InputError
 
 
