@@ -56,7 +56,7 @@ from cpts_training.budget._common import (
     require_rate,
     require_whole,
 )
-from cpts_training.budget.aci import AciContract, calendar_year_funding, known_mission_ids
+from cpts_training.budget.aci import AciContract, calendar_year_funding
 from cpts_training.budget.forecast import (
     BUDGET_COLUMNS,
     SENS_CHARGE,
@@ -140,8 +140,7 @@ def require_mission(value: Any, what: str) -> str:
     valid = ", ".join(f"{key} ({label})" for key, label in labels.items())
     shown = value if value not in (None, "") else "vide"
     raise InputError(
-        f"{what} vaut « {shown} » : ce n'est pas une mission connue. Choisissez parmi : "
-        f"{valid}. Les identifiants connus de l'ACI sont : {', '.join(sorted(known_mission_ids()))}."
+        f"{what} vaut « {shown} » : ce n'est pas une mission connue. Choisissez parmi : {valid}."
     )
 
 
@@ -164,8 +163,7 @@ def _require_account(value: Any, sens: str, what: str) -> str:
     if found != sens:
         expected = "de charges (60 à 68)" if sens == SENS_CHARGE else "de produits (70 à 78)"
         raise InputError(
-            f"{what} : le compte {text} est un compte de {found}s ; saisissez un compte "
-            f"{expected}."
+            f"{what} : le compte {text} est un compte de {found}s ; saisissez un compte {expected}."
         )
     return text
 
@@ -461,9 +459,7 @@ class BudgetHypotheses:
     warning: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "year", require_whole(self.year, "L'année du budget", 1900, 2200)
-        )
+        object.__setattr__(self, "year", require_whole(self.year, "L'année du budget", 1900, 2200))
         for name, kind, noun in (
             ("staff", StaffPost, "poste"),
             ("indemnities", IndemnityGroup, "groupe d'indemnités"),
@@ -602,7 +598,9 @@ def build_budget(hypotheses: BudgetHypotheses) -> BuiltBudget:
     if not isinstance(hypotheses, BudgetHypotheses):
         raise InputError("Donnez les hypothèses du budget (BudgetHypotheses).")
     lines = budget_lines(hypotheses)
-    table = make_budget([{k: line[k] for k in ("compte", "libelle", "montant_eur")} for line in lines])
+    table = make_budget(
+        [{k: line[k] for k in ("compte", "libelle", "montant_eur")} for line in lines]
+    )
     table["mission"] = [line["mission"] for line in lines]
     table["base_de_calcul"] = [line["base_de_calcul"] for line in lines]
     table = table[list(BUILT_COLUMNS)]
@@ -678,10 +676,16 @@ def read_budget_brief(
             f"{name} : indiquez « fictional: true » (données inventées) ou « fictional: false »."
         )
     if raw.get("fictional") is True and not str(raw.get("warning", "")).strip():
-        raise DataError(f"{name} : des données fictives doivent porter un avertissement (« warning »).")
-    missing = [k for k in ("annee", "personnel", "indemnites", "charges", "ressources") if k not in raw]
+        raise DataError(
+            f"{name} : des données fictives doivent porter un avertissement (« warning »)."
+        )
+    missing = [
+        k for k in ("annee", "personnel", "indemnites", "charges", "ressources") if k not in raw
+    ]
     if missing:
-        raise DataError(f"{name} : clé(s) manquante(s) : {', '.join(missing)}. Ajoutez-les au fichier.")
+        raise DataError(
+            f"{name} : clé(s) manquante(s) : {', '.join(missing)}. Ajoutez-les au fichier."
+        )
 
     def items(key: str) -> list[Mapping[str, Any]]:
         value = raw[key]
@@ -691,7 +695,9 @@ def read_budget_brief(
             raise DataError(f"{name} : « {key} » doit être une liste d'éléments (clés et valeurs).")
         return list(value)
 
-    def build(key: str, position: int, maker: Any, item: Mapping[str, Any], keys: Iterable[str]) -> Any:
+    def build(
+        key: str, position: int, maker: Any, item: Mapping[str, Any], keys: Iterable[str]
+    ) -> Any:
         where = f"{name}, {key} n° {position}"
         unknown = sorted(set(item) - set(keys))
         if unknown:
@@ -711,8 +717,11 @@ def read_budget_brief(
             "personnel",
             i,
             lambda d: StaffPost(
-                d["poste"], d["etp"], d["brut_annuel_temps_plein_eur"],
-                d.get("mission", MISSION_FONCTIONNEMENT), d.get("taux_charges"),
+                d["poste"],
+                d["etp"],
+                d["brut_annuel_temps_plein_eur"],
+                d.get("mission", MISSION_FONCTIONNEMENT),
+                d.get("taux_charges"),
             ),
             d,
             ("poste", "etp", "brut_annuel_temps_plein_eur", "mission", "taux_charges"),
@@ -724,8 +733,11 @@ def read_budget_brief(
             "indemnites",
             i,
             lambda d: IndemnityGroup(
-                d["groupe"], d["professionnels"], d["heures_par_professionnel"],
-                d["taux_horaire_eur"], d.get("mission", MISSION_FONCTIONNEMENT),
+                d["groupe"],
+                d["professionnels"],
+                d["heures_par_professionnel"],
+                d["taux_horaire_eur"],
+                d.get("mission", MISSION_FONCTIONNEMENT),
             ),
             d,
             ("groupe", "professionnels", "heures_par_professionnel", "taux_horaire_eur", "mission"),
@@ -737,8 +749,13 @@ def read_budget_brief(
             "charges",
             i,
             lambda d: ChargeItem(
-                str(d["compte"]), d["libelle"], d.get("montant_eur"), d.get("mensualite_eur"),
-                d.get("mois", 12), d.get("mission", MISSION_FONCTIONNEMENT), d.get("base", ""),
+                str(d["compte"]),
+                d["libelle"],
+                d.get("montant_eur"),
+                d.get("mensualite_eur"),
+                d.get("mois", 12),
+                d.get("mission", MISSION_FONCTIONNEMENT),
+                d.get("base", ""),
             ),
             d,
             ("compte", "libelle", "montant_eur", "mensualite_eur", "mois", "mission", "base"),
@@ -749,7 +766,9 @@ def read_budget_brief(
         build(
             "ressources",
             i,
-            lambda d: ResourceItem(str(d["compte"]), d["libelle"], d["montant_eur"], d.get("base", "")),
+            lambda d: ResourceItem(
+                str(d["compte"]), d["libelle"], d["montant_eur"], d.get("base", "")
+            ),
             d,
             ("compte", "libelle", "montant_eur", "base"),
         )
