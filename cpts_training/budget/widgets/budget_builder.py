@@ -120,6 +120,12 @@ class _StaffRow(_Row):
 
     def item(self, where: str) -> StaffPost:
         rate = _read(self.rate, "le taux de charges", where, optional=True)
+        if rate is not None and 0 < rate <= 1:
+            raise InputError(
+                f"{where}, le taux de charges : vous avez saisi {self.rate.value.strip()} ; "
+                f"ce taux se saisit en pourcentage, {format_decimal_fr(rate * 100)} pour "
+                f"{format_decimal_fr(rate * 100)} % (ou laissez vide pour le taux après RGDU)."
+            )
         return StaffPost(
             self.role.value,
             _read(self.fte, "l'ETP", where),  # type: ignore[arg-type]
@@ -317,7 +323,7 @@ class BudgetBuilder(widgets.VBox):
                 ("Poste", _WIDE),
                 ("ETP (1 = temps plein)", _NARROW),
                 ("Salaire brut annuel temps plein", _MEDIUM),
-                ("Taux de charges (vide : après RGDU)", _MEDIUM),
+                ("Taux de charges en % (vide : après RGDU)", _MEDIUM),
                 ("Mission", _MISSION),
             ],
             _StaffRow,
