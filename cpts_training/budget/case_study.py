@@ -412,3 +412,24 @@ def load_cash_builder_inputs(path: Path | str | None = None) -> CashBuilderInput
             investments=tuple(dict(i) for i in items),
             warning=str(raw["warning"]).strip(),
         )
+
+
+from cpts_training.budget.builder import BudgetHypotheses, read_budget_brief  # noqa: E402
+
+BRIEF_FILE = "besoins_2026.yaml"
+
+
+def load_budget_brief(path: Path | str | None = None) -> BudgetHypotheses:
+    """Hypotheses of the case's budget 2026 (``besoins_2026.yaml``, fictional), with the
+    ACI line of 2026 (account 741) made from the case's contract and its planned
+    achievement rates (:func:`~cpts_training.budget.builder.aci_resource`: 3/12 of
+    contract year 2 + 9/12 of contract year 3). Raises :class:`DataError` naming the
+    file, the entry and the fix (see :func:`~cpts_training.budget.builder.
+    read_budget_brief`)."""
+    contract_file = CASE_DIR / CONTRACT_FILE
+    raw = _read(contract_file)
+    contract = _contract_from(raw, contract_file)
+    achievement = _achievement_from(raw, contract_file, contract, "taux_atteinte_prevus")
+    file = Path(path) if path is not None else CASE_DIR / BRIEF_FILE
+    _read(file)  # checks fictional and warning
+    return read_budget_brief(file, contract, achievement)

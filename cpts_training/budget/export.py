@@ -18,14 +18,50 @@ import xlsxwriter.exceptions
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from cpts_training.budget._common import cents
+from cpts_training.budget.builder import BudgetHypotheses, BuiltBudget, build_budget, mission_labels
 from cpts_training.budget.cash import PLAN_COLUMNS, cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, ensure_budget
 from cpts_training.columns import column_label
 from cpts_training.errors import InputError
+from cpts_training.formatting import format_percent
 
 SHEET_BUDGET = "Budget prévisionnel"
 SHEET_COMPARISON = "Prévu-réalisé"
 SHEET_CASH = "Trésorerie"
+SHEET_HYPOTHESES = "Hypothèses"
+
+TYPE_STAFF = "Personnel"
+TYPE_INDEMNITY = "Indemnités"
+TYPE_CHARGE = "Autre charge"
+TYPE_RESOURCE = "Ressource"
+HYPOTHESIS_TYPES = (TYPE_STAFF, TYPE_INDEMNITY, TYPE_CHARGE, TYPE_RESOURCE)
+"""Values of the « Type » column of the « Hypothèses » sheet."""
+
+HYPOTHESES_HEADERS: tuple[tuple[str, str], ...] = (
+    ("type", "Type"),
+    ("compte", "Compte"),
+    ("libelle", "Poste ou libellé"),
+    ("mission", "Mission"),
+    ("etp", "ETP"),
+    ("brut", "Salaire brut annuel temps plein (€)"),
+    ("taux", "Taux de charges patronales (vide : taux après RGDU)"),
+    ("professionnels", "Nb de professionnels"),
+    ("heures", "Heures par professionnel"),
+    ("taux_horaire", "Taux horaire (€)"),
+    ("mensualite", "Mensualité (€)"),
+    ("mois", "Mois"),
+    ("montant_saisi", "Montant annuel saisi (€)"),
+    ("montant", "Montant (€)"),
+    ("base", "Base de calcul"),
+    ("justification", "Justification"),
+)
+"""Columns of the « Hypothèses » sheet: key and French header. The columns up to
+« Montant annuel saisi » and « Justification » are the inputs read back by
+:func:`cpts_training.budget.xlsx_import.read_budget_xlsx`; « Montant » (a formula)
+and « Base de calcul » are computed."""
+
+META_YEAR = "Exercice"
+META_CPTS = "CPTS"
 
 EURO_FORMAT = '#,##0.00\\ "€"'
 PERCENT_FORMAT = "0.0%"
@@ -40,13 +76,16 @@ def export_budget_xlsx(
     title: str = "Budget prévisionnel",
     notice: str | None = None,
     overwrite: bool = False,
+    hypotheses: BuiltBudget | BudgetHypotheses | None = None,
 ) -> Path:
     """Write the budget (and, if given, the comparison and the cash plan) to ``path``.
 
     Sheets: « Budget prévisionnel » (charges then products, each with a ``=SUM`` total,
     then the result), « Prévu-réalisé » (from :func:`~cpts_training.budget.monitoring.
-    compare`) and « Trésorerie » (from :func:`~cpts_training.budget.cash.cash_plan`).
-    ``notice`` is written under the title (e.g. the fictional-data warning).
+    compare`), « Trésorerie » (from :func:`~cpts_training.budget.cash.cash_plan`) and
+    « Hypothèses » (one row per hypothesis of ``hypotheses``, see
+    :func:`export_built_budget_xlsx`). ``notice`` is written under the title (e.g. the
+    fictional-data warning).
 
     Refuses to replace an existing file unless ``overwrite=True`` (French
     :class:`InputError`). Returns the path written.
@@ -67,10 +106,13 @@ def export_budget_xlsx(
             "emplacement."
         )
     table = ensure_budget(budget)
+    built = build_budget(hypotheses) if isinstance(hypotheses, BudgetHypotheses) else hypotheses
     workbook = xlsxwriter.Workbook(str(target))
     try:
         formats = _formats(workbook)
         _budget_sheet(workbook, formats, table, title, notice)
+        if built is not None:
+            _hypotheses_sheet(workbook, formats, built, title, notice)
         if comparison is not None:
             _comparison_sheet(workbook, formats, comparison, title, notice)
         if cash_plan is not None:
@@ -84,6 +126,44 @@ def export_budget_xlsx(
                 "ouvert dans un tableur, vérifiez les droits du dossier, puis réessayez."
             ) from None
     return target
+
+
+def export_built_budget_xlsx(
+    built: BuiltBudget | BudgetHypotheses,
+    path: Path | str,
+    *,
+    title: str | None = None,
+    notice: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a budget built from its hypotheses (:func:`~cpts_training.budget.builder.
+    build_budget`) to ``path``: sheets « Budget prévisionnel » and « Hypothèses ».
+
+    The « Hypothèses » sheet gives the year and the CPTS above a table of
+    :data:`HYPOTHESES_HEADERS`, one row per hypothesis (staff post, indemnity group,
+    other charge, resource) with its inputs (ETP, gross salary, employer rate — empty
+    when computed with the RGDU —, professionals, hours, hourly rate, monthly amount,
+    months, annual amount), its amount as a formula with its value, and its base de
+    calcul; then the totals of charges and resources (``=SUMIF``). The trainee or the
+    treasurer may edit the inputs and read the file back with
+    :func:`cpts_training.budget.xlsx_import.read_budget_xlsx`.
+
+    ``title`` defaults to « Budget prévisionnel YEAR — CPTS », ``notice`` to the
+    hypotheses' warning. Refuses to replace an existing file unless ``overwrite=True``
+    (French :class:`InputError`), as :func:`export_budget_xlsx`. Returns the path.
+    """
+    if isinstance(built, BudgetHypotheses):
+        built = build_budget(built)
+    if not isinstance(built, BuiltBudget):
+        raise InputError("Donnez un budget construit (build_budget) ou ses hypothèses.")
+    hyp = built.hypotheses
+    if title is None:
+        title = f"Budget prévisionnel {hyp.year}" + (f" — {hyp.cpts}" if hyp.cpts else "")
+    if notice is None:
+        notice = hyp.warning or None
+    return export_budget_xlsx(
+        path, built.budget, title=title, notice=notice, overwrite=overwrite, hypotheses=built
+    )
 
 
 def _formats(workbook: xlsxwriter.Workbook) -> dict[str, object]:
@@ -100,6 +180,8 @@ def _formats(workbook: xlsxwriter.Workbook) -> dict[str, object]:
         "text": workbook.add_format({}),
         "euro": workbook.add_format({"num_format": EURO_FORMAT}),
         "percent": workbook.add_format({"num_format": PERCENT_FORMAT}),
+        "rate": workbook.add_format({"num_format": "0.00%"}),
+        "number": workbook.add_format({"num_format": "#,##0.##"}),
         "total_label": workbook.add_format({"bold": True, "top": 1}),
         "total_euro": workbook.add_format({"bold": True, "top": 1, "num_format": EURO_FORMAT}),
     }
@@ -282,3 +364,127 @@ def _cash_sheet(workbook, formats, plan: pd.DataFrame, title, notice):
         _sum_formula(sheet, formats, row, col, first, row - 1, float(plan[key].sum()))
     row += 2
     sheet.write(row, 0, cash_summary(plan).message)
+
+
+def _hypotheses_sheet(workbook, formats, built: BuiltBudget, title: str, notice: str | None):
+    """One row per hypothesis; inputs as numbers, the amount as a formula."""
+    hyp = built.hypotheses
+    labels = mission_labels()
+    column = {key: position for position, (key, _header) in enumerate(HYPOTHESES_HEADERS)}
+
+    def cell(row: int, key: str) -> str:
+        return xl_rowcol_to_cell(row, column[key])
+
+    sheet = workbook.add_worksheet(SHEET_HYPOTHESES)
+    widths = (13, 13, 44, 34, 7, 16, 16, 13, 13, 12, 12, 7, 15, 15, 48, 40)
+    for position, width in enumerate(widths):
+        sheet.set_column(position, position, width)
+    last = len(HYPOTHESES_HEADERS) - 1
+    row = _heading(sheet, formats, title, SHEET_HYPOTHESES, notice, last_column=last)
+    sheet.write_string(row, 0, META_YEAR, formats["total_label"])
+    sheet.write_number(row, 1, hyp.year)
+    row += 1
+    sheet.write_string(row, 0, META_CPTS, formats["total_label"])
+    sheet.write_string(row, 1, hyp.cpts)
+    row += 2
+    for position, (_key, header) in enumerate(HYPOTHESES_HEADERS):
+        sheet.write(row, position, header, formats["header"])
+    row += 1
+    first = row
+    bases = list(built.budget["base_de_calcul"])
+    amounts = list(built.budget["montant_eur"])
+    line = 0  # index of the budget line of the current hypothesis
+
+    def common(kind: str, account: str, label: str, mission: str, justification: str = ""):
+        sheet.write_string(row, column["type"], kind)
+        sheet.write_string(row, column["compte"], account)
+        sheet.write_string(row, column["libelle"], label)
+        sheet.write_string(row, column["mission"], mission)
+        if justification:
+            sheet.write_string(row, column["justification"], justification, formats["wrap"])
+
+    def amount(formula: str, value: float, base: str) -> None:
+        sheet.write_formula(row, column["montant"], formula, formats["euro"], cents(value))
+        sheet.write_string(row, column["base"], base)
+
+    for post in hyp.staff:
+        salary, charges = str(built.budget["compte"][line]), str(built.budget["compte"][line + 1])
+        common(TYPE_STAFF, f"{salary} / {charges}", post.role, labels[post.mission])
+        sheet.write_number(row, column["etp"], post.fte, formats["number"])
+        sheet.write_number(row, column["brut"], post.gross_full_time_eur, formats["euro"])
+        rate = post.rate(hyp.year)
+        if post.employer_rate is not None:
+            sheet.write_number(row, column["taux"], post.employer_rate, formats["rate"])
+            rate_ref = cell(row, "taux")
+        else:
+            rate_ref = repr(rate)
+        gross = f"ROUND({cell(row, 'etp')}*{cell(row, 'brut')},2)"
+        amount(
+            f"={gross}+ROUND({gross}*{rate_ref},2)",
+            amounts[line] + amounts[line + 1],
+            f"{bases[line]} × (1 + {format_percent(rate, 2)})"
+            + ("" if post.employer_rate is not None else f", taux après RGDU {hyp.year}"),
+        )
+        line += 2
+        row += 1
+    for group in hyp.indemnities:
+        common(
+            TYPE_INDEMNITY, str(built.budget["compte"][line]), group.label, labels[group.mission]
+        )
+        sheet.write_number(row, column["professionnels"], group.professionals)
+        sheet.write_number(row, column["heures"], group.hours_each, formats["number"])
+        sheet.write_number(row, column["taux_horaire"], group.hourly_rate_eur, formats["euro"])
+        amount(
+            f"={cell(row, 'professionnels')}*{cell(row, 'heures')}*{cell(row, 'taux_horaire')}",
+            amounts[line],
+            bases[line],
+        )
+        line += 1
+        row += 1
+    for charge in hyp.charges:
+        common(TYPE_CHARGE, charge.account, charge.label, labels[charge.mission], charge.basis)
+        if charge.monthly_eur is not None:
+            sheet.write_number(row, column["mensualite"], charge.monthly_eur, formats["euro"])
+            sheet.write_number(row, column["mois"], charge.months)
+            formula = f"={cell(row, 'mensualite')}*{cell(row, 'mois')}"
+        else:
+            sheet.write_number(row, column["montant_saisi"], charge.amount_eur, formats["euro"])
+            formula = f"={cell(row, 'montant_saisi')}"
+        amount(formula, amounts[line], bases[line])
+        line += 1
+        row += 1
+    for resource in hyp.resources:
+        common(TYPE_RESOURCE, resource.account, resource.label, "", resource.basis)
+        sheet.write_number(row, column["montant_saisi"], resource.amount_eur, formats["euro"])
+        amount(f"={cell(row, 'montant_saisi')}", amounts[line], bases[line])
+        line += 1
+        row += 1
+    last_row = row - 1
+    row += 1
+    summary = built.summary
+    types = f"{xl_rowcol_to_cell(first, 0)}:{xl_rowcol_to_cell(max(first, last_row), 0)}"
+    values = (
+        f"{cell(first, 'montant')}:{xl_rowcol_to_cell(max(first, last_row), column['montant'])}"
+    )
+    for label, criterion, value in (
+        ("Total des charges", f'"<>{TYPE_RESOURCE}"', summary.total_charges_eur),
+        ("Total des ressources", f'"{TYPE_RESOURCE}"', summary.total_produits_eur),
+    ):
+        sheet.write(row, column["libelle"], label, formats["total_label"])
+        sheet.write_formula(
+            row,
+            column["montant"],
+            f"=SUMIF({types},{criterion},{values})",
+            formats["total_euro"],
+            cents(value),
+        )
+        row += 1
+    sheet.write(row, column["libelle"], "Résultat (ressources − charges)", formats["total_label"])
+    sheet.write_formula(
+        row,
+        column["montant"],
+        f"={cell(row - 1, 'montant')}-{cell(row - 2, 'montant')}",
+        formats["total_euro"],
+        summary.resultat_eur,
+    )
+    sheet.freeze_panes(first, 3)
