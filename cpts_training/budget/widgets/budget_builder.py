@@ -10,6 +10,7 @@ Every computation is :mod:`cpts_training.budget.builder`'s.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,10 @@ from cpts_training.budget.builder import (
     StaffPost,
     aci_resource,
     build_budget,
+    mission_label,
     mission_labels,
 )
+from cpts_training.budget.case_study import load_budget_brief
 from cpts_training.budget.export import export_built_budget_xlsx
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, by_nature
 from cpts_training.budget.widgets._shared import _euros, _html_table, _message
@@ -434,6 +437,33 @@ class BudgetBuilder(widgets.VBox):
         )
         self._fill(start, drop_aci=contract is not None)
 
+    @classmethod
+    def for_module(cls, case: Any) -> BudgetBuilder:
+        """The form of module 01's activity « Élaborer le budget 2026 »: the brief's other
+        charges and non-ACI resources filled in; the posts, the indemnity groups and the
+        ACI line left for the trainee to enter (``case``: the case study, for its
+        contract and planned achievement rates)."""
+        brief = load_budget_brief()
+        start = replace(
+            brief,
+            staff=(),
+            indemnities=(),
+            resources=tuple(r for r in brief.resources if r.account != ACI_ACCOUNT),
+        )
+        form = cls(start, contract=case.contract, achievement=case.planned_achievement)
+        form.aci_checkbox.value = False
+        return form
+
+    def fill(self, hypotheses: BudgetHypotheses, with_aci: bool | None = None) -> None:
+        """Show ``hypotheses`` in the form (replacing its rows) and rebuild. ``with_aci``
+        ticks or clears the ACI checkbox (unchanged when ``None``); an ACI line of
+        ``hypotheses`` is then replaced by the one computed from the contract."""
+        if with_aci is not None and self.contract is not None:
+            self._loading = True
+            self.aci_checkbox.value = with_aci
+            self._loading = False
+        self._fill(hypotheses, drop_aci=bool(self.aci_checkbox.value))
+
     # -- state --------------------------------------------------------------------------
 
     @property
@@ -552,7 +582,7 @@ class BudgetBuilder(widgets.VBox):
                             str(r["compte"]),
                             str(r["libelle"]),
                             str(r["base_de_calcul"]),
-                            str(r["mission"]),
+                            mission_label(str(r["mission"])) if r["mission"] else "",
                             format_euros(r["montant_eur"], 2),
                         ]
                         for r in lines.to_dict("records")
