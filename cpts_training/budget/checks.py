@@ -11,7 +11,8 @@ from typing import Any
 
 from cpts_training.answers import WHOLE, answer_problem
 from cpts_training.budget.aci import annual_funding, calendar_year_funding, payment_schedule
-from cpts_training.budget.case_study import CaseStudy
+from cpts_training.budget.builder import ACI_ACCOUNT, BudgetHypotheses, build_budget
+from cpts_training.budget.case_study import CaseStudy, load_budget_brief, load_case_study
 from cpts_training.budget.cash import cash_summary, what_if_delay
 from cpts_training.budget.cash_builder import financing_need
 from cpts_training.budget.forecast import salary_cost
@@ -25,7 +26,8 @@ from cpts_training.checks.core import (
     missing_answer,
 )
 from cpts_training.dates import MONTHS_FR
-from cpts_training.formatting import format_euros
+from cpts_training.errors import CPTSError
+from cpts_training.formatting import format_decimal_fr, format_euros
 
 PREVENTION = "prevention"
 ASSISTANT_SALARY_ACCOUNT = "64112"
@@ -320,4 +322,91 @@ def check_facility(amount: object, first_month: object, plan: Any) -> CheckResul
         "la facilité couvre chaque mois du plan avec une marge raisonnable, et elle est en "
         "place dès le premier mois sous zéro. Justifiez maintenant votre choix (marge, "
         "coût, autres leviers).",
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Élaborer le budget 2026 (B5.C02): the brief's needs entered, then balanced
+# --------------------------------------------------------------------------------------
+
+BALANCE_MARGIN_EUR = 500.0
+"""Exercise 3 accepts a result between −500 € and +500 € (a budget presented balanced)."""
+
+
+def _brief_gaps(hypotheses: BudgetHypotheses, case: CaseStudy) -> list[str]:
+    """What of the 2026 brief is missing from ``hypotheses`` (French, one item each)."""
+    brief = load_budget_brief()
+    gaps: list[str] = []
+    for post in brief.staff:
+        if not any(
+            abs(p.fte - post.fte) < 1e-6
+            and abs(p.gross_full_time_eur - post.gross_full_time_eur) < 1
+            for p in hypotheses.staff
+        ):
+            gaps.append(
+                f"le poste « {post.role} » ({format_decimal_fr(post.fte, 2)} ETP, "
+                f"{format_euros(post.gross_full_time_eur)} brut annuel temps plein)"
+            )
+    for group in brief.indemnities:
+        if not any(
+            g.mission == group.mission
+            and g.professionals >= group.professionals
+            and g.hours_each >= group.hours_each - 1e-6
+            and abs(g.hourly_rate_eur - group.hourly_rate_eur) < 0.01
+            for g in hypotheses.indemnities
+        ):
+            gaps.append(
+                f"le groupe « {group.label} » ({group.professionals} professionnels × "
+                f"{format_decimal_fr(group.hours_each, 1)} h × "
+                f"{format_euros(group.hourly_rate_eur)} de l'heure, ou davantage)"
+            )
+    charges = {c.account: c.total_eur for c in hypotheses.charges}
+    for charge in brief.charges:
+        if charges.get(charge.account, -1.0) < charge.total_eur - 1:
+            gaps.append(f"la charge « {charge.label} » (compte {charge.account}) du besoin initial")
+    aci = sum(r.amount_eur for r in hypotheses.resources if r.account == ACI_ACCOUNT)
+    if abs(aci - aci_product_eur(case, hypotheses.year)) > 1:
+        gaps.append("le financement ACI de l'année civile (case à cocher sous « Ressources »)")
+    return gaps
+
+
+def check_budget_2026(form: object, case: CaseStudy | None = None) -> CheckResult:
+    """Exercise: the brief's needs are all in the trainee's budget, which is balanced
+    within ±500 €. ``form`` is the :class:`~cpts_training.budget.widgets.BudgetBuilder`
+    (or anything with a ``hypotheses`` attribute, or :class:`BudgetHypotheses`). Never
+    raises; never says which line to change — the use of the surplus is the trainee's
+    choice."""
+    hypotheses = getattr(form, "hypotheses", form)
+    if not isinstance(hypotheses, BudgetHypotheses):
+        return CheckResult(
+            False,
+            "je ne trouve pas de budget à vérifier.",
+            "exécutez d'abord la cellule du formulaire (constructeur = …), puis celle-ci.",
+        )
+    try:
+        case = case or load_case_study()
+        gaps = _brief_gaps(hypotheses, case)
+        result = build_budget(hypotheses).summary.resultat_eur
+    except CPTSError as error:  # a self-check answers, it never raises
+        return CheckResult(False, f"le budget saisi n'est pas lisible : {error}", None)
+    if gaps:
+        return CheckResult(
+            False,
+            "il manque encore " + " ; ".join(gaps[:4]) + ("…" if len(gaps) > 4 else "."),
+            "reprenez le tableau des besoins du projet de santé : chaque poste et chaque "
+            "groupe y figure avec ses chiffres.",
+        )
+    if abs(result) > BALANCE_MARGIN_EUR:
+        kind = "excédent" if result > 0 else "déficit"
+        return CheckResult(
+            False,
+            f"les besoins sont bien saisis, mais le budget présente un {kind} de "
+            f"{format_euros(abs(result))}.",
+            "décidez comment employer la marge au service des missions (heures indemnisées, "
+            "actions, temps de travail…) jusqu'à un résultat entre − 500 € et + 500 €.",
+        )
+    return CheckResult(
+        True,
+        f"les besoins du projet de santé sont couverts et le budget est à l'équilibre "
+        f"(résultat : {format_euros(result)}). Justifiez maintenant votre choix ci-dessous.",
     )
