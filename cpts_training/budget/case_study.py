@@ -9,7 +9,8 @@ file carrying ``fictional: true`` and a French ``warning``):
     achievement rates per contract year (``taux_atteinte_prevus``) and those observed at
     the end of year 1 (``taux_atteinte_constates``).
 ``budget_previsionnel_2025.yaml`` / ``realise_2025.yaml``
-    Budget lines (``compte``, ``libelle``, ``montant_eur``) and the declared totals
+    Budget lines (``compte``, ``libelle``, ``montant_eur``, and in the forecast the
+    ``mission`` of each charge) and the declared totals
     (``totaux: {charges_eur, produits_eur}``), checked against the lines. A budget whose
     public subsidies (class 74) exceed 153 000 euros must carry a « commissaire aux
     comptes » line (C. com. L612-4, D612-5). The laptop bought in January 2025 is
@@ -189,7 +190,12 @@ def _achievement_from(
 
 
 def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
-    """Budget lines of a file (forecast or actuals), validated, totals checked."""
+    """Budget lines of a file (forecast or actuals), validated, totals checked.
+
+    A line may carry a ``mission`` (see :func:`~cpts_training.budget.forecast.
+    valid_missions`): the budget then has a ``mission`` column (``""`` for the lines
+    without one, such as the products of the forecast 2025).
+    """
     file = Path(path) if path is not None else CASE_DIR / BUDGET_FILE
     raw = _read(file)
     _require(raw, file, ("lignes", "totaux"))
@@ -209,6 +215,7 @@ def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
                     "compte": str(line.get("compte", "")),
                     "libelle": line.get("libelle"),
                     "montant_eur": line.get("montant_eur"),
+                    **({"mission": line["mission"]} if "mission" in line else {}),
                 }
                 for line in lines
             ]
