@@ -360,3 +360,28 @@ def test_broken_mid_year_file_is_named(tmp_path):
     broken.write_text(text.replace("part_prevue_au_30_juin: 1}", "part_prevue_au_30_juin: 2}", 1))
     with pytest.raises(DataError, match="realise_30_juin_2025.yaml, ligne n° 10"):
         load_mid_year_file(broken)
+
+
+def test_rectificatif_without_missions_protects_salaries_and_keeps_extra_columns():
+    budget = make_budget(
+        pd.DataFrame(
+            {
+                "compte": ["6411", "623", "742"],
+                "libelle": ["Salaire brut", "Communication", "FIR"],
+                "montant_eur": [1000, 500, 1500],
+                "base_de_calcul": ["1 ETP", "forfait", "notification"],
+            }
+        )
+    )
+    assert protection_reasons(budget) == {
+        "6411": "salaires et charges sociales : le CA ne les modifie pas"
+    }
+    # FIR 1 500 → 1 275 (−15 %: 1 500 × 0,85 = 1 275); communication 500 → 275 (−225)
+    result = revise_budget_under_constraint(
+        budget, {"623": "275"}, {"742": 1275}, protected={"623": "choix du bureau"}
+    )
+    assert result.balance.balanced  # 1 275 − (1 000 + 275) = 0
+    assert list(result.table["mission"]) == ["", "", ""]
+    assert line(result.table, "623")["protection"] == "choix du bureau"
+    assert "ligne protégée (choix du bureau)" in result.violations[0]
+    assert list(result.budget["base_de_calcul"]) == ["1 ETP", "forfait", "notification"]
