@@ -9,11 +9,16 @@ file carrying ``fictional: true`` and a French ``warning``):
     achievement rates per contract year (``taux_atteinte_prevus``) and those observed at
     the end of year 1 (``taux_atteinte_constates``).
 ``budget_previsionnel_2025.yaml`` / ``realise_2025.yaml``
-    Budget lines (``compte``, ``libelle``, ``montant_eur``) and the declared totals
+    Budget lines (``compte``, ``libelle``, ``montant_eur``, and in the forecast the
+    ``mission`` of each charge) and the declared totals
     (``totaux: {charges_eur, produits_eur}``), checked against the lines. A budget whose
     public subsidies (class 74) exceed 153 000 euros must carry a « commissaire aux
     comptes » line (C. com. L612-4, D612-5). The laptop bought in January 2025 is
     capitalised and only its depreciation (6811) is a charge.
+``realise_30_juin_2025.yaml``
+    Actuals at 30 June 2025, the share of each annual amount expected by then when it
+    is not 6/12 (``part_prevue_au_30_juin``), the news of mid-year (FIR cut by 15 %,
+    appel à projets refused) and the CA's constraint for the budget rectificatif.
 ``indemnites_professionnels_2025.yaml``
     Hours and hourly rates of the 15 professionals and their declared total.
 ``tresorerie_2025.yaml``
@@ -35,7 +40,7 @@ from typing import Any
 
 import pandas as pd
 
-from cpts_training.budget._common import cents
+from cpts_training.budget._common import cents, require_amount, require_rate
 from cpts_training.budget.aci import AciContract, AciMission, annual_funding
 from cpts_training.budget.cash import cash_plan, receipts_table
 from cpts_training.budget.forecast import (
@@ -189,7 +194,12 @@ def _achievement_from(
 
 
 def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
-    """Budget lines of a file (forecast or actuals), validated, totals checked."""
+    """Budget lines of a file (forecast or actuals), validated, totals checked.
+
+    A line may carry a ``mission`` (see :func:`~cpts_training.budget.forecast.
+    valid_missions`): the budget then has a ``mission`` column (``""`` for the lines
+    without one, such as the products of the forecast 2025).
+    """
     file = Path(path) if path is not None else CASE_DIR / BUDGET_FILE
     raw = _read(file)
     _require(raw, file, ("lignes", "totaux"))
@@ -209,6 +219,7 @@ def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
                     "compte": str(line.get("compte", "")),
                     "libelle": line.get("libelle"),
                     "montant_eur": line.get("montant_eur"),
+                    **({"mission": line["mission"]} if "mission" in line else {}),
                 }
                 for line in lines
             ]
@@ -239,6 +250,81 @@ def load_budget_file(path: Path | str | None = None) -> pd.DataFrame:
             "nommer un commissaire aux comptes. Ajoutez une ligne « Commissaire aux comptes »."
         )
     return budget
+
+
+MID_YEAR_FILE = "realise_30_juin_2025.yaml"
+"""Actuals at 30 June 2025 and the news received at mid-year (budget rectificatif)."""
+
+
+@dataclass(frozen=True)
+class MidYearSituation:
+    """The situation at mid-year: actuals to date and the news that changes the budget.
+
+    - ``date``: the day of the situation (30 June 2025);
+    - ``actuals``: a budget table (:func:`~cpts_training.budget.forecast.make_budget`)
+      of the amounts booked from 1 January to ``date``;
+    - ``seasonality``: account → share of the annual planned amount expected by
+      ``date`` (a fraction 0–1), for the lines that are not spread evenly (the others:
+      6/12);
+    - ``resource_changes``: product account → new annual amount (euros) announced;
+    - ``news``: the French text of each piece of news; ``constraint``: the CA's demand.
+    """
+
+    date: dt.date
+    warning: str
+    actuals: pd.DataFrame
+    seasonality: dict[str, float]
+    resource_changes: dict[str, float]
+    news: tuple[str, ...]
+    constraint: str
+
+
+def load_mid_year_file(path: Path | str | None = None) -> MidYearSituation:
+    """Actuals at mid-year, seasonality and news of a file (``realise_30_juin_2025.yaml``).
+
+    The lines and totals are checked as in :func:`load_budget_file`; a line may give
+    ``part_prevue_au_30_juin`` (fraction 0–1); ``nouvelles`` lists ``{compte,
+    nouveau_montant_eur, motif}``. Raises :class:`DataError` naming the file and entry.
+    """
+    file = Path(path) if path is not None else CASE_DIR / MID_YEAR_FILE
+    raw = _read(file)
+    _require(raw, file, ("date_situation", "lignes", "totaux", "nouvelles", "contrainte"))
+    actuals = load_budget_file(file)
+    day = raw["date_situation"]
+    if not isinstance(day, dt.date):
+        raise DataError(f"{file.name} : date_situation doit être une date (2025-06-30).")
+    seasonality: dict[str, float] = {}
+    for position, line in enumerate(raw["lignes"], start=1):
+        if "part_prevue_au_30_juin" not in line:
+            continue
+        with _in_file(f"{file.name}, ligne n° {position} de « lignes »"):
+            share = require_rate(
+                line["part_prevue_au_30_juin"], "La part prévue au 30 juin (part_prevue_au_30_juin)"
+            )
+        seasonality[str(line["compte"])] = share
+    items = raw["nouvelles"]
+    if not isinstance(items, list):
+        raise DataError(f"{file.name} : « nouvelles » doit être une liste.")
+    changes: dict[str, float] = {}
+    news = []
+    for position, item in enumerate(items, start=1):
+        where = f"{file.name}, nouvelle n° {position}"
+        if not isinstance(item, Mapping):
+            raise DataError(f"{where} : écrivez {{compte, nouveau_montant_eur, motif}}.")
+        _require(item, file, ("compte", "nouveau_montant_eur", "motif"), where=where)
+        with _in_file(where):
+            amount = require_amount(item["nouveau_montant_eur"], "Le nouveau montant")
+        changes[str(item["compte"])] = cents(amount)
+        news.append(" ".join(str(item["motif"]).split()))
+    return MidYearSituation(
+        date=day,
+        warning=str(raw["warning"]).strip(),
+        actuals=actuals,
+        seasonality=seasonality,
+        resource_changes=changes,
+        news=tuple(news),
+        constraint=" ".join(str(raw["contrainte"]).split()),
+    )
 
 
 def load_professionals(path: Path | str | None = None) -> pd.DataFrame:

@@ -9,7 +9,13 @@ A budget is a DataFrame with one row per line and the columns of
 - ``libelle`` (str): French label of the line;
 - ``montant_eur`` (float, euros, ≥ 0);
 - ``sens`` (« charge » or « produit »), ``classe`` (the two-digit account) and
-  ``rubrique`` (French label of the class), derived from ``compte``.
+  ``rubrique`` (French label of the class), derived from ``compte``;
+- optionally ``mission`` (str, after ``rubrique``): what the line serves, one of
+  :func:`valid_missions` (« fonctionnement », an ACI mission id such as « prevention »,
+  or « plusieurs_missions »), ``""`` when not given for that line. The column is there
+  only when at least one line gives a mission, so budgets built without missions keep
+  exactly :data:`BUDGET_COLUMNS`. Any further column of a DataFrame given to
+  :func:`make_budget` (``base_de_calcul``…) is kept, after these.
 
 Build one with :func:`make_budget` from lines (dicts, tuples or a DataFrame) or with the
 line builders of this module (salaries, indemnities to professionals, IT,
@@ -43,6 +49,23 @@ BUDGET_COLUMNS = ("compte", "libelle", "montant_eur", "sens", "classe", "rubriqu
 
 LINE_COLUMNS = ("compte", "libelle", "montant_eur")
 """Columns a trainee enters; the others are derived."""
+
+MISSION_COLUMN = "mission"
+"""Optional column of a budget: the mission a line serves (see :func:`valid_missions`)."""
+
+FONCTIONNEMENT = "fonctionnement"
+"""Mission of the lines that run the association itself (staff, premises, accounting…)."""
+
+PLUSIEURS_MISSIONS = "plusieurs_missions"
+"""Mission of a line shared between several ACI missions (indemnities, actions)."""
+
+NO_MISSION = ""
+"""Mission of a line for which none was given, in a budget that has the column."""
+
+_ACI_CATALOGUE = "aci/missions/catalogue"
+"""Parameter: the ACI missions by date, each with its ``libelle`` and ``categorie``."""
+
+_DERIVED_COLUMNS = ("sens", "classe", "rubrique")
 
 INDEMNITY_COLUMNS = (
     "professionnel",
@@ -161,14 +184,95 @@ def account_class(account: Any) -> tuple[str, str, str]:
     return prefix, classes[prefix], sens
 
 
-def budget_line(account: Any, label: str, amount_eur: float) -> dict[str, Any]:
-    """One validated budget line ``{"compte", "libelle", "montant_eur"}``."""
+def _aci_missions() -> dict[str, Mapping[str, str]]:
+    """Every mission the ACI catalogue has listed: id → entry (``libelle``,
+    ``categorie``) of its latest listing; the socles first, in the catalogue's order."""
+    catalogue = load_parameter(_ACI_CATALOGUE)
+    out: dict[str, Mapping[str, str]] = {}
+    for entry in reversed(catalogue.values):
+        for mission_id, info in entry.value.items():
+            out.setdefault(str(mission_id), info)
+    order = [m for entry in reversed(catalogue.values) for m in entry.value]
+    socles = [m for m in dict.fromkeys(order) if out[m].get("categorie") == "socle"]
+    others = [m for m in dict.fromkeys(order) if m not in socles]
+    return {m: out[m] for m in (*socles, *others)}
+
+
+def socle_missions() -> tuple[str, ...]:
+    """Ids of the missions socles of the ACI (``categorie: socle`` in the parameter
+    ``aci/missions/catalogue``, latest entry): accès aux soins, parcours
+    pluriprofessionnels, prévention, crises sanitaires graves."""
+    entries = load_parameter(_ACI_CATALOGUE).values
+    latest = entries[-1].value
+    return tuple(str(m) for m, info in latest.items() if info.get("categorie") == "socle")
+
+
+SOCLE_MISSIONS: frozenset[str] = frozenset(socle_missions())
+"""The missions socles of the ACI (ids), read from the ACI catalogue."""
+
+
+def valid_missions() -> tuple[str, ...]:
+    """Values accepted in the ``mission`` column: « fonctionnement », the ACI mission ids
+    (socles first, then the optional ones) and « plusieurs_missions »."""
+    return (FONCTIONNEMENT, *_aci_missions(), PLUSIEURS_MISSIONS)
+
+
+def mission_label(mission_id: Any) -> str:
+    """French label of a mission id, e.g. ``"prevention"`` → « Actions coordonnées de
+    prévention »; ``""`` or ``None`` → « Non précisée ».
+
+    Raises :class:`InputError` listing the valid values for an unknown id.
+    """
+    text = _mission_text(mission_id)
+    if text == NO_MISSION:
+        return "Non précisée"
+    if text == FONCTIONNEMENT:
+        return "Fonctionnement de la CPTS"
+    if text == PLUSIEURS_MISSIONS:
+        return "Plusieurs missions"
+    return str(_aci_missions()[text]["libelle"])
+
+
+def require_mission(mission_id: Any) -> str:
+    """``mission_id`` as a valid mission (stripped), ``""`` for an empty one.
+
+    Raises :class:`InputError` naming the value and listing the valid ones.
+    """
+    return _mission_text(mission_id)
+
+
+def _mission_text(mission_id: Any) -> str:
+    if mission_id is None or (isinstance(mission_id, float) and math.isnan(mission_id)):
+        return NO_MISSION
+    text = str(mission_id).strip()
+    if text == NO_MISSION or text in valid_missions():
+        return text
+    missions = _aci_missions()
+    valid = ", ".join(
+        [f"{FONCTIONNEMENT} (fonctionnement de la CPTS)"]
+        + [f"{m} ({info['libelle']})" for m, info in missions.items()]
+        + [f"{PLUSIEURS_MISSIONS} (ligne partagée entre plusieurs missions)"]
+    )
+    raise InputError(
+        f"Mission « {mission_id} » inconnue. Écrivez l'une des valeurs suivantes, sans "
+        f"accent ni majuscule : {valid}."
+    )
+
+
+def budget_line(
+    account: Any, label: str, amount_eur: float, mission: str | None = None
+) -> dict[str, Any]:
+    """One validated budget line ``{"compte", "libelle", "montant_eur"}``, plus
+    ``"mission"`` when ``mission`` is given (see :func:`valid_missions`)."""
     text = _account_text(account)
     account_class(text)
     if not isinstance(label, str) or not label.strip():
         raise InputError(f"La ligne du compte {text} n'a pas de libellé : saisissez-en un.")
     amount = require_amount(amount_eur, f"Le montant de la ligne « {label} » (compte {text})")
-    return {"compte": text, "libelle": label.strip(), "montant_eur": cents(amount)}
+    line: dict[str, Any] = {"compte": text, "libelle": label.strip(), "montant_eur": cents(amount)}
+    if mission is not None:
+        line[MISSION_COLUMN] = require_mission(mission)
+    return line
 
 
 def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]]) -> pd.DataFrame:
@@ -176,9 +280,15 @@ def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]
 
     ``lines`` is a DataFrame with columns ``compte``, ``libelle``, ``montant_eur``, or an
     iterable of dicts with those keys, or of tuples ``(compte, libelle, montant_eur)``.
+    A line may also give its ``mission`` (a DataFrame column, a dict key or a 4th tuple
+    element: see :func:`valid_missions`); the table then has a ``mission`` column after
+    :data:`BUDGET_COLUMNS` (``""`` for the lines that give none). Other columns of a
+    DataFrame are kept, after these.
     Raises :class:`InputError` for a negative amount, an unknown account (the message
-    lists the valid ones) or an account used twice.
+    lists the valid ones), an unknown mission (the message lists the valid ones) or an
+    account used twice.
     """
+    extras: pd.DataFrame | None = None
     if isinstance(lines, pd.DataFrame):
         missing = [c for c in LINE_COLUMNS if c not in lines.columns]
         if missing:
@@ -186,11 +296,21 @@ def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]
                 f"Colonne(s) manquante(s) dans le budget : {', '.join(missing)}. "
                 f"Un budget a les colonnes {', '.join(LINE_COLUMNS)}."
             )
-        records: list[Any] = lines[list(LINE_COLUMNS)].to_dict("records")
+        wanted = list(LINE_COLUMNS) + ([MISSION_COLUMN] if MISSION_COLUMN in lines.columns else [])
+        records: list[Any] = lines[wanted].to_dict("records")
+        other = [
+            c
+            for c in lines.columns
+            if c not in (*BUDGET_COLUMNS, MISSION_COLUMN) and isinstance(c, str)
+        ]
+        if other:
+            extras = lines[other].reset_index(drop=True)
     else:
         records = list(lines)
     rows = []
+    with_mission = False
     for position, record in enumerate(records, start=1):
+        mission: Any = None
         if isinstance(record, Mapping):
             missing = [c for c in LINE_COLUMNS if c not in record]
             if missing:
@@ -198,14 +318,22 @@ def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]
                     f"Ligne {position} du budget : clé(s) manquante(s) {', '.join(missing)}."
                 )
             values = (record["compte"], record["libelle"], record["montant_eur"])
+            if MISSION_COLUMN in record:
+                with_mission = True
+                mission = record[MISSION_COLUMN]
         else:
             values = tuple(record)
-            if len(values) != 3:
+            if len(values) == 4:
+                with_mission = True
+                mission, values = values[3], values[:3]
+            elif len(values) != 3:
                 raise InputError(
-                    f"Ligne {position} du budget : donnez (compte, libellé, montant en euros)."
+                    f"Ligne {position} du budget : donnez (compte, libellé, montant en euros) "
+                    "ou (compte, libellé, montant en euros, mission)."
                 )
         try:
             line = budget_line(*values)
+            line[MISSION_COLUMN] = require_mission(mission)
         except InputError as exc:
             raise InputError(f"Ligne {position} du budget : {exc}") from None
         rows.append(line)
@@ -218,15 +346,21 @@ def make_budget(lines: pd.DataFrame | Iterable[Mapping[str, Any] | Sequence[Any]
                 "utilisez un sous-compte (par exemple 64111 et 64112)."
             )
         seen[line["compte"]] = position
-    out = pd.DataFrame(rows, columns=list(LINE_COLUMNS))
+    columns = [*LINE_COLUMNS, MISSION_COLUMN]
+    out = pd.DataFrame(rows, columns=columns)
     if out.empty:
-        out = pd.DataFrame({c: pd.Series(dtype=object) for c in LINE_COLUMNS})
+        out = pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     classes = [account_class(a) for a in out["compte"]]
     out["montant_eur"] = out["montant_eur"].astype(float)
     out["sens"] = [c[2] for c in classes]
     out["classe"] = [c[0] for c in classes]
     out["rubrique"] = [c[1] for c in classes]
-    return out[list(BUDGET_COLUMNS)].reset_index(drop=True)
+    kept = list(BUDGET_COLUMNS) + ([MISSION_COLUMN] if with_mission else [])
+    out = out[kept].reset_index(drop=True)
+    if extras is not None:
+        for column in extras.columns:
+            out[column] = extras[column].to_numpy()
+    return out
 
 
 def default_employer_rate(at: dt.date | str = "2025-01-01") -> float:
@@ -551,10 +685,12 @@ def revise_budget(
     ``amounts`` maps an existing account to its new amount (an unknown account is an
     :class:`InputError` naming the accounts of the budget); ``new_lines`` are added at
     the end, as accepted by :func:`make_budget`. The result is validated again, so a
-    negative amount or an account used twice is refused.
+    negative amount or an account used twice is refused. The ``mission`` column and any
+    further column of ``budget`` are kept (empty for the added lines that give none).
     """
     table = ensure_budget(budget)
-    lines: list[dict[Any, Any]] = table[list(LINE_COLUMNS)].to_dict("records")
+    kept = [c for c in table.columns if c not in _DERIVED_COLUMNS]
+    lines: list[dict[Any, Any]] = table[kept].to_dict("records")
     by_account = {line["compte"]: line for line in lines}
     for account, amount in (amounts or {}).items():
         text = _account_text(account)
@@ -564,7 +700,30 @@ def revise_budget(
                 f"({', '.join(by_account)}) ou ajoutez une ligne."
             )
         by_account[text]["montant_eur"] = amount
-    return make_budget([*lines, *new_lines])
+    if len(kept) == len(LINE_COLUMNS):
+        return make_budget([*lines, *new_lines])
+    added = [_line_record(line) for line in new_lines]
+    # Keep the mission and any further column: the new lines get "" / NaN there.
+    return make_budget(pd.DataFrame([*lines, *added], columns=kept + _new_keys(kept, added)))
+
+
+def _line_record(line: Mapping[str, Any] | Sequence[Any]) -> dict[str, Any]:
+    """A line given as a dict or a tuple, as a dict (validated later by make_budget)."""
+    if isinstance(line, Mapping):
+        return {str(k): v for k, v in line.items()}
+    values = tuple(line)
+    names = (*LINE_COLUMNS, MISSION_COLUMN)
+    if len(values) not in (3, 4):
+        raise InputError(
+            "Chaque ligne ajoutée s'écrit (compte, libellé, montant en euros) ou "
+            "(compte, libellé, montant en euros, mission)."
+        )
+    return dict(zip(names, values, strict=False))
+
+
+def _new_keys(kept: list[str], added: list[dict[str, Any]]) -> list[str]:
+    """Keys of the added lines that the budget has no column for yet."""
+    return [k for k in dict.fromkeys(k for a in added for k in a) if k not in kept]
 
 
 def ensure_budget(budget: pd.DataFrame | Iterable[Any]) -> pd.DataFrame:
@@ -590,5 +749,6 @@ COLUMNS = declare_columns(
     Column("rubrique", "Rubrique"),
     Column("nature", "Nature"),
     Column("montant_eur", "Montant (€)", "€"),
+    Column("mission", "Mission (code)"),
 )
 """Columns of a budget (:func:`make_budget`) and of its summaries."""
