@@ -78,7 +78,8 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
                 "q2_reponse": "charges_patronales_chargee = 6552\nfir_2025 = 30152",
                 "q3_reponse": "baisse_tresorerie_fin_2026 = 56325\ncout_facilite = 315",
                 "q4_reponse": "reduction_communication = 1500\nreduction_deplacements = 2500\n"
-                "reduction_logiciels = 1000\nreduction_telephone = 700\nreduction_formation = 1500",
+                "reduction_logiciels = 1000\nreduction_telephone = 700\n"
+                "reduction_formation = 1500",
                 "q4_justification": "Déplacements peu consommés au 30 juin.",
                 "q5_note": "Les indemnités financent les missions.",
             },
@@ -90,7 +91,8 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
                 "q2_reponse": "charges_patronales_chargee = 15600\nfir_2025 = 23600",
                 "q3_reponse": "baisse_tresorerie_fin_2026 = 66350\ncout_facilite = 3780",
                 "q4_reponse": "reduction_communication = 1000\nreduction_deplacements = 1000\n"
-                "reduction_logiciels = 1000\nreduction_telephone = 1000\nreduction_formation = 1000",
+                "reduction_logiciels = 1000\nreduction_telephone = 1000\n"
+                "reduction_formation = 1000",
                 "q4_justification": "RAS.",
                 "q5_note": "RAS.",
             },
@@ -102,7 +104,8 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
                 "q2_reponse": "charges_patronales_chargee = 6 552\nfir_2025 = 30 152 €",
                 "q3_reponse": "baisse_tresorerie_fin_2026 = 56 325 €\ncout_facilite = 315 €",
                 "q4_reponse": "reduction_communication = 1 500 €\nreduction_deplacements = 2 500\n"
-                "reduction_logiciels = 1 000\nreduction_telephone = 700\nreduction_formation = 1 500 €",
+                "reduction_logiciels = 1 000\nreduction_telephone = 700\n"
+                "reduction_formation = 1 500 €",
                 "q4_justification": "La formation est reportée.",
                 "q5_note": "Les indemnités sont en retrait.",
             },

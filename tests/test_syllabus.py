@@ -124,7 +124,9 @@ def test_duration_is_measured_from_the_notebook(module) -> None:
 def test_reading_time_counts_markdown_words_only(tmp_path: Path) -> None:
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
-        nbformat.v4.new_markdown_cell("# Titre\n\nUn **budget** à l'équilibre, voir [ici](https://x.fr)."),
+        nbformat.v4.new_markdown_cell(
+            "# Titre\n\nUn **budget** à l'équilibre, voir [ici](https://x.fr)."
+        ),
         nbformat.v4.new_code_cell("x = 1  # pas lu"),
     ]
     path = tmp_path / "n.ipynb"

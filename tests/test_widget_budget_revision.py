@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 import openpyxl
 import pytest
 
-from cpts_training.budget.checks_revision import check_rectificatif
+from cpts_training.budget.checks import check_rectificatif
 from cpts_training.budget.revision import BudgetRectificatif
 from cpts_training.budget.widgets.budget_revision import FIELD_LABEL, LOCK, BudgetRevisionForm
 

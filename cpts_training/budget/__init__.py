@@ -16,6 +16,8 @@ Modules:
 - :mod:`~cpts_training.budget.cash_builder`: the monthly cash plan built from each charge's
   payment timing, the financing need and the levers that cover it;
 - :mod:`~cpts_training.budget.presentation`: the one-page summary for the CA (HTML, DOCX);
+- :mod:`~cpts_training.budget.revision`: the mid-year review and the budget rectificatif
+  under a constraint (protected lines);
 - :mod:`~cpts_training.budget.risks`: dependency on the ACI, reserves in months, result
   sensitivity to the achievement rates and to the loss of a funder;
 - :mod:`~cpts_training.budget.charts`: matplotlib figures with French labels;
@@ -56,6 +58,7 @@ from cpts_training.budget.case_study import (
     load_budget_brief,
     load_case_study,
     load_cash_builder_inputs,
+    load_mid_year_file,
 )
 from cpts_training.budget.cash import (
     CashSummary,
@@ -115,6 +118,11 @@ from cpts_training.budget.presentation import (
     budget_ratios,
     by_mission,
 )
+from cpts_training.budget.revision import (
+    BudgetRectificatif,
+    mid_year_review,
+    revise_budget_under_constraint,
+)
 from cpts_training.budget.risks import aci_dependency, reserves_in_months, result_sensitivity
 from cpts_training.budget.xlsx_import import read_budget_xlsx
 
@@ -125,6 +133,7 @@ __all__ = [
     "BudgetHypotheses",
     "BudgetPresentation",
     "BudgetRatios",
+    "BudgetRectificatif",
     "BudgetSummary",
     "BuiltBudget",
     "CaseStudy",
@@ -177,8 +186,10 @@ __all__ = [
     "load_budget_brief",
     "load_case_study",
     "load_cash_builder_inputs",
+    "load_mid_year_file",
     "local_authority_line",
     "make_budget",
+    "mid_year_review",
     "monthly_spending",
     "payment_schedule",
     "payments_in_year",
@@ -192,6 +203,7 @@ __all__ = [
     "result_of",
     "result_sensitivity",
     "revise_budget",
+    "revise_budget_under_constraint",
     "rgdu_coefficient",
     "rgdu_reduction",
     "salary_cost",

@@ -22,7 +22,15 @@ exercise: they show the consequences of the trainee's choices.
 from cpts_training.budget.widgets.aci_simulator import AciSimulator
 from cpts_training.budget.widgets.budget_builder import BudgetBuilder
 from cpts_training.budget.widgets.budget_editor import BudgetEditor
+from cpts_training.budget.widgets.budget_revision import BudgetRevisionForm
 from cpts_training.budget.widgets.cash_plan_builder import CashPlanBuilder
 from cpts_training.budget.widgets.cash_what_if import CashWhatIf
 
-__all__ = ["AciSimulator", "BudgetBuilder", "BudgetEditor", "CashPlanBuilder", "CashWhatIf"]
+__all__ = [
+    "AciSimulator",
+    "BudgetBuilder",
+    "BudgetEditor",
+    "BudgetRevisionForm",
+    "CashPlanBuilder",
+    "CashWhatIf",
+]
