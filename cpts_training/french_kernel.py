@@ -124,9 +124,34 @@ def refuse_number(text: str) -> float:
     return read_typed_number(text).value
 
 
+def _bracket_depth(line: str, depth: int) -> int:
+    """Depth of open brackets after ``line``, starting at ``depth`` (quotes and comments
+    skipped; a quote left open counts as closed at the end of the line)."""
+    quote = ""
+    for char in line:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            break
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+    return depth
+
+
 def rewrite_french_numbers(lines: list[str]) -> list[str]:
-    """An IPython input transformer: :func:`rewrite_line` on every line of a cell."""
-    return [rewrite_line(line) for line in lines]
+    """An IPython input transformer: :func:`rewrite_line` on every line of a cell that
+    starts a statement (a keyword argument inside a call, ``year=2026,``, is left as
+    Python wrote it)."""
+    out, depth = [], 0
+    for line in lines:
+        out.append(rewrite_line(line) if depth == 0 else line)
+        depth = _bracket_depth(line, depth)
+    return out
 
 
 # --------------------------------------------------------------------------------------

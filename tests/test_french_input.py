@@ -296,3 +296,21 @@ def test_html_blocks_escape_every_text() -> None:
         assert "l'ACI" in block  # an apostrophe stays readable
     quiz = ChoiceCheck(evil, [("Taille 1", 1)], lambda _: check_number(1, 1, "x"))
     assert "<script>" not in quiz.children[0].value  # the question is escaped too
+
+
+def test_keyword_arguments_inside_a_call_are_left_alone() -> None:
+    from cpts_training.french_kernel import rewrite_french_numbers
+
+    cell = [
+        "synthese = presenter(\n",
+        '    cpts="CPTS de l\'Aubrenne (Tarn)",\n',
+        "    year=2026,\n",
+        "    reserves=10 000,\n",
+        ")\n",
+        "part = 12,5\n",
+    ]
+    rewritten = rewrite_french_numbers(cell)
+    # Inside the brackets nothing changes (Python reads keyword arguments itself);
+    # the answer line after the call is read the French way.
+    assert rewritten[:5] == cell[:5]
+    assert rewritten[5] == "part = 12.5\n"

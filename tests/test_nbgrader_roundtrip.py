@@ -70,16 +70,16 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
         # FIR 8 000 + 15 600 + 6 552 = 30 152.
         # The year-2 variable part (56 325) leaves 2026 when paid on 01/01/2027;
         # facility: (18 000 + 24 000 + 12 000) × 0.07 / 12 = 315.
-        # Mid-year: 1 200 (FIR −15 %) + 6 000 (call for projects) = 7 200 of cuts:
-        # 1 500 + 2 500 + 1 000 + 700 + 1 500 = 7 200.
+        # Mid-year: the FIR cut by 15 % (8 000 × 0.15 = 1 200) absorbed by 625 (4 800, 2 700
+        # spent) − 600 and 6185 (1 500, 900 spent) − 600: 600 + 600 = 1 200.
         "alice": (
             {
                 "q1_reponse": "part_variable_annee_2 = 56325\nproduit_aci_2026 = 214562.5",
                 "q2_reponse": "charges_patronales_chargee = 6552\nfir_2025 = 30152",
                 "q3_reponse": "baisse_tresorerie_fin_2026 = 56325\ncout_facilite = 315",
-                "q4_reponse": "reduction_communication = 1500\nreduction_deplacements = 2500\n"
-                "reduction_logiciels = 1000\nreduction_telephone = 700\n"
-                "reduction_formation = 1500",
+                "q4_reponse": "reduction_communication = 0\nreduction_deplacements = 600\n"
+                "reduction_logiciels = 0\nreduction_telephone = 0\n"
+                "reduction_formation = 600",
                 "q4_justification": "Déplacements peu consommés au 30 juin.",
                 "q5_note": "Les indemnités financent les missions.",
             },
@@ -103,9 +103,9 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
                 "q1_reponse": "part_variable_annee_2 = 56 325 €\nproduit_aci_2026 = 214 562,50 €",
                 "q2_reponse": "charges_patronales_chargee = 6 552\nfir_2025 = 30 152 €",
                 "q3_reponse": "baisse_tresorerie_fin_2026 = 56 325 €\ncout_facilite = 315 €",
-                "q4_reponse": "reduction_communication = 1 500 €\nreduction_deplacements = 2 500\n"
-                "reduction_logiciels = 1 000\nreduction_telephone = 700\n"
-                "reduction_formation = 1 500 €",
+                "q4_reponse": "reduction_communication = 0 €\nreduction_deplacements = 600 €\n"
+                "reduction_logiciels = 0\nreduction_telephone = 0\n"
+                "reduction_formation = 600,00 €",
                 "q4_justification": "La formation est reportée.",
                 "q5_note": "Les indemnités sont en retrait.",
             },

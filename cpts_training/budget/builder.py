@@ -26,7 +26,7 @@ Hypotheses (frozen dataclasses, validated on creation, French :class:`InputError
 
 :func:`build_budget` returns a :class:`BuiltBudget`: the budget table of
 :func:`~cpts_training.budget.forecast.make_budget` with two more columns (``mission``,
-the French label of the mission the line serves, and ``base_de_calcul``), the balance
+the id of the mission the line serves, and ``base_de_calcul``), the balance
 (:func:`~cpts_training.budget.forecast.balance_of`) and French warnings (indemnity cap,
 commissaire aux comptes when public subsidies exceed 153 000 €, parameter
 ``association/seuil_commissaire_aux_comptes``, C. com. L612-4 and D612-5). It never
@@ -486,8 +486,9 @@ class BudgetHypotheses:
 class BuiltBudget:
     """The budget built from :class:`BudgetHypotheses` (see :func:`build_budget`).
 
-    ``budget``: :data:`BUILT_COLUMNS` (the budget table plus ``mission``, the French
-    label of the mission, empty for products, and ``base_de_calcul``); ``balance``:
+    ``budget``: :data:`BUILT_COLUMNS` (the budget table plus ``mission``, the mission id
+    as :func:`~cpts_training.budget.forecast.make_budget` reads it, empty for products, and
+    ``base_de_calcul``); ``balance``:
     :class:`~cpts_training.budget.forecast.BalanceVerdict`; ``warnings``: French texts.
     """
 
@@ -510,7 +511,7 @@ class BuiltBudget:
                 "poste": self.budget["libelle"],
                 "base de calcul": self.budget["base_de_calcul"],
                 "montant (€)": self.budget["montant_eur"],
-                "mission": self.budget["mission"],
+                "mission": [_label(m) for m in self.budget["mission"]],
             }
         )[list(HYPOTHESES_COLUMNS)]
 
@@ -520,15 +521,22 @@ class BuiltBudget:
         charges = self.budget[self.budget["sens"] == SENS_CHARGE]
         grouped = charges.groupby("mission", sort=False)["montant_eur"].sum()
         return pd.DataFrame(
-            {"mission": list(grouped.index), "montant_eur": [cents(v) for v in grouped]}
+            {
+                "mission": [_label(m) for m in grouped.index],
+                "montant_eur": [cents(v) for v in grouped],
+            }
         )
+
+
+def _label(mission_id: Any) -> str:
+    """French label of a mission id; empty for a product line (no mission)."""
+    return mission_label(str(mission_id)) if mission_id else ""
 
 
 def budget_lines(hypotheses: BudgetHypotheses) -> list[dict[str, Any]]:
     """The lines of the budget (``compte``, ``libelle``, ``montant_eur``, ``mission``,
     ``base_de_calcul``) in the order staff, indemnities, other charges, resources."""
     year = hypotheses.year
-    labels = mission_labels()
     lines: list[dict[str, Any]] = []
     for rank, post in enumerate(hypotheses.staff, start=1):
         rate = post.rate(year)
@@ -539,7 +547,7 @@ def budget_lines(hypotheses: BudgetHypotheses) -> list[dict[str, Any]]:
                 "compte": f"{STAFF_SALARY_ACCOUNT}{rank}",
                 "libelle": f"Salaire brut — {post.role} ({fte} ETP)",
                 "montant_eur": post.gross_eur,
-                "mission": labels[post.mission],
+                "mission": post.mission,
                 "base_de_calcul": f"{fte} ETP × {full}",
             }
         )
@@ -548,7 +556,7 @@ def budget_lines(hypotheses: BudgetHypotheses) -> list[dict[str, Any]]:
                 "compte": f"{STAFF_CHARGES_ACCOUNT}{rank}",
                 "libelle": f"Charges patronales — {post.role}",
                 "montant_eur": post.charges_eur(year),
-                "mission": labels[post.mission],
+                "mission": post.mission,
                 "base_de_calcul": f"{fte} ETP × {full} × {format_percent(rate, 2)}{origin}",
             }
         )
@@ -558,7 +566,7 @@ def budget_lines(hypotheses: BudgetHypotheses) -> list[dict[str, Any]]:
                 "compte": f"{INDEMNITY_ACCOUNT}{rank}",
                 "libelle": f"Indemnités des professionnels — {group.label}",
                 "montant_eur": group.amount_eur,
-                "mission": labels[group.mission],
+                "mission": group.mission,
                 "base_de_calcul": (
                     f"{group.professionals} professionnel{'s' if group.professionals > 1 else ''}"
                     f" × {_number_text(group.hours_each)} h × {_euros(group.hourly_rate_eur)}"
@@ -571,7 +579,7 @@ def budget_lines(hypotheses: BudgetHypotheses) -> list[dict[str, Any]]:
                 "compte": charge.account,
                 "libelle": charge.label,
                 "montant_eur": charge.total_eur,
-                "mission": labels[charge.mission],
+                "mission": charge.mission,
                 "base_de_calcul": charge.computation,
             }
         )

@@ -595,6 +595,24 @@ def build_cash_plan(
     return plan[[*PLAN_COLUMNS, *NATURE_COLUMNS]]
 
 
+def require_plan(plan: Any) -> pd.DataFrame:
+    """``plan`` as a cash plan table (a :func:`build_cash_plan` result), or a French
+    :class:`InputError`: a plan not built yet (``None``: a line still without its payment
+    timing) or a table without the monthly closing balances."""
+    if plan is None:
+        raise InputError(
+            "Le plan de trésorerie n'est pas encore construit : dans le formulaire, choisissez "
+            "le rythme de paiement de chaque ligne (et ses mois), puis exécutez à nouveau "
+            "cette cellule."
+        )
+    if not isinstance(plan, pd.DataFrame) or not {"mois", "solde_cloture_eur"} <= set(plan.columns):
+        raise InputError(
+            "Ce n'est pas un plan de trésorerie : passez le tableau de build_cash_plan(…) ou "
+            "la propriété « plan » du formulaire."
+        )
+    return plan
+
+
 def financing_need(plan: pd.DataFrame) -> FinancingNeed:
     """First and last month closing below zero and the largest need (a plan of
     :func:`build_cash_plan` or :func:`~cpts_training.budget.cash.cash_plan`).
@@ -602,6 +620,7 @@ def financing_need(plan: pd.DataFrame) -> FinancingNeed:
     When several months share the lowest balance, the first one is the month of the
     largest need.
     """
+    plan = require_plan(plan)
     closings = [float(c) for c in plan["solde_cloture_eur"]]
     months = [int(m) for m in plan["mois"]]
     year = int(str(plan["libelle_mois"].iloc[0]).split()[-1])
@@ -630,6 +649,7 @@ def facility_cost(plan: pd.DataFrame, annual_rate: float) -> float:
     Raises:
         InputError: a rate outside 0–1.
     """
+    plan = require_plan(plan)
     rate = require_rate(annual_rate, "Le taux de la facilité de caisse")
     overdrafts = sum(-float(c) for c in plan["solde_cloture_eur"] if float(c) < 0)
     return cents(overdrafts * rate / 12)
@@ -642,6 +662,7 @@ def covered_by_facility(plan: pd.DataFrame, facility_eur: float) -> tuple[int, .
     Raises:
         InputError: a negative or missing amount.
     """
+    plan = require_plan(plan)
     limit = require_amount(facility_eur, "La facilité de caisse accordée")
     return tuple(
         int(m)
@@ -683,6 +704,7 @@ def compare_levers(
     Raises:
         InputError: a rate outside 0–1, negative reserves.
     """
+    plan = require_plan(plan)
     need = financing_need(plan)
     amount = need.largest_need_eur
     lowest = min(float(c) for c in plan["solde_cloture_eur"])

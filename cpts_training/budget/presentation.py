@@ -405,7 +405,8 @@ class BudgetPresentation:
         """Write ``stem.html`` and ``stem.docx`` in ``folder``; return both paths.
 
         Both files are checked before either is written: nothing is written when one of
-        them exists and ``overwrite`` is false (French :class:`InputError`).
+        them exists and ``overwrite`` is false (French :class:`InputError`). ``folder`` is
+        created when its parent exists (the trainee's ``mes_documents``).
         """
         if not isinstance(stem, str) or not stem.strip() or "/" in stem or "\\" in stem:
             raise InputError(
@@ -413,6 +414,8 @@ class BudgetPresentation:
                 "extension, par exemple « synthese_budget_2025 »."
             )
         base = Path(folder)
+        if not base.exists() and base.parent.is_dir():
+            base.mkdir()
         html_path = _target(base / f"{stem.strip()}.html", ".html", overwrite)
         docx_path = _target(base / f"{stem.strip()}.docx", ".docx", overwrite)
         try:

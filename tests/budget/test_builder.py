@@ -72,7 +72,10 @@ def test_staff_post_cost_and_base_de_calcul(built) -> None:
     assert plain(table.loc[table["compte"] == "64112", "base_de_calcul"].iloc[0]) == (
         "0,5 ETP × 26 400 €"
     )
-    assert table.loc[table["compte"] == "64513", "mission"].iloc[0] == (
+    # The budget keeps the mission id (what make_budget reads); tables show its label.
+    assert table.loc[table["compte"] == "64513", "mission"].iloc[0] == "prevention"
+    hypotheses = built.hypotheses_table()
+    assert hypotheses.loc[hypotheses["compte"] == "64513", "mission"].iloc[0] == (
         "Actions coordonnées de prévention"
     )
 

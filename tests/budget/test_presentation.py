@@ -86,7 +86,7 @@ def test_ratios_without_reserves_and_empty_sides():
 
 
 def test_by_mission_without_the_column(case):
-    table = by_mission(case.budget)
+    table = by_mission(case.budget.drop(columns="mission"))
     assert tuple(table.columns) == MISSION_COLUMNS
     # every charge is unassigned: 217 230 €, 100 %
     assert table.to_dict("records") == [
@@ -141,7 +141,10 @@ def test_docx_read_back(case, tmp_path):
     # 197 850 / 217 230 = 91,08 % written with one decimal
     assert "Part de l'ACI dans les produits | 91,1 %" in text
     assert RISK in text and ASK in text
-    assert NO_MISSION_NOTE in text  # no mission column in the case budget
+    # The case budget gives each charge its mission: 108 480 € of fonctionnement
+    # (217 230 − 91 950 − 16 800 = 108 480) and 91 950 + 16 800 = 108 750 € shared.
+    assert NO_MISSION_NOTE not in text
+    assert "Plusieurs missions | 108 750 €" in text
     assert "Données fictives" in text
 
 

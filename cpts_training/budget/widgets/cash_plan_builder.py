@@ -28,6 +28,7 @@ from cpts_training.budget.cash_builder import (
     PaymentTiming,
     build_cash_plan,
     cash_charge_lines,
+    compare_levers,
     covered_by_facility,
     delay_variable_part,
     non_cash_note,
@@ -250,7 +251,7 @@ class CashPlanBuilder(widgets.VBox):
                 case.contract, case.planned_achievement, variable_delay_months=months
             )
 
-        return cls(
+        form = cls(
             budget,
             inputs.year,
             inputs.opening_balance_eur,
@@ -260,6 +261,37 @@ class CashPlanBuilder(widgets.VBox):
             investments=inputs.investments,
             variable_delay_months=inputs.variable_delay_months,
             notice=inputs.warning,
+        )
+        form.facility_rate = inputs.facility_rate
+        form.reserves_eur = inputs.reserves_eur
+        return form
+
+    facility_rate: float | None = None
+    """Annual rate of a facilité de caisse for :meth:`levers` (a fraction), when known."""
+    reserves_eur: float = 0.0
+    """Reserves available for :meth:`levers` (euros)."""
+
+    def levers(self) -> Any:
+        """The levers compared on the current plan
+        (:func:`~cpts_training.budget.cash_builder.compare_levers`, French table), or a
+        French message while the plan is not built yet (a line without its timing) or the
+        facility rate is unknown. Never raises on the trainee's state."""
+        from cpts_training.display import french_table
+
+        if self.plan is None:
+            return _Note(
+                "Le plan n'est pas encore construit : choisissez dans le formulaire le rythme "
+                "de paiement de chaque ligne, puis exécutez à nouveau cette cellule.",
+            )
+        if self.facility_rate is None:
+            return _Note(
+                "Taux de la facilité de caisse inconnu : utilisez compare_levers(plan, "
+                "facility_rate=…) avec le taux proposé par votre banque."
+            )
+        return french_table(
+            compare_levers(
+                self.plan, facility_rate=self.facility_rate, reserves_eur=self.reserves_eur
+            )
         )
 
     @property
@@ -430,3 +462,16 @@ def _width(width: str) -> widgets.Layout:
 
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _Note:
+    """A French information box shown in a notebook (never an error)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def _repr_html_(self) -> str:
+        return message_box(self.text, "info")
+
+    def __repr__(self) -> str:
+        return self.text
