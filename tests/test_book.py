@@ -137,7 +137,7 @@ def test_an_apostrophe_before_bold_text_stays_an_apostrophe(built_book: Path) ->
     assert "L'évaluation 00 reprend" in module_00
     module_01 = reader_text(built_book / "modules/01_budget_aci_tresorerie.html")
     assert "le financement de l'année 2 du contrat" in module_01
-    assert "L'évaluation 01 reprend" in module_01
+    assert "L'évaluation 01 vous fait refaire" in module_01
 
 
 def test_footer_date_is_written_the_french_way(built_book: Path) -> None:
