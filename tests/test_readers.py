@@ -188,8 +188,9 @@ def test_syllabus_reports_every_error(tmp_path: Path) -> None:
         "title: Cours\nhome: x\nmodules:\n  - id: M00\n    title: A\nassessments: []\n",
     )
     message = error_of(load_syllabus, path)
-    assert message.startswith("syllabus.yaml invalide (4 erreurs) :")
-    for field in ("notebook", "duration", "summary", "competencies"):
+    assert message.startswith("syllabus.yaml invalide (7 erreurs) :")
+    fields = ("notebook", "duration", "duration_measure", "level", "prerequisites", "summary")
+    for field in (*fields, "competencies"):
         assert f"module M00 : champ « {field} » manquant. Correction" in message
 
 
