@@ -141,6 +141,9 @@ _UNIT_WORDS = {
     "%": "%",
     "pourcent": "%",
     "pourcents": "%",
+    "h": "h",
+    "heure": "h",
+    "heures": "h",
 }
 
 _NUMBER_PATTERN = re.compile(
@@ -207,6 +210,8 @@ def read_typed_number(text: str) -> TypedNumber:
         raise NumberFormatError(
             f"Aucun nombre n'a été saisi. Écrivez par exemple {ACCEPTED_FORMS}."
         )
+    # A sign typed apart from its number (« - 3 000 », « − 19 235 ») belongs to it.
+    stripped = re.sub(f"^([-+\u2212])[{_SPACES}]+", r"\1", stripped)
     unit = ""
     lowered = stripped.lower()
     for word in sorted(_UNIT_WORDS, key=len, reverse=True):

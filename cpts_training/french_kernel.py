@@ -44,9 +44,12 @@ _PYTHON_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _DOT_THOUSANDS = re.compile(r"[-+\u2212]?[1-9]\d{0,2}(?:\.\d{3})+")
 """``205.075``, ``4.500``: a point grouping thousands as many French write them, which
 Python would read as a decimal point (205,075): refused, never read silently."""
-_NUMBER_CHARACTERS = r"[\d \t\u00a0\u202f.,;+\-\u2212*/()%€]"
+_NUMBER_CHARACTERS = r"[\d \t\u00a0\u202f.,;+\-\u2212*/()%€×÷]"
 _NUMBERS_AND_OPERATORS = re.compile(f"{_NUMBER_CHARACTERS}*\\d{_NUMBER_CHARACTERS}*")
 _FRENCH_NUMBER_TOKEN = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+,\d+")
+_PERCENT_TOKEN = re.compile(
+    r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?)[ \u00a0\u202f]*%"
+)
 _REFUSE = "__import__('cpts_training.french_kernel', fromlist=['x']).refuse_number({text!r})"
 
 
@@ -89,13 +92,20 @@ def rewrite_line(line: str) -> str:
 def _french_calculation(rhs: str) -> str | None:
     """A calculation written with French numbers (``6 319 / 52 886 * 100``) in Python,
     or None when it is not one (no operator, a semicolon, not valid once rewritten)."""
+    rhs = rhs.replace("×", "*").replace("÷", "/")
     if ";" in rhs or not re.search(r"[*/+\-\u2212]", rhs.lstrip("+-\u2212")):
         return None
+    # A percentage inside a calculation (« 41 600 * 35,7 % ») is a hundredth of its number.
+    rhs = _PERCENT_TOKEN.sub(
+        lambda m: f"({_python_literal(read_typed_number(m.group(1)).value)} / 100)", rhs
+    )
     converted = _FRENCH_NUMBER_TOKEN.sub(
         lambda m: _python_literal(read_typed_number(m.group()).value), rhs
     )
     converted = converted.replace("\u2212", "-").replace("€", "").strip()
-    if "%" in converted or _DOT_THOUSANDS.search(converted):
+    # A point grouping thousands is looked for in what the trainee typed (« 205.075 * 2 »),
+    # not in the decimals the conversion wrote (« 1,357 » became 1.357).
+    if "%" in converted or _DOT_THOUSANDS.search(_FRENCH_NUMBER_TOKEN.sub("0", rhs)):
         return None
     try:
         compile(converted, "<calcul>", "eval")

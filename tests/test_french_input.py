@@ -314,3 +314,25 @@ def test_keyword_arguments_inside_a_call_are_left_alone() -> None:
     # the answer line after the call is read the French way.
     assert rewritten[:5] == cell[:5]
     assert rewritten[5] == "part = 12.5\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "rewritten"),
+    [
+        # A percentage inside a calculation is its hundredth: 41 600 × 35,7 % = 14 851,20.
+        ("c = 41 600 + 41 600 * 35,7 %\n", "c = 41600 + 41600 * (35.7 / 100)\n"),
+        ("b = 15 000 * 20 %\n", "b = 15000 * (20 / 100)\n"),
+        # The × and ÷ of paper are Python's * and /.
+        ("c = 41 600 × 1,357\n", "c = 41600 * 1.357\n"),
+        ("t = 8 400 ÷ 12\n", "t = 8400 / 12\n"),
+        # A sign apart from its number, and hours.
+        ("b = - 3 000 €\n", "b = -3000\n"),
+        ("h = 20 h\n", "h = 20\n"),
+    ],
+)
+def test_paper_calculations_are_read(line: str, rewritten: str) -> None:
+    assert rewrite_line(line) == rewritten
+
+
+def test_a_point_grouping_thousands_in_a_calculation_is_still_refused() -> None:
+    assert "refuse_number" in rewrite_line("d = 205.075 * 2\n")

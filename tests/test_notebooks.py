@@ -220,12 +220,12 @@ def test_module_01_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
             "groupes[1] = replace(groupes[1], hours_each=55)\n"
             "constructeur.fill(replace(besoins, indemnities=tuple(groupes)), with_aci=True)"
         ),
-        # Exercise 4: 2 000 + 1 500 + 600 + 1 800 + 600 + 200 + 150 + 350 = 7 200 € cut,
-        # none below what is booked at 30 June.
+        # Exercise 4: the fall-prevention action loses its funding: 604 16 800 → 12 500
+        # (4 300, 4 100 booked); 625 4 800 → 2 800 (2 000); 6185 1 500 → 900 (600);
+        # 626 1 300 → 1 000 (300): 4 300 + 2 000 + 600 + 300 = 7 200 € cut.
         "formulaire = BudgetRevisionForm.from_case_study()": (
-            "for compte, montant in {'625': '2 800', '6156': '1 500', '6185': '900', "
-            "'6226': '1 800', '626': '700', '623': '4 300', '6811': '650', "
-            "'62262': '2 450'}.items():\n"
+            "for compte, montant in {'604': '12 500', '625': '2 800', '6185': '900', "
+            "'626': '1 000'}.items():\n"
             "    formulaire.fields[compte].value = montant"
         ),
     }

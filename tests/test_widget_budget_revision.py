@@ -43,19 +43,14 @@ def form() -> BudgetRevisionForm:
 
 
 # The 7 200 € found on the lines the trainee may change (each one at or above what is
-# already booked at 30 June):
-# 625 4 800 → 2 800 (−2 000); 6156 3 000 → 1 500 (−1 500); 6185 1 500 → 900 (−600);
-# 6226 3 600 → 1 800 (−1 800); 626 1 300 → 700 (−600); 623 4 500 → 4 300 (−200);
-# 6811 800 → 650 (−150); 62262 2 800 → 2 450 (−350); total 7 200.
+# already booked at 30 June; the signed commitments and the socle indemnities are locked):
+# 604 16 800 → 12 500 (−4 300, 4 100 booked); 625 4 800 → 2 800 (−2 000);
+# 6185 1 500 → 900 (−600); 626 1 300 → 1 000 (−300); total 7 200.
 BALANCED = {
+    "604": "12 500",
     "625": "2 800",
-    "6156": "1 500",
     "6185": "900",
-    "6226": "1 800",
-    "626": "700",
-    "623": "4 300",
-    "6811": "650",
-    "62262": "2 450",
+    "626": "1 000",
 }
 
 
@@ -80,7 +75,20 @@ def test_banner_review_and_fields(form):
     assert indemnities[5:] == ["45 975 €", "34 200 €", "-11 775 €", "80 175 €"]
     assert len(form.fields) == 16
     disabled = {a for a, f in form.fields.items() if f.disabled}
-    assert disabled == {"64111", "64511", "64112", "64512", "6228", "604"}
+    # Salaries, the socle indemnities and the commitments signed (rent, insurance,
+    # accountant, auditor, depreciation), from realise_30_juin_2025.yaml.
+    assert disabled == {
+        "64111",
+        "64511",
+        "64112",
+        "64512",
+        "6228",
+        "62262",
+        "6132",
+        "616",
+        "6226",
+        "6811",
+    }
     assert form.fields["623"].description == FIELD_LABEL
     assert plain(form.fields["623"].value) == "4 500 €"
 
@@ -92,10 +100,12 @@ def test_protected_lines_show_a_lock_and_their_reason(form):
             text, field, lock = child.children
             if field in form.fields.values():
                 locks[text.value.split("</b>")[0].removeprefix("<b>")] = lock.value
-    assert locks["604"].startswith(LOCK)
-    assert "missions socles" in locks["604"]
+    assert locks["6228"].startswith(LOCK)
+    assert "missions socles" in locks["6228"]
+    assert "obligatoire" in locks["62262"]
     assert "salaires" in locks["64111"]
-    assert locks["623"] == ""
+    # The fall-prevention action lost its funding: its line stays adjustable.
+    assert locks["604"] == "" and locks["623"] == ""
 
 
 def test_initial_state_shows_the_deficit(form):

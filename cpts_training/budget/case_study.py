@@ -267,7 +267,10 @@ class MidYearSituation:
       ``date`` (a fraction 0–1), for the lines that are not spread evenly (the others:
       6/12);
     - ``resource_changes``: product account → new annual amount (euros) announced;
-    - ``news``: the French text of each piece of news; ``constraint``: the CA's demand.
+    - ``news``: the French text of each piece of news; ``constraint``: the CA's demand;
+    - ``protected``: charge account → French reason it may not be reduced (the CA's
+      constraint and the commitments already signed), or ``None`` for the default rule of
+      :func:`~cpts_training.budget.revision.protection_reasons` (missions socles).
     """
 
     date: dt.date
@@ -277,6 +280,7 @@ class MidYearSituation:
     resource_changes: dict[str, float]
     news: tuple[str, ...]
     constraint: str
+    protected: dict[str, str] | None = None
 
 
 def load_mid_year_file(path: Path | str | None = None) -> MidYearSituation:
@@ -316,6 +320,9 @@ def load_mid_year_file(path: Path | str | None = None) -> MidYearSituation:
             amount = require_amount(item["nouveau_montant_eur"], "Le nouveau montant")
         changes[str(item["compte"])] = cents(amount)
         news.append(" ".join(str(item["motif"]).split()))
+    protected = raw.get("lignes_protegees")
+    if protected is not None and not isinstance(protected, Mapping):
+        raise DataError(f"{file.name} : « lignes_protegees » associe un compte à un motif.")
     return MidYearSituation(
         date=day,
         warning=str(raw["warning"]).strip(),
@@ -324,6 +331,9 @@ def load_mid_year_file(path: Path | str | None = None) -> MidYearSituation:
         resource_changes=changes,
         news=tuple(news),
         constraint=" ".join(str(raw["contrainte"]).split()),
+        protected=None
+        if protected is None
+        else {str(k): " ".join(str(v).split()) for k, v in protected.items()},
     )
 
 

@@ -186,6 +186,7 @@ class BudgetRevisionForm(widgets.VBox):
             news=situation.news,
             constraint=situation.constraint,
             notice=situation.warning,
+            protected=situation.protected,
         )
 
     # -- state --------------------------------------------------------------------------
