@@ -211,86 +211,166 @@ def _squeezed_text(page) -> str:
     return page.evaluate("document.body.innerText.replace(/\\s/g, '')")
 
 
-def test_trainee_edits_the_budget_grid_and_delays_a_payment(browser, tmp_path: Path) -> None:
-    in_trainee_lab(browser, tmp_path, 1000, _edit_budget_and_delay_payment)
+def test_trainee_does_module_01_activities_through_the_widgets(browser, tmp_path: Path) -> None:
+    in_trainee_lab(browser, tmp_path, 1000, _do_module_01_activities)
 
 
-def _edit_budget_and_delay_payment(page, base: str) -> None:
+def _cell(page, source: str):
+    """The code cell of the notebook on screen whose source contains ``source``."""
+    return page.locator(f"{CURRENT_NOTEBOOK} .jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea", has_text=source)
+    )
+
+
+def _squeezed(locator) -> str:
+    """The text of ``locator``'s element without any kind of space."""
+    return locator.evaluate("e => e.textContent.replace(/\\s/g, '')")
+
+
+def _wait_squeezed(locator, text: str, timeout: int = 20_000) -> None:
+    """Wait until ``locator``'s text, without spaces, contains ``text``."""
+    locator.page.wait_for_function(
+        "([e, t]) => e.textContent.replace(/\\s/g, '').includes(t)",
+        arg=[locator.element_handle(), text],
+        timeout=timeout,
+    )
+
+
+def _type_french(field, text: str) -> None:
+    """Type ``text`` in a text field as a trainee does, then Entrée."""
+    field.scroll_into_view_if_needed()
+    field.click()
+    field.press("Control+A")
+    field.type(text)
+    field.press("Enter")
+
+
+def _answer(page, check: str, placeholder_line: str, answer_line: str) -> None:
+    """Replace a line of the exercise cell calling ``check`` by the trainee's answer and
+    run the cell: « Bonne réponse »."""
+    cell = _cell(page, check)
+    line = cell.locator(".cm-line", has_text=placeholder_line).first
+    line.scroll_into_view_if_needed()
+    line.click()
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.type(answer_line)
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-OutputArea:has-text('Bonne réponse')").wait_for(timeout=30_000)
+
+
+def _do_module_01_activities(page, base: str) -> None:
     page.goto(f"{base}/lab/tree/01_budget_aci_tresorerie.ipynb")
     page.wait_for_selector("h1:has-text('Module 01')", timeout=60_000)
     run_all_cells(page)
-    page.wait_for_selector("button:has-text('Ajouter la ligne')", timeout=120_000)
-    page.wait_for_selector("text=Retard (mois)", timeout=60_000)
+    page.wait_for_selector("button:has-text('Ajouter un poste')", timeout=120_000)
+    page.wait_for_selector(".widget-dropdown:has-text('Rythme de paiement')", timeout=120_000)
 
-    # ACI simulator, contract year 1: access to care reaches 100 % instead of 80 %, so
-    # its variable part goes from 11 800 € to 14 750 €: 103 050 € → 106 000 € for the year.
-    outputs = _squeezed_outputs(page)
-    assert "Totaldel'année1" in outputs and "103050€" in outputs
-    readout = page.locator(".widget-slider:has-text('Accès aux soins') .widget-readout").first
-    readout.scroll_into_view_if_needed()
-    readout.click()
-    page.keyboard.press("Control+A")
-    page.keyboard.type("100")
-    page.keyboard.press("Enter")
-    page.wait_for_function(f"{SQUEEZED_OUTPUTS}.includes('106000€')", timeout=20_000)
-    assert "103050€" not in _squeezed_outputs(page)
-
-    # Double-click the amount of line 7 (6226, accountant's fees: 3 600 €) and type
-    # 4 000: charges go from 217 230 € to 217 630 €, a 400 € deficit.
-    grid = page.locator(".lm-DataGrid").first
-    # Offsets inside the grid: row header 64 px, columns 80 / 480 / 80 / 130 px wide,
-    # column header 24 px, rows 20 px high.
-    line_7_amount = {"x": 64 + 80 + 480 + 80 + 65, "y": 24 + 6 * 20 + 10}
-    grid.dblclick(position=line_7_amount)
-    page.keyboard.press("Control+A")
-    page.keyboard.type("4000")
-    page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.body.innerText.replace(/\\s/g, '').includes('217630,00')", timeout=20_000
+    # Activity 1 and exercises 1–2: the answers typed the French way in the cells.
+    _answer(
+        page,
+        "check_aci_product(",
+        "produit_aci_2026 = ...",
+        "produit_aci_2026 = 3 / 12 * 215 100 + 9 / 12 * 217 725",
     )
-    assert "217230,00€" in _squeezed_text(page)  # the products did not move
-
-    # A negative amount is refused in French and the cell keeps its value.
-    grid.dblclick(position=line_7_amount)
-    page.keyboard.press("Control+A")
-    page.keyboard.type("-250")
-    page.keyboard.press("Enter")
-    page.wait_for_selector(".widget-html-content:has-text('négatif')", timeout=20_000)
-    assert "217630,00" in _squeezed_text(page)
-
-    # An amount typed the French way is added as typed (a number field made 150 050 €
-    # of « 1500,50 »): charges 217 630 + 1 500,50 = 219 130,50 €.
-    form = page.locator(".widget-hbox:has(button:has-text('Ajouter la ligne'))").first
-    form.scroll_into_view_if_needed()
-    form.locator(".widget-text:has-text('Compte') input").fill("6181")
-    form.locator(".widget-text:has-text('Libellé') input").fill("Documentation")
-    amount = form.locator(".widget-text:has-text('Montant') input")
-    amount.fill("1500,50")
-    amount.press("Enter")
-    form.locator("button:has-text('Ajouter la ligne')").click()
-    page.wait_for_selector("text=Ligne 22 ajoutée", timeout=20_000)
-    assert "1500,50€" in _squeezed_text(page) and "219130,50" in _squeezed_text(page)
-    assert "150050" not in _squeezed_text(page)
-
-    # The cash opening balance typed with a comma: 80 000,50 €, not 8 000 050 €.
-    opening = page.locator(".widget-text:has-text('Trésorerie au 1er janvier') input").first
-    opening.scroll_into_view_if_needed()
-    opening.fill("80000,50")
-    opening.press("Enter")
-    page.wait_for_function(
-        "document.body.innerText.replace(/\\s/g, '').includes('80000,50€')", timeout=20_000
+    _answer(
+        page,
+        "check_coordinator_cost(",
+        "cout_coordinatrice = ...",
+        "cout_coordinatrice = 41 600 + 41 600 * 0,357",
     )
-    assert "8000050" not in _squeezed_text(page)
-    opening.fill("80000")
-    opening.press("Enter")
 
-    # Delay the 1 April payment by two months: −17 695 € at the end of May.
-    handle = page.locator(".widget-slider:has-text('Retard') .noUi-handle").first
-    handle.scroll_into_view_if_needed()
-    handle.click()
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
+    # Activity 2: the budget built in the form, from the posts and indemnities typed.
+    builder = _cell(page, "BudgetBuilder.for_module(cas)").locator(".jp-OutputArea")
+    builder.locator("button:has-text('Ajouter un poste')").click()
+    rows = builder.locator(".widget-hbox:has(> button:has-text('Retirer'))")
+    post = rows.first.locator("input[type='text']")
+    _type_french(post.nth(0), "Coordinatrice")
+    _type_french(post.nth(1), "1")
+    _type_french(post.nth(2), "41 600")
+    _wait_squeezed(builder, "64111")
+    _wait_squeezed(builder, "41600,00€")
+    _wait_squeezed(builder, "14851,20€")  # 41 600 × 0,357 after the RGDU
+    builder.locator("button:has-text('Ajouter un groupe')").click()
+    group = rows.nth(1).locator("input[type='text']")
+    for field, text in zip(range(4), ("Parcours", "12", "20", "60"), strict=True):
+        _type_french(group.nth(field), text)
+    _wait_squeezed(builder, "14400,00€")  # 12 × 20 h × 60 €
+    builder.locator('.widget-checkbox:has-text("Ajouter l\'ACI") input').click()
+    _wait_squeezed(builder, "217068,75€")
+    # A number that is not one is refused in French and the last valid budget stays.
+    _type_french(post.nth(1), "1,5,2")
+    refusal = builder.locator(".widget-html-content:has-text('Saisie refusée')")
+    refusal.first.wait_for(timeout=20_000)
+    assert "ETP" in refusal.first.inner_text()
+    assert "41600,00€" in _squeezed(builder)
+    _type_french(post.nth(1), "abc")
+    refusal.first.wait_for(timeout=20_000)
+    _type_french(post.nth(1), "1")
     page.wait_for_function(
-        "document.body.innerText.replace(/\\s/g, '').includes('-17695€')", timeout=20_000
+        "e => !e.textContent.includes('Saisie refusée')",
+        arg=builder.element_handle(),
+        timeout=20_000,
     )
+    builder.locator("button:has-text('Exporter en XLSX')").click()
+    builder.locator("text=Classeur enregistré").wait_for(timeout=20_000)
+    assert "budget_previsionnel_2026.xlsx" in builder.inner_text()
+
+    # Activity 3: the summary for the CA, presented again from the form, then saved.
+    presentation = _cell(page, "synthese = budget_presentation(")
+    presentation.locator(".cm-content").click()
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+    saved = _cell(page, "synthese.save(").locator(".jp-OutputArea")
+    saved.locator("text=Synthèse enregistrée").wait_for(timeout=60_000)
+    assert ".docx" in saved.inner_text()
+    assert "217068,75" in _squeezed(presentation.locator(".jp-OutputArea"))
+
+    # Activity 4: the budget rectificatif, amounts typed the French way.
+    revision = _cell(page, "BudgetRevisionForm.from_case_study()").locator(".jp-OutputArea")
+    consequences_before = _squeezed(revision)
+    assert "-7200,00€" in consequences_before
+    line_625 = revision.locator(".widget-hbox:has(b:text-is('625'))")
+    _type_french(line_625.locator("input"), "2 800")
+    _wait_squeezed(revision, "-5200,00€")  # 2 000 € less charges, 2 000 € better result
+    locked = revision.locator(".widget-hbox:has(.widget-html-content:has-text('🔒'))")
+    assert locked.count() == 6
+    for rank in range(locked.count()):
+        assert locked.nth(rank).locator("input").is_disabled()
+    line_626 = revision.locator(".widget-hbox:has(b:text-is('626'))")
+    _type_french(line_626.locator("input"), "1 250,50")
+    _wait_squeezed(revision, "-5150,50€")  # 1 300 → 1 250,50: 49,50 € better
+    assert "1250,50€" in _squeezed(revision) and "125050" not in _squeezed(revision)
+    assert "non lu" not in revision.inner_text()
+
+    # Activity 5: the cash plan, one payment rhythm per line, then the facility.
+    # The form is built again from the budget of activity 2 (its salary lines included).
+    plan_cell = _cell(page, "CashPlanBuilder.from_case_study_2026(")
+    plan_cell.locator(".cm-content").click()
+    page.keyboard.press("Control+Enter")
+    cash = plan_cell.locator(".jp-OutputArea")
+    cash.locator(".widget-hbox:has(b:text-is('64111'))").wait_for(timeout=60_000)
+    rhythms = cash.locator(".widget-dropdown:has-text('Rythme de paiement') select")
+    count = rhythms.count()
+    assert count >= 12
+    monthly = "Mensuel : 12 paiements égaux, dans le mois"
+    for rank in range(2):
+        rhythms.nth(rank).scroll_into_view_if_needed()
+        rhythms.nth(rank).select_option(label=monthly)
+    missing = cash.locator(".widget-html-content:has-text('Lignes à compléter')")
+    missing.first.wait_for(timeout=20_000)
+    page.wait_for_function(
+        "e => (e.textContent.match(/à choisir\\)/g) || []).length === " + str(count - 2),
+        arg=missing.first.element_handle(),
+        timeout=20_000,
+    )
+    for rank in range(2, count):
+        rhythms.nth(rank).scroll_into_view_if_needed()
+        rhythms.nth(rank).select_option(label=monthly)
+    cash.locator("th:has-text('Solde en fin de mois')").wait_for(timeout=30_000)
+    assert missing.count() == 0
+    facility = cash.locator(".widget-text:has-text('Facilité de caisse accordée') input")
+    _type_french(facility, "40 000")
+    cash.locator("text=/Facilité de caisse : (couvert|pas couvert)/").wait_for(timeout=20_000)
+    assert cash.locator("img[src^='blob:'], img[src^='data:']").count() >= 1
     assert page.locator("text=Traceback").count() == 0
