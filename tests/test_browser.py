@@ -334,7 +334,8 @@ def _do_module_01_activities(page, base: str) -> None:
     _type_french(line_625.locator("input"), "2 800")
     _wait_squeezed(revision, "-5200,00€")  # 2 000 € less charges, 2 000 € better result
     locked = revision.locator(".widget-hbox:has(.widget-html-content:has-text('🔒'))")
-    assert locked.count() == 6
+    # Salaries (4 lines), the socle indemnities and five signed commitments.
+    assert locked.count() == 10
     for rank in range(locked.count()):
         assert locked.nth(rank).locator("input").is_disabled()
     line_626 = revision.locator(".widget-hbox:has(b:text-is('626'))")

@@ -71,7 +71,9 @@ def test_module_card_names_its_competencies() -> None:
     card = module_card("M00")
     html = card._repr_html_()
     assert "B2.C02" in html and "Cartographier" in html
-    assert "1 h 30" in str(card)
+    assert "45 min, niveau : découvrir" in str(card)
+    assert "Prérequis :</em> aucun" in html and "Durée mesurée : 1 500 mots" in html
+    assert "Prérequis : M00 « Prise en main" in str(module_card("M01"))
     with pytest.raises(DataError, match="Module « M99 » inconnu"):
         load_syllabus().module("M99")
 

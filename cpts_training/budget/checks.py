@@ -415,8 +415,9 @@ def check_budget_2026(form: object, case: CaseStudy | None = None) -> CheckResul
         )
     return CheckResult(
         True,
-        f"les besoins du projet de santé sont couverts et le budget est à l'équilibre "
-        f"(résultat : {format_euros(result)}). Justifiez maintenant votre choix ci-dessous.",
+        f"les besoins du projet de santé sont couverts et le résultat prévu "
+        f"({format_euros(result)}) reste dans la marge de ± 500 € que le CA accepte pour un "
+        "budget présenté à l'équilibre. Justifiez maintenant votre choix ci-dessous.",
     )
 
 
