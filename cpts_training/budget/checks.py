@@ -230,7 +230,12 @@ def prevention_sensitivity_eur(case: CaseStudy, year: int = BUDGET_YEAR) -> floa
 
 
 def check_prevention_sensitivity(answer: object, case: CaseStudy) -> CheckResult:
-    """Exercise: how much the 2026 result falls if prévention reaches 20 points less."""
+    """Exercise: how much the 2026 result falls if prévention reaches 20 points less.
+
+    A fall written as a negative number (« −3 000 ») is read as its size."""
+    value = as_number(answer)
+    if value is not None and value < 0 and not isinstance(answer, str):
+        answer = -value
     return check_number(
         answer,
         prevention_sensitivity_eur(case),

@@ -627,7 +627,7 @@ class BudgetBuilder(widgets.VBox):
             self.export_status.value = _message(f"Export refusé. {error}", "error")
             return
         self.export_status.value = _message(
-            f"Classeur enregistré : {written.resolve()} (feuilles « Budget prévisionnel » et "
+            f"Classeur enregistré : {written} (feuilles « Budget prévisionnel » et "
             "« Hypothèses »). Pour le récupérer sur votre ordinateur : dans le panneau des "
             f"fichiers, à gauche, clic droit sur « {written.name} » › Télécharger.",
             "ok",
