@@ -30,13 +30,17 @@ _MESSAGE = _ENVIRONMENT.from_string(
 
 _CELL = "padding:0.2em 0.7em;border-bottom:1px solid #ddd"
 _TABLE = _ENVIRONMENT.from_string(
+    # A wide table scrolls inside its box instead of hiding its last columns; amounts
+    # never break across lines (« 153 000 € » stays whole).
+    '<div style="overflow-x:auto;max-width:100%">'
     '<table style="border-collapse:collapse;margin:0.3em 0;font-size:0.95em"><thead><tr>'
     "{% for h in headers %}"
     '<th style="{{ cell }};text-align:{{ align(loop.index0) }};background:#dce6f1">{{ h }}</th>'
     "{% endfor %}</tr></thead><tbody>"
     "{% for row in rows %}<tr>{% for t in row.cells %}"
-    '<td style="{{ cell }};text-align:{{ align(loop.index0) }};{{ row.extra }}">{{ t }}</td>'
-    "{% endfor %}</tr>{% endfor %}</tbody></table>"
+    "<td style=\"{% if align(loop.index0) == 'right' %}white-space:nowrap;{% endif %}"
+    '{{ cell }};text-align:{{ align(loop.index0) }};{{ row.extra }}">{{ t }}</td>'
+    "{% endfor %}</tr>{% endfor %}</tbody></table></div>"
 )
 
 _TITLE = _ENVIRONMENT.from_string("<{{ tag }}>{{ text }}</{{ tag }}>")
