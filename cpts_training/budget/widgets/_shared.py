@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import ipywidgets as widgets
 import pandas as pd
 
 from cpts_training.dates import fr_date
@@ -47,3 +48,36 @@ def _rows(table: pd.DataFrame) -> Iterator[Any]:
 def _items(series: pd.Series) -> Iterator[tuple[Any, Any]]:
     """``(index, value)`` pairs of a series, typed ``Any``."""
     return iter(series.items())
+
+
+def _totals_table(summary: Any) -> str:
+    """Total charges, total products and the result of a budget summary
+    (:class:`~cpts_training.budget.forecast.BudgetSummary`), as a small French table."""
+    return html_table(
+        ["Poste", "Montant"],
+        [
+            ["Total des charges", format_euros(summary.total_charges_eur, 2)],
+            ["Total des produits", format_euros(summary.total_produits_eur, 2)],
+        ],
+        numeric=[1],
+        total=[
+            f"Résultat (produits − charges) : {summary.nature_resultat}",
+            format_euros(summary.resultat_eur, 2),
+        ],
+    )
+
+
+def _export_controls(
+    file_name: str, label: str = "Exporter en XLSX", width: str = "13em"
+) -> tuple[widgets.Text, widgets.Checkbox, widgets.Button, widgets.HTML]:
+    """The export row of a budget form: file name, « Remplacer le fichier s'il existe »,
+    the button and the status line (the caller connects the button)."""
+    name = widgets.Text(value=file_name, description="Fichier", layout=widgets.Layout(width="26em"))
+    overwrite = widgets.Checkbox(
+        value=False,
+        description="Remplacer le fichier s'il existe",
+        indent=False,
+        layout=widgets.Layout(width="auto"),
+    )
+    button = widgets.Button(description=label, icon="download", layout=widgets.Layout(width=width))
+    return name, overwrite, button, widgets.HTML()

@@ -35,7 +35,13 @@ from cpts_training.budget.builder import (
 from cpts_training.budget.case_study import load_budget_brief
 from cpts_training.budget.export import export_built_budget_xlsx
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, by_nature
-from cpts_training.budget.widgets._shared import _euros, _html_table, _message
+from cpts_training.budget.widgets._shared import (
+    _euros,
+    _export_controls,
+    _html_table,
+    _message,
+    _totals_table,
+)
 from cpts_training.budget.xlsx_import import read_budget_xlsx
 from cpts_training.errors import CPTSError, InputError
 from cpts_training.formatting import (
@@ -378,22 +384,13 @@ class BudgetBuilder(widgets.VBox):
         self.status = widgets.HTML()
         self.result = widgets.HTML()
 
-        self.export_name = widgets.Text(
-            value=f"budget_previsionnel_{start.year}.xlsx",
-            description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )
-        self.export_overwrite = widgets.Checkbox(
-            value=False,
-            description="Remplacer le fichier s'il existe",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.export_button = widgets.Button(
-            description="Exporter en XLSX", icon="download", layout=widgets.Layout(width="13em")
-        )
+        (
+            self.export_name,
+            self.export_overwrite,
+            self.export_button,
+            self.export_status,
+        ) = _export_controls(f"budget_previsionnel_{start.year}.xlsx")
         self.export_button.on_click(self._export)
-        self.export_status = widgets.HTML()
         self.import_path = widgets.Text(
             placeholder="ex. mon_budget_2026.xlsx",
             description="Fichier",
@@ -591,20 +588,7 @@ class BudgetBuilder(widgets.VBox):
                     total=["", f"Total des {title.lower()}", "", "", format_euros(total, 2)],
                 )
             )
-        parts.append(
-            _html_table(
-                ["Poste", "Montant"],
-                [
-                    ["Total des charges", format_euros(summary.total_charges_eur, 2)],
-                    ["Total des produits", format_euros(summary.total_produits_eur, 2)],
-                ],
-                numeric=[1],
-                total=[
-                    f"Résultat (produits − charges) : {summary.nature_resultat}",
-                    format_euros(summary.resultat_eur, 2),
-                ],
-            )
-        )
+        parts.append(_totals_table(summary))
         parts.append(_message(built.balance.message, "ok" if built.balance.balanced else "info"))
         for warning in built.warnings:
             parts.append(_message(warning, "warning"))

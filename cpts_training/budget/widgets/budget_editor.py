@@ -17,7 +17,7 @@ from cpts_training.budget.forecast import (
     budget_summary,
     make_budget,
 )
-from cpts_training.budget.widgets._shared import _html_table, _message
+from cpts_training.budget.widgets._shared import _export_controls, _html_table, _message
 from cpts_training.columns import column_label
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import (
@@ -144,22 +144,13 @@ class BudgetEditor(widgets.VBox):
         )
         self.add_button.on_click(self._add_line)
 
-        self.export_name = widgets.Text(
-            value="budget_previsionnel.xlsx",
-            description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )
-        self.export_overwrite = widgets.Checkbox(
-            value=False,
-            description="Remplacer le fichier s'il existe",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.export_button = widgets.Button(
-            description="Exporter en XLSX", icon="download", layout=widgets.Layout(width="13em")
-        )
+        (
+            self.export_name,
+            self.export_overwrite,
+            self.export_button,
+            self.export_status,
+        ) = _export_controls("budget_previsionnel.xlsx")
         self.export_button.on_click(self._export)
-        self.export_status = widgets.HTML()
 
         heading = html_heading(title)
         if notice:

@@ -25,10 +25,16 @@ from cpts_training.budget.revision import (
     protection_reasons,
     revise_budget_under_constraint,
 )
-from cpts_training.budget.widgets._shared import _euros, _html_table, _message
+from cpts_training.budget.widgets._shared import (
+    _euros,
+    _export_controls,
+    _html_table,
+    _message,
+    _totals_table,
+)
 from cpts_training.columns import column_label
 from cpts_training.errors import CPTSError
-from cpts_training.formatting import format_euros, format_percent
+from cpts_training.formatting import format_percent
 from cpts_training.html_blocks import heading as html_heading
 from cpts_training.html_blocks import message_box
 from cpts_training.widgets.fields import FrenchNumberText
@@ -123,24 +129,15 @@ class BudgetRevisionForm(widgets.VBox):
             rows.append(widgets.HBox([text, field, lock]))
         self.consequences = widgets.HTML()
 
-        self.export_name = widgets.Text(
-            value="budget_rectificatif_2025.xlsx",
-            description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )
-        self.export_overwrite = widgets.Checkbox(
-            value=False,
-            description="Remplacer le fichier s'il existe",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.export_button = widgets.Button(
-            description="Exporter le budget rectificatif (XLSX)",
-            icon="download",
-            layout=widgets.Layout(width="22em"),
+        (
+            self.export_name,
+            self.export_overwrite,
+            self.export_button,
+            self.export_status,
+        ) = _export_controls(
+            "budget_rectificatif_2025.xlsx", "Exporter le budget rectificatif (XLSX)", "22em"
         )
         self.export_button.on_click(self._export)
-        self.export_status = widgets.HTML()
 
         header = html_heading(title)
         if notice:
@@ -292,20 +289,7 @@ class BudgetRevisionForm(widgets.VBox):
             return
         self._result = result
         summary = budget_summary(result.budget)
-        parts.append(
-            _html_table(
-                ["Poste", "Montant"],
-                [
-                    ["Total des charges", format_euros(summary.total_charges_eur, 2)],
-                    ["Total des produits", format_euros(summary.total_produits_eur, 2)],
-                ],
-                numeric=[1],
-                total=[
-                    f"Résultat (produits − charges) : {summary.nature_resultat}",
-                    format_euros(summary.resultat_eur, 2),
-                ],
-            )
-        )
+        parts.append(_totals_table(summary))
         parts.append(
             _message(result.balance.message, "ok" if result.balance.balanced else "warning")
         )
