@@ -17,7 +17,13 @@ from typing import Any, SupportsInt, cast
 
 from cpts_training.dates import MONTHS_FR, fr_date, to_date
 from cpts_training.errors import InputError
-from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
+from cpts_training.formatting import (
+    NumberFormatError,
+    format_decimal_fr,
+    format_euros,
+    format_percent,
+    parse_number_fr,
+)
 
 __all__ = [
     "MONTHS_FR",
@@ -125,4 +131,28 @@ def require_whole(value: Any, what: str, minimum: int = 0, maximum: int | None =
     if number < minimum or (maximum is not None and number > maximum):
         bounds = f"entre {minimum} et {maximum}" if maximum is not None else f"≥ {minimum}"
         raise InputError(f"{what} vaut {number} : saisissez un nombre entier {bounds}.")
+    return number
+
+
+def require_signed_amount(value: Any, what: str) -> float:
+    """Return ``value`` as euros, negative allowed (a deficit, an overdraft, reserves
+    drawn below zero); a text is read the French way (« −3 000 », « 1 250,50 € »).
+
+    Raises:
+        InputError: French message naming ``what`` for a value that is not a number, NaN
+            or infinite, or a text that is not a French amount.
+    """
+    if isinstance(value, str):
+        try:
+            return parse_number_fr(value, "€")
+        except NumberFormatError as error:
+            raise InputError(f"{what} : {error}") from None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InputError(
+            f"{what} vaut « {value} », ce n'est pas un nombre. Saisissez un montant en "
+            "euros, par exemple 3 000 ou 1 250,50."
+        )
+    number = float(value)
+    if math.isnan(number) or math.isinf(number):
+        raise InputError(f"{what} n'est pas renseigné. Saisissez un montant en euros.")
     return number

@@ -21,14 +21,13 @@ and employer charges (accounts 64…) must not change at all.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
-from cpts_training.budget._common import cents, require_rate
+from cpts_training.budget._common import cents, require_rate, require_signed_amount
 from cpts_training.budget.forecast import (
     MISSION_COLUMN,
     NO_MISSION,
@@ -46,7 +45,7 @@ from cpts_training.budget.forecast import (
 )
 from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
-from cpts_training.formatting import NumberFormatError, format_euros, parse_number_fr
+from cpts_training.formatting import format_euros
 
 DEFAULT_SHARE_TO_DATE = 6 / 12
 """Share of an annual amount planned by 30 June when no seasonality is given (6/12)."""
@@ -388,25 +387,8 @@ def _amounts(
                 f"{what} pour le compte {text} : ce compte n'est pas dans le budget. "
                 f"Comptes du budget : {', '.join(initial)}."
             )
-        out[text] = cents(_number(value, f"{what} du compte {text}"))
+        out[text] = cents(require_signed_amount(value, f"{what} du compte {text}"))
     return out
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, str):
-        try:
-            return parse_number_fr(value, "€")
-        except NumberFormatError as error:
-            raise InputError(f"{what} : {error}") from None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise InputError(
-            f"{what} vaut « {value} », ce n'est pas un nombre. Saisissez un montant en "
-            "euros, par exemple 3 000 ou 1 250,50."
-        )
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
-        raise InputError(f"{what} n'est pas renseigné. Saisissez un montant en euros.")
-    return number
 
 
 def _shares(seasonality: Mapping[Any, float] | None, accounts: set[str]) -> dict[str, float]:

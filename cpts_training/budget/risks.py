@@ -25,14 +25,19 @@ from typing import Any
 
 import pandas as pd
 
-from cpts_training.budget._common import cents, fr_date, require_rate, require_whole
+from cpts_training.budget._common import (
+    cents,
+    fr_date,
+    require_rate,
+    require_signed_amount,
+    require_whole,
+)
 from cpts_training.budget.aci import FONCTIONNEMENT, AciContract, calendar_year_funding
 from cpts_training.budget.forecast import (
     SENS_PRODUIT,
     budget_summary,
     ensure_budget,
 )
-from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr
 
@@ -84,7 +89,7 @@ def reserves_in_months(reserves_eur: float, budget: pd.DataFrame) -> float:
     :class:`InputError` when ``reserves_eur`` is not a number or the budget has no
     charges.
     """
-    reserves = _require_number(reserves_eur, "Le montant des réserves")
+    reserves = require_signed_amount(reserves_eur, "Le montant des réserves")
     charges = budget_summary(budget).total_charges_eur
     if charges <= 0:
         raise InputError(
@@ -229,31 +234,3 @@ def _prefixes(accounts: Sequence[str]) -> tuple[str, ...]:
             'Donnez des numéros de compte, par exemple ("741",) ou ("741", "73").'
         )
     return prefixes
-
-
-def _require_number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InputError(
-            f"{what} vaut « {value} », ce n'est pas un nombre. Saisissez un montant en "
-            "euros, par exemple 50 000."
-        )
-    number = float(value)
-    if math.isnan(number) or math.isinf(number):
-        raise InputError(f"{what} n'est pas renseigné. Saisissez un montant en euros.")
-    return number
-
-
-COLUMNS = declare_columns(
-    Column("scenario", "Scénario"),
-    Column("variation_resultat_eur", "Variation du résultat (€)", "€"),
-    Column("resultat_eur", "Résultat (€)", "€"),
-)
-"""Columns of :func:`result_sensitivity`."""
-
-__all__ = [
-    "ACI_ACCOUNTS",
-    "SENSITIVITY_COLUMNS",
-    "aci_dependency",
-    "reserves_in_months",
-    "result_sensitivity",
-]

@@ -52,8 +52,12 @@ def test_reserves_in_months(case):
     assert reserves_in_months(50_000, case.budget) == pytest.approx(2.76205, abs=1e-5)
     # a deficit carried forward gives negative months: -18 102.50 / 18 102.50 = -1
     assert reserves_in_months(-18_102.5, case.budget) == pytest.approx(-1)
-    with pytest.raises(InputError, match="ce n'est pas un nombre"):
+    with pytest.raises(InputError, match="réserves : « beaucoup » .* contient des lettres"):
         reserves_in_months("beaucoup", case.budget)
+    # Typed the French way, the reserves are read: 18 102,50 € is one month of charges.
+    assert reserves_in_months("18 102,50 €", case.budget) == pytest.approx(1)
+    with pytest.raises(InputError, match="ce n'est pas un nombre"):
+        reserves_in_months([50_000], case.budget)
     with pytest.raises(InputError, match="aucune charge"):
         reserves_in_months(1000, make_budget([("741", "ACI", 100)]))
 
