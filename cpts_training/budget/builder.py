@@ -97,7 +97,7 @@ AUDITOR_ACCOUNT = "62262"
 BUILT_COLUMNS = (*BUDGET_COLUMNS, "mission", "base_de_calcul")
 """Columns of :attr:`BuiltBudget.budget`."""
 
-HYPOTHESES_COLUMNS = ("compte", "poste", "base de calcul", "montant (€)", "mission")
+HYPOTHESES_COLUMNS = ("compte", "poste", "base de calcul", "montant (€)", "mission servie")
 """Columns of :meth:`BuiltBudget.hypotheses_table` (French, ready to show)."""
 
 BRIEF_FILE = Path(__file__).resolve().parent.parent / "data" / "cas" / "besoins_2026.yaml"
@@ -504,14 +504,14 @@ class BuiltBudget:
 
     def hypotheses_table(self) -> pd.DataFrame:
         """One row per budget line: :data:`HYPOTHESES_COLUMNS` (compte, poste, base de
-        calcul, montant (€), mission)."""
+        calcul, montant (€), mission servie: its French label)."""
         return pd.DataFrame(
             {
                 "compte": self.budget["compte"],
                 "poste": self.budget["libelle"],
                 "base de calcul": self.budget["base_de_calcul"],
                 "montant (€)": self.budget["montant_eur"],
-                "mission": [_label(m) for m in self.budget["mission"]],
+                "mission servie": [_label(m) for m in self.budget["mission"]],
             }
         )[list(HYPOTHESES_COLUMNS)]
 

@@ -580,6 +580,9 @@ def _text_table(heading: str, frame: pd.DataFrame) -> TextTable:
         for j, c in enumerate(frame.columns)
         if pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
     )
+    for name in columns:  # a column the trainee named « montant (€) » is in euros
+        if name not in units and name.rstrip().endswith("(€)"):
+            units[name] = "€"
     rows = tuple(
         tuple(
             _cell(value, name, units.get(name, ""))
@@ -587,9 +590,10 @@ def _text_table(heading: str, frame: pd.DataFrame) -> TextTable:
         )
         for row in frame.itertuples(index=False)
     )
+    labels = [column_label(c) for c in columns]
     return TextTable(
         heading=heading,
-        headers=tuple(column_label(c) for c in columns),
+        headers=tuple(label[:1].upper() + label[1:] for label in labels),
         rows=rows,
         numeric=numeric,
     )

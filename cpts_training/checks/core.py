@@ -14,6 +14,7 @@ from cpts_training.answers import NUMBER, PERCENT, answer_problem
 from cpts_training.formatting import (
     NumberFormatError,
     format_decimal_fr,
+    format_euros,
     read_typed_number,
 )
 from cpts_training.html_blocks import message_box
@@ -96,6 +97,9 @@ def check_number(
     value = float(answer)  # type: ignore[arg-type]  # answer_problem checked it is Real
     suffix = f" {unit}" if unit else ""
     if abs(value - expected) <= tolerance:
+        if unit == "€":  # an amount keeps its cents: 56 451,20 €, not 56 451,2 €
+            shown = format_euros(value, 2 if round(value, 2) % 1 else 0)
+            return CheckResult(True, f"{what} = {shown}.")
         return CheckResult(True, f"{what} = {format_decimal_fr(value, max(decimals, 4))}{suffix}.")
     direction = "trop élevée" if value > expected else "trop faible"
     return CheckResult(

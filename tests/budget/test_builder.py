@@ -75,7 +75,7 @@ def test_staff_post_cost_and_base_de_calcul(built) -> None:
     # The budget keeps the mission id (what make_budget reads); tables show its label.
     assert table.loc[table["compte"] == "64513", "mission"].iloc[0] == "prevention"
     hypotheses = built.hypotheses_table()
-    assert hypotheses.loc[hypotheses["compte"] == "64513", "mission"].iloc[0] == (
+    assert hypotheses.loc[hypotheses["compte"] == "64513", "mission servie"].iloc[0] == (
         "Actions coordonnées de prévention"
     )
 
@@ -236,7 +236,7 @@ def test_budget_columns_and_hypotheses_table(built) -> None:
     assert tuple(table.columns) == HYPOTHESES_COLUMNS
     # 6 staff lines + 5 indemnity groups + 11 charges + 4 resources = 26 rows
     assert len(table) == 26
-    assert table.loc[0, "mission"] == "Fonctionnement de la CPTS"
+    assert table.loc[0, "mission servie"] == "Fonctionnement de la CPTS"
 
 
 def test_charges_by_mission(built) -> None:
