@@ -246,8 +246,16 @@ class _Section:
         )
         self.add_button.on_click(lambda *_: self.add())
         self.list = widgets.VBox()
+        self.status = widgets.HTML()
+        """The French refusal of this section's last input, shown under its rows."""
         self.box = widgets.VBox(
-            [widgets.HTML(html_heading(title, 5)), self.header, self.list, self.add_button]
+            [
+                widgets.HTML(html_heading(title, 5)),
+                self.header,
+                self.list,
+                self.status,
+                self.add_button,
+            ]
         )
 
     def add(self, item: Any = None, refresh: bool = True) -> _Row:
@@ -271,7 +279,10 @@ class _Section:
         self.list.children = []
 
     def items(self) -> list[Any]:
+        """The section's items; a row that cannot be read raises :class:`InputError` and
+        shows the refusal under the section's rows, next to the field to fix."""
         out = []
+        self.status.value = ""
         for rank, row in enumerate(self.rows, start=1):
             if row.is_empty():
                 continue
@@ -280,7 +291,9 @@ class _Section:
                 out.append(row.item(where))  # type: ignore[attr-defined]
             except InputError as error:
                 text = str(error)
-                raise InputError(text if text.startswith(where) else f"{where} : {text}") from None
+                message = text if text.startswith(where) else f"{where} : {text}"
+                self.status.value = _message(f"Saisie refusée. {message}", "error")
+                raise InputError(message) from None
         return out
 
 
@@ -513,15 +526,26 @@ class BudgetBuilder(widgets.VBox):
 
     def _read_form(self) -> BudgetHypotheses:
         year = _read(self.year_field, "l'année", "Année")
-        resources = self.resources.items()
+        # Every section is read, so that each shows its own refusal (or none) under its
+        # rows; the first refusal is then raised for the form's summary line.
+        read: dict[str, list[Any]] = {}
+        first_error: InputError | None = None
+        for name in ("staff", "indemnities", "charges", "resources"):
+            try:
+                read[name] = getattr(self, name).items()
+            except InputError as error:
+                first_error = first_error or error
+        if first_error is not None:
+            raise first_error
+        resources = read["resources"]
         if self.aci_checkbox.value and self.contract is not None:
             resources.insert(0, aci_resource(self.contract, _whole(year), self.achievement))
         return BudgetHypotheses(
             year=_whole(year),
             cpts=self.cpts,
-            staff=tuple(self.staff.items()),
-            indemnities=tuple(self.indemnities.items()),
-            charges=tuple(self.charges.items()),
+            staff=tuple(read["staff"]),
+            indemnities=tuple(read["indemnities"]),
+            charges=tuple(read["charges"]),
             resources=tuple(resources),
             warning=self.warning,
         )
