@@ -179,3 +179,17 @@ def test_a_bad_workbook_leaves_the_form_unchanged(builder, tmp_path: Path) -> No
     builder.import_path.value = str(tmp_path / "absent.xlsx")
     builder.import_button.click()
     assert "introuvable" in builder.import_status.value
+
+
+def test_a_working_time_typed_as_a_percentage_is_read_as_a_share() -> None:
+    from cpts_training.budget.widgets import BudgetBuilder
+
+    form = BudgetBuilder()
+    row = form.staff.add()
+    row.role.value = "Assistante"
+    row.gross.value = "26 400"
+    row.fte.value = "50 %"
+    # 50 % of a full time: 0,5 × 26 400 = 13 200 € of gross salary.
+    salary = form.budget.loc[form.budget["compte"] == "64111", "montant_eur"].iloc[0]
+    assert salary == 13200
+    assert form.staff.status.value == ""

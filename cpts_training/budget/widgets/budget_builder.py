@@ -135,9 +135,12 @@ class _StaffRow(_Row):
                 f"ce taux se saisit en pourcentage, {format_decimal_fr(rate * 100)} pour "
                 f"{format_decimal_fr(rate * 100)} % (ou laissez vide pour le taux après RGDU)."
             )
+        fte = _read(self.fte, "l'ETP", where)
+        if fte is not None and self.fte.value.strip().endswith("%"):
+            fte = fte / 100  # a working time typed « 50 % » is half a full time
         return StaffPost(
             self.role.value,
-            _read(self.fte, "l'ETP", where),  # type: ignore[arg-type]
+            fte,  # type: ignore[arg-type]
             _read(self.gross, "le salaire brut annuel temps plein", where),  # type: ignore[arg-type]
             self.mission.value,
             None if rate is None else rate / 100,
