@@ -115,7 +115,7 @@ class BudgetRevisionForm(widgets.VBox):
                 description=FIELD_LABEL,
                 disabled=reason is not None,
                 style={"description_width": "initial"},
-                layout=widgets.Layout(width="17em"),
+                layout=widgets.Layout(width="19em", flex="0 0 19em"),
             )
             field.observe(self._on_change, names="value")
             self.fields[account] = field
@@ -123,7 +123,8 @@ class BudgetRevisionForm(widgets.VBox):
                 f"<b>{_escape(account)}</b> — {_escape(label)} "
                 f"<small>({_escape(self._mission_of(account))}, budget initial "
                 f"{_escape(_euros(amount))})</small>",
-                layout=widgets.Layout(width="34em"),
+                # A fixed column: the amount fields line up whatever the lock's reason.
+                layout=widgets.Layout(width="34em", flex="0 0 34em"),
             )
             lock = widgets.HTML(f"{LOCK} {_escape(reason)}" if reason else "")
             rows.append(widgets.HBox([text, field, lock]))
