@@ -32,6 +32,7 @@ from cpts_training.territory.france import (
     france_source,
     load_france_communes,
     population_in_force,
+    search_communes,
     source_label,
 )
 
@@ -388,3 +389,20 @@ def test_another_package_version_is_refused(script: ModuleType, tmp_path: Path) 
     package = write_fake_package(tmp_path, version="5.3.0")
     with pytest.raises(script.BuildError, match="5.3.0"):
         script.build(package, tmp_path / "out")
+
+
+def test_search_communes() -> None:
+    found = search_communes("sainte colombe", departement="89")
+    # communes.json, Yonne (89), names holding « Colombe »: Sainte-Colombe 89339 and
+    # Treigny-Perreuse-Sainte-Colombe 89420 (communes actuelles); Sainte-Colombe-sur-Loing
+    # 89340 is a commune déléguée (of 89420), not listed.
+    assert list(found["code_insee"]) == ["89339", "89420"]
+    assert "Montpellier" in set(search_communes("MONTPELLIER")["commune"])
+    with pytest.raises(InputError, match="département « 999 »"):
+        search_communes("Colombe", departement="999")
+    with pytest.raises(InputError, match="vide"):
+        search_communes(" ")
+
+
+def test_a_code_with_a_space_is_read() -> None:
+    assert describe_territory(["34 172"]).population == 310_240  # Montpellier, see above

@@ -10,6 +10,7 @@ vintage, licence and the choices made). Paris, Lyon and Marseille are one commun
 arrondissements municipaux, communes déléguées and associées are not listed.
 
 - :func:`load_france_communes` gives the whole table (cached; a copy each call);
+- :func:`search_communes` finds the communes whose name holds a text (to read a code);
 - :func:`describe_territory` turns a list of communes (INSEE codes or names) and/or EPCI
   (SIREN codes or names) into a :class:`RealTerritory`: its communes, its population and
   its ACI size under the dated thresholds of ``aci/seuils_population``
@@ -245,7 +246,7 @@ def find_commune(value: str) -> int:
             message lists them with their département and INSEE code).
     """
     text = _require_text(value, "La commune", '"34172"')
-    code = text.upper()
+    code = text.upper().replace(" ", "")
     if _CODE.match(code):
         if code in _by_code():
             return _by_code()[code]
@@ -264,7 +265,9 @@ def find_commune(value: str) -> int:
     if not positions:
         raise InputError(
             f"Aucune commune ne s'appelle « {text} » ({source_label()})."
-            f"{_suggestions_for_commune(folded)} Vérifiez l'orthographe ou donnez son code INSEE."
+            f"{_suggestions_for_commune(folded)} Vérifiez l'orthographe ou donnez son code INSEE ; "
+            "une ancienne commune fusionnée se cherche sous le nom de sa commune nouvelle "
+            "(search_communes aide à la trouver)."
         )
     if len(positions) > 1:
         raise InputError(
@@ -273,6 +276,29 @@ def find_commune(value: str) -> int:
             "Donnez le code INSEE de la bonne commune à la place de son nom."
         )
     return positions[0]
+
+
+def search_communes(text: str, departement: str | None = None) -> pd.DataFrame:
+    """The communes whose name holds ``text`` (accents and case folded), by INSEE code.
+
+    ``departement`` (« 34 », « 2A ») keeps that département's only. A trainee finds here
+    the INSEE code of a commune whose name several communes share.
+
+    Raises:
+        InputError: if ``text`` is not a text or is empty.
+    """
+    folded = fold_name(_require_text(text, "Le texte cherché", '"Colombe"'))
+    table = _communes()
+    mask = table["commune"].map(fold_name).str.contains(folded, regex=False)
+    if departement is not None:
+        code = _require_text(departement, "Le département", '"34"').upper()
+        if code not in set(table["departement"]):
+            raise InputError(
+                f"Le département « {departement} » n'existe pas : écrivez son code, "
+                'par exemple "34", "2A" ou "974".'
+            )
+        mask &= table["departement"] == code
+    return table[mask].reset_index(drop=True)
 
 
 def _suggestions_for_commune(folded: str) -> str:
