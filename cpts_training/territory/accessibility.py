@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from access import Access  # type: ignore[import-untyped]
-from access import weights as access_weights  # type: ignore[import-untyped]
+from access import weights as access_weights
 
 from cpts_training.errors import InputError
 from cpts_training.reference import Parameter, load_parameter
