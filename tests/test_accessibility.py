@@ -201,7 +201,7 @@ def test_standardised_demand_negative_population() -> None:
         ),
     ],
 )
-def test_bad_input_french_error(change, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_french_error(change, message) -> None:
     supply, demand, times = change(toy_supply(), toy_demand(), toy_times())
     with pytest.raises(InputError, match=message):
         accessibility(supply, demand, times, decay=STEPS, weights=AGE_WEIGHTS)
@@ -224,7 +224,7 @@ def test_bad_decay_and_catchment() -> None:
     st.dictionaries(st.integers(1, 40), st.floats(0, 1), min_size=1, max_size=4),
     st.lists(st.floats(0, 60) | st.integers(0, 60), min_size=1, max_size=20),
 )
-def test_step_decay_is_pysal_step_fn(steps, minutes) -> None:  # type: ignore[no-untyped-def]
+def test_step_decay_is_pysal_step_fn(steps, minutes) -> None:
     reference = access_weights.step_fn(steps)
     ours = StepDecay(steps)
     expected = [reference(t) for t in minutes]
@@ -253,7 +253,7 @@ def run(supply: pd.DataFrame, demand: pd.DataFrame, times: pd.DataFrame) -> pd.D
 
 @settings(max_examples=30, deadline=None)
 @given(territories())
-def test_accessibility_is_finite_and_non_negative(territory) -> None:  # type: ignore[no-untyped-def]
+def test_accessibility_is_finite_and_non_negative(territory) -> None:
     result = run(*territory)
     assert np.isfinite(result["accessibilite"]).all()
     assert (result["accessibilite"] >= 0).all()
@@ -261,7 +261,7 @@ def test_accessibility_is_finite_and_non_negative(territory) -> None:  # type: i
 
 @settings(max_examples=25, deadline=None)
 @given(territories())
-def test_no_supply_no_accessibility(territory) -> None:  # type: ignore[no-untyped-def]
+def test_no_supply_no_accessibility(territory) -> None:
     supply, demand, times = territory
     result = run(supply.assign(offre=0.0), demand, times)
     assert (result["accessibilite"] == 0).all()
@@ -269,7 +269,7 @@ def test_no_supply_no_accessibility(territory) -> None:  # type: ignore[no-untyp
 
 @settings(max_examples=25, deadline=None)
 @given(territories(), st.randoms(use_true_random=False))
-def test_independent_of_row_order(territory, rnd) -> None:  # type: ignore[no-untyped-def]
+def test_independent_of_row_order(territory, rnd) -> None:
     supply, demand, times = territory
     order = list(times.index)
     rnd.shuffle(order)
@@ -285,7 +285,7 @@ def test_independent_of_row_order(territory, rnd) -> None:  # type: ignore[no-un
 
 @settings(max_examples=30, deadline=None)
 @given(territories())
-def test_total_supply_preserved(territory) -> None:  # type: ignore[no-untyped-def]
+def test_total_supply_preserved(territory) -> None:
     # Σ_i A_i × P_i = Σ_i Σ_j w_ij R_j P_i = Σ_j R_j × (Σ_i w_ij P_i) = Σ_j S_j for every
     # provider with demand in reach; the others are in offre_non_attribuee.
     supply, demand, times = territory

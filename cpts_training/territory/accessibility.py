@@ -19,6 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
+import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -300,7 +301,9 @@ def accessibility(
     ``offre_non_attribuee``. The default ``threshold`` assumes the supply is in GP FTE:
     the zoning threshold of 2,5 consultations a year per inhabitant (arrêté of 13 Nov 2017)
     at 5 400 consultations per FTE (ARS BFC), i.e. ≈ 46,3 FTE per 100 000
-    (:func:`zip_threshold_fte`); pass ``threshold`` in the unit of your supply otherwise.
+    (:func:`zip_threshold_fte`); pass ``threshold`` in the unit of your supply otherwise
+    (supply in consultations a year with ``per=1`` gives the APL's own unit, consultations
+    per standardised inhabitant, to compare with ``threshold=2.5``).
 
     **What this is not.** It approximates the DREES APL (Barlet et al., *Études et
     Résultats* n° 795, 2012; DREES DT n° 124 / IRDES DT n° 51; ER n° 1144, 2020), which
@@ -314,12 +317,12 @@ def accessibility(
     a duplicate or unknown commune, a negative value, a travel-time matrix that is not
     square or does not cover the communes of ``demand``; nothing is returned half-computed.
     """
-    if not (isinstance(catchment_min, int | float) and catchment_min > 0):
+    if not (isinstance(catchment_min, numbers.Real) and catchment_min > 0):
         raise InputError(
             f"Zone de recours : {catchment_min} minutes ; donnez un temps de trajet positif "
             "(20 minutes pour l'APL)."
         )
-    if not (isinstance(per, int | float) and per > 0):
+    if not (isinstance(per, numbers.Real) and per > 0):
         raise InputError(f"« per » vaut {per} ; donnez un nombre d'habitants positif (100 000).")
     weight_fn = _decay_function(decay, at)
     age_weights = default_age_weights(at) if weights is None else dict(weights)
