@@ -219,7 +219,7 @@ def test_bad_decay_and_catchment() -> None:
 # --- properties -----------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     st.dictionaries(st.integers(1, 40), st.floats(0, 1), min_size=1, max_size=4),
     st.lists(st.floats(0, 60) | st.integers(0, 60), min_size=1, max_size=20),
@@ -251,7 +251,7 @@ def run(supply: pd.DataFrame, demand: pd.DataFrame, times: pd.DataFrame) -> pd.D
     return accessibility(supply, demand, times, decay=STEPS, weights=AGE_WEIGHTS)
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(territories())
 def test_accessibility_is_finite_and_non_negative(territory) -> None:
     result = run(*territory)
@@ -267,7 +267,7 @@ def test_no_supply_no_accessibility(territory) -> None:
     assert (result["accessibilite"] == 0).all()
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(territories(), st.randoms(use_true_random=False))
 def test_independent_of_row_order(territory, rnd) -> None:
     supply, demand, times = territory
@@ -283,7 +283,7 @@ def test_independent_of_row_order(territory, rnd) -> None:
     assert np.allclose(got["accessibilite"], expected["accessibilite"])
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(territories())
 def test_total_supply_preserved(territory) -> None:
     # Σ_i A_i × P_i = Σ_i Σ_j w_ij R_j P_i = Σ_j R_j × (Σ_i w_ij P_i) = Σ_j S_j for every
