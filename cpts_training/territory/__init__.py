@@ -3,10 +3,20 @@
 The model API only (no ipywidgets): the case-study loader (:mod:`.case_study`), the
 presentation tables and chart (:mod:`.presentation`) and the ACI size on a date
 (:mod:`.size`), and every real commune of France with its population, to describe a
-trainee's own territory (:mod:`.france`). Forms live in :mod:`.widgets`, learner
+trainee's own territory (:mod:`.france`); densities of professionals against sourced
+references (:mod:`.density`) and an accessibility indicator in the manner of the DREES
+APL (:mod:`.accessibility`, on PySAL ``access``). Forms live in :mod:`.widgets`, learner
 self-checks in :mod:`.checks`.
 """
 
+from cpts_training.territory.accessibility import (
+    StepDecay,
+    accessibility,
+    default_age_weights,
+    default_decay,
+    standardised_demand,
+    zip_threshold_fte,
+)
 from cpts_training.territory.case_study import (
     COMMUNE_COLUMNS,
     STATUTS,
@@ -15,6 +25,12 @@ from cpts_training.territory.case_study import (
     load_metadata,
     load_territory,
     validate_communes,
+)
+from cpts_training.territory.density import (
+    compare_to_reference,
+    density,
+    reference_densities,
+    share_aged_60_plus,
 )
 from cpts_training.territory.france import (
     RealTerritory,
@@ -38,11 +54,17 @@ __all__ = [
     "COMMUNE_COLUMNS",
     "RealTerritory",
     "STATUTS",
+    "StepDecay",
     "TOTAL_LABEL",
     "Territory",
     "TerritoryPresentation",
+    "accessibility",
     "age_band_frame",
     "age_band_table",
+    "compare_to_reference",
+    "default_age_weights",
+    "default_decay",
+    "density",
     "describe_territory",
     "france_source",
     "load_communes",
@@ -53,7 +75,11 @@ __all__ = [
     "population_date",
     "population_in_force",
     "presentation",
+    "reference_densities",
     "search_communes",
+    "share_aged_60_plus",
     "size_thresholds",
+    "standardised_demand",
     "validate_communes",
+    "zip_threshold_fte",
 ]

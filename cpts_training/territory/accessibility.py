@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from access import Access  # type: ignore[import-untyped]
 
 from cpts_training.errors import InputError
 from cpts_training.reference import Parameter, load_parameter
@@ -394,6 +393,10 @@ def _two_stage_fca(
     demand_df = pd.DataFrame({"demande": demand}, index=positions)
     supply_df = pd.DataFrame({"offre": supply}, index=positions)
     cost_df = pd.DataFrame({"origine": origin, "destination": dest, "minutes": cost})
+    # Imported here: PySAL access loads geopandas (about a second), which a notebook that
+    # only reads the territory should not pay for.
+    from access import Access  # type: ignore[import-untyped]
+
     model = Access(
         demand_df=demand_df,
         demand_value="demande",
