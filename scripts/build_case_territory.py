@@ -10,8 +10,9 @@ rule, not a road network. Run it from the repository root after changing
 It writes, next to ``communes.csv``:
 
 ``communes.geojson``
-    one Polygon per commune: the Voronoi cell of its centroid (the points closer to it
-    than to any other centroid), intersected with a disc of radius
+    one Polygon per commune: the cell of its centroid in a power diagram (a Voronoi
+    diagram weighted by area: the points p where |p - centre|² - POWER_WEIGHT × area / π
+    is smallest for this commune), intersected with a disc of radius
     ``DISC_FACTOR × √(superficie_km2 / π)`` around the centroid, so that the outer
     communes end in a rounded edge instead of running to infinity. Cells are computed in
     a local flat projection (km), then written back in WGS 84 degrees with 4 decimals
@@ -49,8 +50,12 @@ DETOUR_FACTOR = 1.4
 SPEED_KMH = 40.0
 """Average car speed on those roads, km/h (invented)."""
 
-DISC_FACTOR = 1.6
+DISC_FACTOR = 1.35
 """Radius of the disc that bounds a commune's cell, × the radius of a disc of its area."""
+
+POWER_WEIGHT = 1.5
+"""Weight of a commune's area in its cell (power diagram): larger communes push the
+boundary away from their centre. 0 gives a plain Voronoi diagram."""
 
 DISC_SIDES = 48
 """Number of sides of the polygon that stands for that disc."""
@@ -108,6 +113,7 @@ def main() -> None:
     ky = math.pi / 180 * EARTH_RADIUS_KM
     sites = [((x - lon0) * kx, (y - lat0) * ky) for x, y in zip(lon, lat, strict=True)]
 
+    weights = [POWER_WEIGHT * float(a) / math.pi for a in communes["superficie_km2"]]
     features = []
     print("commune  superficie_km2  aire_polygone_km2")
     for i, (code, (sx, sy)) in enumerate(zip(codes, sites, strict=True)):
@@ -122,9 +128,10 @@ def main() -> None:
         ]
         for j, (ox, oy) in enumerate(sites):
             if j != i:
-                # Points nearer to site i than to site j: the half-plane of the bisector.
+                # Points whose power distance |p - s|² - w is smaller for site i than for
+                # site j: a half-plane bounded by a line parallel to the bisector.
                 a, b = ox - sx, oy - sy
-                c = (ox**2 + oy**2 - sx**2 - sy**2) / 2
+                c = (ox**2 + oy**2 - sx**2 - sy**2 + weights[i] - weights[j]) / 2
                 cell = clip(cell, a, b, c)
         print(f"{code}    {area:6.1f}          {shoelace(cell):6.1f}")
         ring = [[round(x / kx + lon0, 4), round(y / ky + lat0, 4)] for x, y in cell]

@@ -150,8 +150,9 @@ def test_polygons_areas_are_of_the_right_order() -> None:
         xs = [lon * 111.2 * math.cos(math.radians(43.78)) for lon, _ in ring]
         ys = [lat * 111.2 for _, lat in ring]
         total += 0.5 * abs(sum(xs[i] * ys[i + 1] - xs[i + 1] * ys[i] for i in range(len(ring) - 1)))
-    # superficie_km2 adds up to 626.7 km²; the cells cover the same order of magnitude.
-    assert 500 < total < 900
+    # superficie_km2 adds up to 607.7 km² (41.6 + 33.2 + … + 52.3); the cells cover the same
+    # order of magnitude (the build script prints 614.6 km²).
+    assert 550 < total < 700
 
 
 # ---------------------------------------------------------------- bad copies
@@ -348,3 +349,69 @@ def test_missing_file(territory_copy: Path) -> None:
     (territory_copy / "structures.csv").unlink()
     with pytest.raises(DataError, match=r"structures\.csv : fichier introuvable"):
         load_structures(territory_copy)
+
+
+# ---------------------------------------------------------------- map
+
+
+def _gp_per_10_000() -> dict[str, float]:
+    pros = load_professionals()
+    communes = load_communes(DEFAULT_TERRITORY_DIR / "communes.csv").set_index("code_commune")
+    return {
+        code: float(pros.loc[code, GP_TOTAL_COLUMN]) / float(communes.loc[code, "population"])
+        for code in CODES
+    }
+
+
+def test_resource_map_draws_every_commune_and_structure() -> None:
+    from matplotlib.collections import PolyCollection
+
+    from cpts_training.figures import CourseFigure
+    from cpts_training.territory.maps import plot_resource_map
+
+    figure = plot_resource_map(
+        _gp_per_10_000(), load_structures(), value_label="Médecins pour 10 000 habitants"
+    )
+    assert isinstance(figure, CourseFigure)
+    axis = figure.axes[0]
+    assert axis.get_title() == "Carte du territoire — CPTS de la Vallée de l'Aubrenne (fictive)"
+    (cells,) = [c for c in axis.collections if isinstance(c, PolyCollection)]
+    assert len(cells.get_paths()) == 18
+    assert len(axis.lines) == 16  # one marker per structure
+    names = {t.get_text(): t.get_fontsize() for t in axis.texts}
+    assert "Castelnau-d'Aubrenne" in names and len(names) == 18
+    assert min(names.values()) >= 9
+    (legend,) = figure.legends
+    entries = [t.get_text() for t in legend.get_texts()]
+    assert legend.get_title().get_text() == "Structures partenaires"
+    assert entries[:3] == ["Centre hospitalier", "Hôpital de proximité", "EHPAD"]
+    assert "Contrat local de santé (CLS)" in entries and len(entries) == 12  # 12 types
+    assert min(t.get_fontsize() for t in legend.get_texts()) >= 9
+    assert "Médecins pour 10 000 habitants" in [a.get_ylabel() for a in figure.axes]
+    assert any("fictives" in t.get_text() for t in figure.texts)
+    assert figure._repr_png_().startswith(b"\x89PNG")
+
+
+def test_resource_map_greys_a_commune_left_out() -> None:
+    from cpts_training.territory.maps import MISSING_COLOUR, plot_resource_map
+
+    values = _gp_per_10_000()
+    del values["AUB18"]
+    figure = plot_resource_map(values, title="Sans Caussanel")
+    assert figure.axes[0].get_title() == "Sans Caussanel"
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["Non renseigné"]
+    from matplotlib.colors import to_rgba
+
+    colours = figure.axes[0].collections[0].get_facecolors()
+    assert tuple(colours[17]) == to_rgba(MISSING_COLOUR)  # AUB18 is the 18th cell
+
+
+def test_resource_map_refuses_an_unknown_commune_or_a_text() -> None:
+    from cpts_training.errors import InputError
+    from cpts_training.territory.maps import plot_resource_map
+
+    with pytest.raises(InputError, match="AUB77 ne sont pas dans le territoire"):
+        plot_resource_map({"AUB77": 1.0})
+    with pytest.raises(InputError, match="commune AUB02 \\(« beaucoup »\\) n'est pas un nombre"):
+        plot_resource_map({"AUB01": 1.0, "AUB02": "beaucoup"})  # type: ignore[dict-item]
