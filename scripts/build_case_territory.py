@@ -5,9 +5,10 @@ their outlines are drawn from their (invented) centroids, and the travel times f
 rule, not a road network. Run it from the repository root after changing
 ``cpts_training/data/territoire/communes.csv``::
 
-    python scripts/build_case_territory.py
+    python scripts/build_case_territory.py [OUTPUT_DIR]
 
-It writes, next to ``communes.csv``:
+It writes, next to ``communes.csv`` (or in ``OUTPUT_DIR``, to compare with the committed
+files without touching them; ``tests/test_territory_resources.py`` does so):
 
 ``communes.geojson``
     one Polygon per commune: the cell of its centroid in a power diagram (a Voronoi
@@ -103,7 +104,7 @@ def shoelace(polygon: list[Point]) -> float:
     )
 
 
-def main() -> None:
+def main(output: Path = DEFAULT_TERRITORY_DIR) -> None:
     communes = load_communes(DEFAULT_TERRITORY_DIR / "communes.csv")
     codes = list(communes["code_commune"])
     lat = list(communes["latitude"])
@@ -153,16 +154,14 @@ def main() -> None:
         "warning": WARNING,
         "features": features,
     }
-    out = DEFAULT_TERRITORY_DIR / "communes.geojson"
+    out = output / "communes.geojson"
     out.write_text(json.dumps(geojson, ensure_ascii=False) + "\n", encoding="utf-8")
 
     lines = [",".join(["code_commune", *codes])]
     for i, code in enumerate(codes):
         row = [travel_minutes(lat[i], lon[i], lat[j], lon[j]) for j in range(len(codes))]
         lines.append(",".join([code, *map(str, row)]))
-    (DEFAULT_TERRITORY_DIR / "temps_trajet.csv").write_text(
-        "\n".join(lines) + "\n", encoding="utf-8"
-    )
+    (output / "temps_trajet.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     print("\ncommune  distance_bourg_min  règle  écart")
     bourg = int((communes["statut"] == "bourg-centre").to_numpy().nonzero()[0][0])
@@ -173,4 +172,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT_TERRITORY_DIR)

@@ -155,6 +155,19 @@ def test_polygons_areas_are_of_the_right_order() -> None:
     assert 550 < total < 700
 
 
+def test_committed_geography_is_what_the_script_builds(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "build_case_territory.py"
+    run = subprocess.run(
+        [sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert "AUB09      29                 34   +5" in run.stdout  # the largest gap, documented
+    for name in ("communes.geojson", "temps_trajet.csv"):
+        assert (tmp_path / name).read_bytes() == (DEFAULT_TERRITORY_DIR / name).read_bytes()
+
+
 # ---------------------------------------------------------------- bad copies
 
 

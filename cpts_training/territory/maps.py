@@ -25,7 +25,7 @@ from matplotlib.ticker import FuncFormatter
 from cpts_training.errors import InputError
 from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_decimal_fr
-from cpts_training.territory.case_study import DEFAULT_TERRITORY_DIR, load_territory
+from cpts_training.territory.case_study import load_territory
 from cpts_training.territory.resources import load_polygons
 
 LABEL_FONT_SIZE = 9
@@ -125,7 +125,7 @@ def plot_resource_map(
         DataError: a territory file is missing or fails its check.
     """
     territory = load_territory(directory)
-    polygons = load_polygons(directory if directory is not None else DEFAULT_TERRITORY_DIR)
+    polygons = load_polygons(directory)
     communes = territory.communes
     centres = {
         str(code): (float(lon), float(lat))
