@@ -1,0 +1,259 @@
+"""Static maps of the territory: a choropleth of a value per commune, partner structures.
+
+Drawn offline with matplotlib from the commune outlines of ``communes.geojson`` (see
+:mod:`.resources`): no map tiles, no GIS library. Longitudes are scaled by the cosine
+of the mean latitude so that the map keeps its proportions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pandas as pd
+from matplotlib import colormaps, patheffects
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from cpts_training.errors import InputError
+from cpts_training.figures import CourseFigure
+from cpts_training.formatting import format_decimal_fr
+from cpts_training.territory.case_study import load_territory
+from cpts_training.territory.resources import load_polygons
+
+LABEL_FONT_SIZE = 9
+"""Font size (points) of commune names and legend entries: readable when projected."""
+
+MISSING_COLOUR = "#e0e0e0"
+COLOUR_MAP = "YlOrRd"
+
+STRUCTURE_STYLES: dict[str, tuple[str, str]] = {
+    "centre hospitalier": ("P", "#b71c1c"),
+    "hôpital de proximité": ("P", "#ef6c00"),
+    "clinique": ("P", "#6a1b9a"),
+    "EHPAD": ("s", "#1565c0"),
+    "HAD": ("D", "#00838f"),
+    "SSIAD": ("D", "#2e7d32"),
+    "SAAD": ("D", "#9e9d24"),
+    "MSP": ("o", "#283593"),
+    "centre de santé": ("o", "#00695c"),
+    "DAC": ("^", "#4e342e"),
+    "CLS": ("*", "#37474f"),
+    "CMP": ("v", "#ad1457"),
+    "PMI": ("v", "#5d4037"),
+    "CCAS": ("h", "#455a64"),
+    "CLIC": ("h", "#6d4c41"),
+}
+"""Marker and colour of each structure type (others: a grey ``X``)."""
+
+STRUCTURE_LABELS: dict[str, str] = {
+    "centre hospitalier": "Centre hospitalier",
+    "hôpital de proximité": "Hôpital de proximité",
+    "clinique": "Clinique",
+    "EHPAD": "EHPAD",
+    "HAD": "Hospitalisation à domicile (HAD)",
+    "SSIAD": "Soins infirmiers à domicile (SSIAD)",
+    "SAAD": "Aide à domicile (SAAD)",
+    "MSP": "Maison de santé (MSP)",
+    "centre de santé": "Centre de santé",
+    "DAC": "Dispositif d'appui à la coordination (DAC)",
+    "CLS": "Contrat local de santé (CLS)",
+    "CMP": "Centre médico-psychologique (CMP)",
+    "PMI": "Protection maternelle et infantile (PMI)",
+    "CCAS": "Centre communal d'action sociale (CCAS)",
+    "CLIC": "Centre local d'information (CLIC)",
+}
+"""French legend label of each structure type."""
+
+_OTHER_STYLE = ("X", "#616161")
+_OFFSET_DEGREES = 0.012
+"""Distance (degrees of latitude, about 1.3 km) between a commune's centre and its markers."""
+
+
+def _values(values_by_commune: Mapping[str, float] | pd.Series, codes: list[str]) -> pd.Series:
+    values = pd.Series(
+        dict(values_by_commune) if isinstance(values_by_commune, Mapping) else (values_by_commune)
+    )
+    unknown = [str(code) for code in values.index if code not in set(codes)]
+    if unknown:
+        raise InputError(
+            f"Carte : la ou les commune(s) {', '.join(unknown)} ne sont pas dans le territoire. "
+            f"Utilisez les codes de communes.csv ({', '.join(codes)})."
+        )
+    numeric = pd.to_numeric(values, errors="coerce")
+    bad = [str(code) for code in values.index if not math.isfinite(float(numeric[code]))]
+    if bad:
+        raise InputError(
+            f"Carte : la valeur de la commune {bad[0]} (« {values[bad[0]]} ») n'est pas un "
+            "nombre. Donnez un nombre par commune, ou retirez la commune pour la laisser en gris."
+        )
+    return numeric.astype("float64")
+
+
+def plot_resource_map(
+    values_by_commune: Mapping[str, float] | pd.Series,
+    structures: pd.DataFrame | None = None,
+    title: str | None = None,
+    *,
+    value_label: str = "Valeur",
+    directory: Path | None = None,
+) -> Figure:
+    """A choropleth map of one value per commune, with partner structures as markers.
+
+    Args:
+        values_by_commune: a number per ``code_commune`` (dict or Series); communes left
+            out are drawn in grey and listed as « Non renseigné » in the legend.
+        structures: partner structures (as returned by
+            :func:`~cpts_training.territory.resources.load_structures`), drawn near the
+            centre of their commune, one marker style per ``type``; ``None`` for none.
+        title: the map's title (default: « Carte du territoire — <name> »).
+        value_label: the label of the colour bar (e.g. « Médecins pour 10 000 habitants »).
+        directory: the territory directory (default: the embedded fictional territory).
+
+    Returns:
+        a :class:`~cpts_training.figures.CourseFigure`, displayed by a notebook.
+
+    Raises:
+        InputError: a commune code not in the territory, or a value that is not a number.
+        DataError: a territory file is missing or fails its check.
+    """
+    territory = load_territory(directory)
+    polygons = load_polygons(directory)
+    communes = territory.communes
+    centres = {
+        str(code): (float(lon), float(lat))
+        for code, lon, lat in zip(
+            communes["code_commune"], communes["longitude"], communes["latitude"], strict=True
+        )
+    }
+    names = dict(
+        zip(communes["code_commune"].astype(str), communes["commune"].astype(str), strict=True)
+    )
+    codes = list(polygons)
+    values = _values(values_by_commune, codes)
+    scale = math.cos(math.radians(float(communes["latitude"].mean())))
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return lon * scale, lat
+
+    figure = CourseFigure(figsize=(10, 9.5))
+    axis = figure.subplots()
+    low = float(values.min()) if len(values) else 0.0
+    high = float(values.max()) if len(values) else 1.0
+    if low == high:
+        low, high = low - 1, high + 1
+    norm = Normalize(vmin=low, vmax=high)
+    shapes = [[xy(lon, lat) for lon, lat in polygons[code]] for code in codes]
+    colours: list[object] = []
+    cmap = colormaps[COLOUR_MAP]
+    for code in codes:
+        colours.append(cmap(norm(values[code])) if code in values.index else MISSING_COLOUR)
+    axis.add_collection(
+        PolyCollection(shapes, facecolors=colours, edgecolors="#424242", linewidths=0.8)
+    )
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    for code in codes:
+        axis.annotate(
+            names[code],
+            xy(*centres[code]),
+            ha="center",
+            va="center",
+            fontsize=LABEL_FONT_SIZE,
+            path_effects=halo,
+            zorder=4,
+        )
+    axis.autoscale_view()
+    axis.set_aspect("equal")
+    axis.set_axis_off()
+    axis.set_title(title or f"Carte du territoire — {territory.name}", fontsize=12)
+
+    mappable = ScalarMappable(norm=norm, cmap=cmap)
+    bar = figure.colorbar(mappable, ax=axis, shrink=0.6, pad=0.01)
+    bar.set_label(value_label, fontsize=LABEL_FONT_SIZE + 1)
+    bar.ax.tick_params(labelsize=LABEL_FONT_SIZE)
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_decimal_fr(v)))
+
+    handles: list[Patch | Line2D] = []
+    if any(code not in values.index for code in codes):
+        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#424242", label="Non renseigné"))
+    if structures is not None and len(structures):
+        handles += _draw_structures(axis, structures, centres, xy)
+    if handles:
+        figure.legend(
+            handles=handles,
+            title="Structures partenaires" if structures is not None else None,
+            loc="lower center",
+            ncol=2,
+            fontsize=LABEL_FONT_SIZE,
+            title_fontsize=LABEL_FONT_SIZE + 1,
+            frameon=False,
+        )
+    if territory.fictional:
+        figure.text(
+            0.01,
+            0.985,
+            "Données fictives créées pour la formation",
+            fontsize=8,
+            color="#616161",
+            va="top",
+        )
+    figure.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.24 if handles else 0.04)
+    return figure
+
+
+def _draw_structures(
+    axis: Axes,
+    structures: pd.DataFrame,
+    centres: Mapping[str, tuple[float, float]],
+    xy: Callable[[float, float], tuple[float, float]],
+) -> list[Line2D]:
+    """Draw each structure near its commune's centre; return one legend entry per type."""
+    handles: dict[str, Line2D] = {}
+    for code, group in structures.groupby("code_commune", sort=False):
+        if code not in centres:
+            raise InputError(
+                f"Carte : la structure « {group['nom'].iloc[0]} » est dans la commune {code}, "
+                "absente du territoire. Corrigez son code_commune."
+            )
+        lon, lat = centres[str(code)]
+        # Markers on a ring around the commune's centre, wider when there are many,
+        # starting below the centre (the name is written on it).
+        ring = _OFFSET_DEGREES * (1.0 if len(group) <= 3 else 1.3)
+        for k, (_, structure) in enumerate(group.iterrows()):
+            angle = -math.pi / 2 + 2 * math.pi * k / len(group)
+            scale_lon = math.cos(math.radians(lat))
+            point = xy(
+                lon + ring * math.cos(angle) / scale_lon,
+                lat + ring * math.sin(angle),
+            )
+            kind = str(structure["type"])
+            marker, colour = STRUCTURE_STYLES.get(kind, _OTHER_STYLE)
+            axis.plot(
+                *point,
+                marker=marker,
+                color=colour,
+                markeredgecolor="white",
+                markersize=9,
+                linestyle="none",
+                zorder=3,
+            )
+            if kind not in handles:
+                handles[kind] = Line2D(
+                    [],
+                    [],
+                    marker=marker,
+                    color=colour,
+                    markeredgecolor="white",
+                    markersize=9,
+                    linestyle="none",
+                    label=STRUCTURE_LABELS.get(kind, kind),
+                )
+    order = list(STRUCTURE_STYLES)
+    return [handles[k] for k in sorted(handles, key=lambda k: order.index(k) if k in order else 99)]
