@@ -5,7 +5,9 @@ presentation tables and chart (:mod:`.presentation`) and the ACI size on a date
 (:mod:`.size`), and every real commune of France with its population, to describe a
 trainee's own territory (:mod:`.france`); densities of professionals against sourced
 references (:mod:`.density`) and an accessibility indicator in the manner of the DREES
-APL (:mod:`.accessibility`, on PySAL ``access``). Forms live in :mod:`.widgets`, learner
+APL (:mod:`.accessibility`, on PySAL ``access``); the case's professionals, partner
+structures, travel times and commune outlines (:mod:`.resources`). The resource map lives
+in :mod:`.maps` (imported on demand, as it loads matplotlib). Forms live in :mod:`.widgets`, learner
 self-checks in :mod:`.checks`.
 """
 
@@ -48,12 +50,22 @@ from cpts_training.territory.presentation import (
     population_chart,
     presentation,
 )
+from cpts_training.territory.resources import (
+    PROFESSIONS,
+    STRUCTURE_TYPES,
+    load_polygons,
+    load_professionals,
+    load_structures,
+    load_travel_times,
+)
 from cpts_training.territory.size import population_date, size_thresholds
 
 __all__ = [
     "COMMUNE_COLUMNS",
+    "PROFESSIONS",
     "RealTerritory",
     "STATUTS",
+    "STRUCTURE_TYPES",
     "StepDecay",
     "TOTAL_LABEL",
     "Territory",
@@ -70,7 +82,11 @@ __all__ = [
     "load_communes",
     "load_france_communes",
     "load_metadata",
+    "load_polygons",
+    "load_professionals",
+    "load_structures",
     "load_territory",
+    "load_travel_times",
     "population_chart",
     "population_date",
     "population_in_force",
