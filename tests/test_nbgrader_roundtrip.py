@@ -60,6 +60,44 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
             3,
         ),
     },
+    "evaluation_02": {
+        # Nurses 92 × 10 000 / 52 886 = 17.40; physiotherapists in AUB01 16 × 10 000 / 14 384
+        # = 11.12; population 26 623 + 4 507 + 6 988 + 4 530 = 42 648 → size 2 (40 000 to
+        # 80 000); 2SFCA: R_A = 3 / 7 000, R_B = 1 / 6 000 → B (3/7 000 + 1/6 000) × 100 000
+        # = 59.5, C 3/7 000 × 100 000 = 42.9; AUB01 in five years (15 − 6) × 10 000 / 14 384
+        # = 6.3.
+        "alice": (
+            {
+                "q1_reponse": "densite_infirmiers = 17.4\ndensite_kines_castelnau = 11.1",
+                "q2_reponse": "population_totale = 42648\ntaille_aci = 2",
+                "q3_reponse": "accessibilite_b = 59.5\naccessibilite_c = 42.9",
+                "q4_reponse": "densite_castelnau_dans_5_ans = 6.3",
+                "q5_synthese": "Priorité : l'accès aux soins dans les communes éloignées.",
+            },
+            7,
+        ),
+        "bruno": (
+            {
+                "q1_reponse": "densite_infirmiers = 92\ndensite_kines_castelnau = 16",
+                "q2_reponse": "population_totale = 26623\ntaille_aci = 1",
+                "q3_reponse": "accessibilite_b = 16.7\naccessibilite_c = 0",
+                "q4_reponse": "densite_castelnau_dans_5_ans = 10.4",
+                "q5_synthese": "RAS.",
+            },
+            0,
+        ),
+        "denis": (
+            {
+                "q1_reponse": "densite_infirmiers = 92 * 10 000 / 52 886\n"
+                "densite_kines_castelnau = 11,1",
+                "q2_reponse": "population_totale = 26 623 + 4 507 + 6 988 + 4 530\ntaille_aci = 2",
+                "q3_reponse": "accessibilite_b = 59,5\naccessibilite_c = 42,9",
+                "q4_reponse": "densite_castelnau_dans_5_ans = 6,3",
+                "q5_synthese": "Constats : peu de médecins.",
+            },
+            7,
+        ),
+    },
     "evaluation_01": {
         # Year 2 at the observed rates: variable 29 500×0.6 + 26 250×0.5 + 15 000×0.7
         # + 30 000×0.5 = 17 700 + 13 125 + 10 500 + 15 000 = 56 325; total 148 750 + 56 325

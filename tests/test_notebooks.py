@@ -87,7 +87,12 @@ def _png_outputs(notebook: nbformat.NotebookNode) -> int:
 
 
 @pytest.mark.parametrize(
-    ("name", "charts"), [("00_prise_en_main.ipynb", 1), ("01_budget_aci_tresorerie.ipynb", 1)]
+    ("name", "charts"),
+    [
+        ("00_prise_en_main.ipynb", 1),
+        ("01_budget_aci_tresorerie.ipynb", 1),
+        ("02_diagnostic_territorial.ipynb", 1),
+    ],
 )
 def test_charts_are_displayed(name: str, charts: int, executed) -> None:
     assert _png_outputs(executed[name]) == charts
@@ -257,3 +262,55 @@ def test_module_01_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
         "synthese_budget_2026.docx",
         "synthese_budget_2026.html",
     ]
+
+
+MODULE_02 = "02_diagnostic_territorial.ipynb"
+
+
+@pytest.mark.parametrize(
+    ("answer", "must_not_show"),
+    [
+        # Exercise 1: 39 GPs × 10 000 / 52 886 inhabitants = 7,37 → 7,4.
+        ("densite_mg = ...", ["7,4", "7,37"]),
+        # Exercise 2: 14 GPs aged 60+ / 39 = 35,9 %.
+        ("part_mg_60_plus = ...", ["35,9", "35,8"]),
+        # Exercise 3: (2 / 4 000 + 1 / 3 000) × 100 000 = 50 + 33,3 = 83,3.
+        ("accessibilite_b = ...", ["83,3"]),
+        # Exercise 5: (39 − 14) × 10 000 / 52 886 = 4,73 → 4,7.
+        ("densite_mg_dans_5_ans = ...", ["4,7"]),
+    ],
+)
+def test_module_02_no_widget_prints_an_answer_before_it_is_asked(
+    executed, answer: str, must_not_show: list[str]
+) -> None:
+    seen = shown_before(executed[MODULE_02], answer)
+    assert len(seen) > 1000
+    assert [text for text in must_not_show if text in seen] == []
+
+
+def test_module_02_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
+    path = modules_dir() / MODULE_02
+    notebook = nbformat.read(path, as_version=4)
+    answers = {
+        "densite_mg = ...": "densite_mg = 39 * 10 000 / 52 886",
+        "part_mg_60_plus = ...": "part_mg_60_plus = 35,9 %",
+        "accessibilite_b = ...": "accessibilite_b = (2 / 4 000 + 1 / 3 000) * 100 000",
+        # Exercise 4: the zoning threshold of about 46 GPs per 100 000; the explorer then
+        # flags the five communes under it (accessibility 31,9 · 38,0 · 31,5 · 35,4 · 35,4).
+        "seuil_choisi = ...": "seuil_choisi = 46",
+        "communes_prioritaires = ...": (
+            'communes_prioritaires = ["AUB13", "AUB14", "AUB16", "AUB17", "AUB18"]'
+        ),
+        "densite_mg_dans_5_ans = ...": "densite_mg_dans_5_ans = 4,7",
+    }
+    for cell in notebook.cells:
+        for placeholder, answer in answers.items():
+            cell.source = cell.source.replace(placeholder, answer)
+    edited = tmp_path / "rempli" / path.name
+    edited.parent.mkdir()
+    nbformat.write(notebook, edited)
+    answered = execute(edited, tmp_path / "execution")
+    text = outputs_text(answered)
+    assert "ERREUR" not in text and "Traceback" not in text
+    right = [c for c in answered.cells if "Bonne réponse" in str(c.get("outputs", []))]
+    assert len(right) == 5
