@@ -74,7 +74,7 @@ _NOTES: dict[str, str] = {
     DENSITY: (
         "Densité : effectif de la profession dans la commune pour 10 000 habitants de la "
         "commune. Elle ignore les communes voisines et l'activité des professionnels. La "
-        "ligne « Territoire » rapporte l'effectif total à la population totale."
+        "ligne « Ensemble du territoire » rapporte l'effectif total à la population totale."
     ),
     ACCESSIBILITY: (
         "Accessibilité : méthode à deux étapes (2SFCA) à la manière de l'APL de la DREES, "
@@ -82,8 +82,8 @@ _NOTES: dict[str, str] = {
         "Attention : l'offre est ici le nombre de médecins généralistes (effectif), et non "
         "leur activité en consultations ni leurs équivalents temps plein comme dans l'APL de "
         "la DREES. Valeur : médecins pour 100 000 habitants standardisés. La ligne "
-        "« Territoire » est la moyenne des communes pondérée par leur demande. Le seuil est "
-        "le vôtre : laissez le champ vide pour ne rien signaler."
+        "« Ensemble du territoire » est la moyenne des communes pondérée par leur demande. "
+        "Le seuil est le vôtre : laissez le champ vide pour ne rien signaler."
     ),
     AGED_75: (
         "Part des 75 ans et plus : habitants de 75 ans et plus sur la population de la "
@@ -322,7 +322,11 @@ class TerritoryExplorer(widgets.VBox):
         index = self.figures.selected_index
         if index is None or self._table is None or not self._stale.get(index, False):
             return
-        figure = self._map() if index == 0 else self._bars()
+        try:
+            figure = self._map() if index == 0 else self._bars()
+        except CPTSError as error:  # a territory file the map cannot read
+            self.message.value = message_box(str(error), "error")
+            return
         try:
             png = figure_png(figure)
         finally:
