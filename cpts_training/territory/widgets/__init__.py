@@ -1,7 +1,10 @@
 """Forms over the territory domain, for trainees who do not program.
 
 - :class:`CommuneExplorer` and :func:`aci_size_quiz` (module 00): a commune's card and the
-  ACI size question.
+  ACI size question;
+- :class:`TerritoryExplorer` (module 02): communes, indicator and profession chosen, the
+  table, the map and a bar chart updated together; the accessibility threshold is the
+  trainee's choice.
 
 Every figure comes from :mod:`cpts_training.territory`; the forms read their controls,
 call the domain and show what it returns, in French, never a traceback.
@@ -13,5 +16,12 @@ from cpts_training.territory.widgets._forms import (
     aci_size_quiz,
     commune_card,
 )
+from cpts_training.territory.widgets.explorer import TerritoryExplorer
 
-__all__ = ["CommuneExplorer", "aci_size_options", "aci_size_quiz", "commune_card"]
+__all__ = [
+    "CommuneExplorer",
+    "TerritoryExplorer",
+    "aci_size_options",
+    "aci_size_quiz",
+    "commune_card",
+]
