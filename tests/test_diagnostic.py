@@ -153,6 +153,8 @@ def test_structures_are_checked(skeleton) -> None:
         require_structures([("garage", "X", "34145")], skeleton)
     with pytest.raises(InputError, match="n° 1, colonne « nom »"):
         require_structures([("EHPAD", " ", "34145")], skeleton)
+    with pytest.raises(InputError, match="choisissez sa commune"):
+        require_structures([("EHPAD", "X", None)], skeleton)
     with pytest.raises(InputError, match="n'est pas une commune du territoire"):
         require_structures([("EHPAD", "X", "Montpellier")], skeleton)
 

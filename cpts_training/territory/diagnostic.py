@@ -350,7 +350,9 @@ def require_structures(structures: Any, skeleton: Any) -> pd.DataFrame:
             )
         if not name:
             raise InputError(f"{where}, colonne « nom » : le nom est vide ; écrivez-le.")
-        code = _find_code(commune, frame) if commune else None
+        if not commune:
+            raise InputError(f"{where} ({name}), colonne « commune » : choisissez sa commune.")
+        code = _find_code(commune, frame)
         if code is None:
             raise InputError(
                 f"{where} ({name}), colonne « commune » : « {commune} » n'est pas une commune "

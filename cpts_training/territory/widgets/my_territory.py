@@ -115,7 +115,6 @@ class MyTerritory(widgets.VBox):
             description="Ajouter une structure", icon="plus", layout=widgets.Layout(width="14em")
         )
         self.add_structure_button.on_click(lambda _: self.add_structure())
-        self.structures_status = widgets.HTML()
         self.cpts_name = widgets.Text(
             placeholder="ex. CPTS du Pays de Lunel",
             description="Nom de la CPTS",
@@ -156,7 +155,6 @@ class MyTerritory(widgets.VBox):
                 widgets.HTML(html_strong("Structures partenaires")),
                 self.structures_box,
                 self.add_structure_button,
-                self.structures_status,
                 self.cpts_name,
                 widgets.HTML(html_strong("Priorités (une par ligne)")),
                 self.priorities_input,
