@@ -34,6 +34,15 @@ from cpts_training.territory.density import (
     reference_densities,
     share_aged_60_plus,
 )
+from cpts_training.territory.diagnostic import (
+    DIAGNOSTIC_PROFESSIONS,
+    DiagnosticDocument,
+    DiagnosticSkeleton,
+    diagnostic_document,
+    diagnostic_skeleton,
+    require_counts,
+    require_structures,
+)
 from cpts_training.territory.france import (
     RealTerritory,
     describe_territory,
@@ -62,6 +71,9 @@ from cpts_training.territory.size import population_date, size_thresholds
 
 __all__ = [
     "COMMUNE_COLUMNS",
+    "DIAGNOSTIC_PROFESSIONS",
+    "DiagnosticDocument",
+    "DiagnosticSkeleton",
     "PROFESSIONS",
     "RealTerritory",
     "STATUTS",
@@ -78,6 +90,8 @@ __all__ = [
     "default_decay",
     "density",
     "describe_territory",
+    "diagnostic_document",
+    "diagnostic_skeleton",
     "france_source",
     "load_communes",
     "load_france_communes",
@@ -92,6 +106,8 @@ __all__ = [
     "population_in_force",
     "presentation",
     "reference_densities",
+    "require_counts",
+    "require_structures",
     "search_communes",
     "share_aged_60_plus",
     "size_thresholds",

@@ -70,7 +70,7 @@ def gp_density_per_10000(territory: Territory) -> float:
         load_professionals()[[GP]].rename_axis("code_commune").reset_index(),
         territory.communes[["code_commune", "population"]],
     )
-    return float(table.loc[TERRITORY_LABEL, GP])
+    return float(table.at[TERRITORY_LABEL, GP])  # type: ignore[arg-type]  # a number
 
 
 def check_gp_density(answer: object, territory: Territory) -> CheckResult:
