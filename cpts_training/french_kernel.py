@@ -37,7 +37,7 @@ from cpts_training.formatting import NumberFormatError, read_typed_number
 
 _ASSIGNMENT = re.compile(
     r"^(?P<head>[ \t]*[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)"
-    r"(?P<rhs>[^=#'\"()\[\]{}\n][^#'\"()\[\]{}\n]*?)"
+    r"(?P<rhs>[^=#'\"\[\]{}\n][^#'\"\[\]{}\n]*?)"
     r"(?P<tail>[ \t]*(?:#.*)?)(?P<newline>\r?\n?)$"
 )
 _PYTHON_NUMBER = re.compile(r"[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
@@ -75,6 +75,8 @@ def rewrite_line(line: str) -> str:
 
     if not rhs:
         return line
+    if ("(" in rhs or ")" in rhs) and not _NUMBERS_AND_OPERATORS.fullmatch(rhs):
+        return line  # a call (« round(x, 1) »): Python's own syntax, left alone
     if _DOT_THOUSANDS.fullmatch(rhs):
         return written(_REFUSE.format(text=rhs))
     if _PYTHON_NUMBER.fullmatch(rhs) and not re.match(r"[-+]?0\d", rhs):

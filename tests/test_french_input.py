@@ -336,3 +336,12 @@ def test_paper_calculations_are_read(line: str, rewritten: str) -> None:
 
 def test_a_point_grouping_thousands_in_a_calculation_is_still_refused() -> None:
     assert "refuse_number" in rewrite_line("d = 205.075 * 2\n")
+
+
+def test_a_calculation_in_brackets_is_read_and_a_call_is_left_alone() -> None:
+    # (2 / 4 000 + 1 / 3 000) × 100 000: brackets around French numbers are a calculation.
+    assert rewrite_line("a = (2 / 4 000 + 1 / 3 000) * 100 000\n") == (
+        "a = (2 / 4000 + 1 / 3000) * 100000\n"
+    )
+    # A function call keeps Python's syntax, commas included.
+    assert rewrite_line("x = round(12,5)\n") == "x = round(12,5)\n"

@@ -165,8 +165,8 @@ def test_no_english_traceback_anywhere_a_trainee_types(
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(pool.map(run, runs))
-    # 2 modules × 2 (typed, empty) + 2 assessments × 3 (typed, empty, unanswered) = 10 runs.
-    assert len(results) == 10
+    # 3 modules × 2 (typed, empty) + 3 assessments × 3 (typed, empty, unanswered) = 15 runs.
+    assert len(results) == 15
     english = {label: _english(nb) for label, nb in results.items() if _english(nb)}
     assert not english, english
     # The runs did meet errors (empty answers, unanswered questions), explained in French.
