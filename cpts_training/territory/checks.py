@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pandas as pd
 
 from cpts_training.budget.aci import aci_size
@@ -173,14 +175,27 @@ def check_priority_communes(
             "écrivez la liste entre crochets, chaque code entre guillemets.",
             'par exemple ["AUB11", "AUB13"].',
         )
-    given = {str(c).strip().upper() for c in communes}
+    by_name = {
+        _folded(name): code
+        for code, name in zip(
+            territory.communes["code_commune"], territory.communes["commune"], strict=True
+        )
+    }
     known = set(territory.communes["code_commune"])
-    unknown = sorted(given - known)
+    given: set[str] = set()
+    unknown: list[str] = []
+    for item in communes:
+        text = str(item).strip()
+        code = text.upper() if text.upper() in known else by_name.get(_folded(text))
+        if code is None:
+            unknown.append(text)
+        else:
+            given.add(code)
     if unknown:
         return CheckResult(
             False,
-            f"code(s) inconnu(s) : {', '.join(unknown)}.",
-            "utilisez les codes du tableau des communes (AUB01 … AUB18).",
+            f"commune(s) inconnue(s) : {', '.join(unknown)}.",
+            "écrivez le nom de la commune comme dans le tableau (Caussanel) ou son code (AUB18).",
         )
     table = gp_accessibility(territory, catchment_min)
     expected = set(table.loc[table["accessibilite"] < value, "code_commune"])
@@ -191,9 +206,14 @@ def check_priority_communes(
             "Justifiez maintenant ce seuil ci-dessous.",
         )
     missing, extra = len(expected - given), len(given - expected)
+    parts = []
+    if missing:
+        parts.append(f"il manque {missing} commune(s) sous votre seuil")
+    if extra:
+        parts.append(f"{extra} commune(s) de votre liste ne sont pas sous ce seuil")
     return CheckResult(
         False,
-        f"avec votre seuil, il manque {missing} commune(s) et {extra} n'y sont pas.",
+        "avec votre seuil, " + " et ".join(parts) + ".",
         "dans l'explorateur, choisissez l'accessibilité, saisissez votre seuil et relisez "
         "la colonne « Sous le seuil ».",
     )
@@ -211,3 +231,9 @@ def gp_accessibility(territory: Territory, catchment_min: float = 20) -> pd.Data
         load_travel_times(),
         catchment_min=catchment_min,
     )
+
+
+def _folded(text: str) -> str:
+    """A commune name compared without accents, case, hyphens or apostrophes."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(plain.lower().replace("-", " ").replace("'", " ").split())

@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import DataError
 from cpts_training.formatting import format_decimal_fr
 from cpts_training.readers import read_csv_table
@@ -44,6 +45,7 @@ from cpts_training.territory.case_study import (
     DEFAULT_TERRITORY_DIR,
     OCCITANIE_LATITUDE,
     OCCITANIE_LONGITUDE,
+    Territory,
     load_communes,
 )
 from cpts_training.validation import (
@@ -455,3 +457,28 @@ def load_polygons(directory: Path | None = None) -> dict[str, list[tuple[float, 
             f"({exc.msg}). Exportez-le à nouveau en GeoJSON."
         ) from exc
     return validate_polygons(data, codes, path.name)
+
+
+TOTAL_ROW = "Total du territoire"
+"""Label of the total row of :func:`professionals_table`."""
+
+PROFESSIONAL_LABELS = declare_columns(
+    *(Column(name, f"Médecins généralistes, {label}") for name, label in GP_AGE_BANDS.items()),
+    Column("medecins_generalistes", "Médecins généralistes (tous âges)"),
+    *(Column(name, label) for name, label in PROFESSIONS.items()),
+)
+"""French headers of the professionals' counts."""
+
+
+def professionals_table(territory: Territory, directory: Path | None = None) -> pd.DataFrame:
+    """The professionals of each commune as a trainee reads them: ``code_commune``,
+    ``commune`` (name), the counts of :func:`load_professionals` (GPs by age band and in
+    all, the other professions, pharmacies), then a last row :data:`TOTAL_ROW` with the
+    territory's totals (whole numbers)."""
+    counts = load_professionals(directory)
+    names = territory.communes.set_index("code_commune")["commune"]
+    table = counts.reset_index()
+    table.insert(1, "commune", [names[code] for code in table["code_commune"]])
+    total: dict[str, object] = {"code_commune": "", "commune": TOTAL_ROW}
+    total.update({c: int(counts[c].sum()) for c in counts.columns})
+    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
