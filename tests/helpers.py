@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import signal
 import socket
@@ -137,3 +138,18 @@ def visible_text(page: str) -> str:
     import re
 
     return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def leaked_lines(text: str, lines: list[str]) -> list[str]:
+    """The secret ``lines`` (solution or hidden-test bodies) found in ``text``, as they are
+    or HTML-escaped."""
+
+    def variants(line: str) -> set[str]:
+        return {
+            line,
+            html.escape(line),
+            html.escape(line, quote=False),
+            line.replace("'", "&#39;"),
+        }
+
+    return [line for line in lines if any(v in text for v in variants(line))]

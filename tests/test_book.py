@@ -8,11 +8,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
+import pytest
 import yaml
 
 from cpts_training.book import WIDGET_NOTE, public_module_version
 from cpts_training.paths import book_dir
 from cpts_training.referentiel import load_referentiel
+from tests.helpers import leaked_lines, secret_lines
 
 
 class _ReaderText(HTMLParser):
@@ -167,3 +169,21 @@ def test_modules_show_no_raw_pandas_table(built_book: Path) -> None:
     for expected in ("Tranche d'âge", "7\u202f928", "10\u202f863", "Ensemble du territoire"):
         assert expected in text, expected
     assert "tranche_age" not in text
+
+
+@pytest.mark.parametrize("kind", ["solution", "hidden"])
+def test_built_book_holds_no_solution_and_no_hidden_test(
+    assessment_sources: list[Path], built_book: Path, kind: str
+) -> None:
+    files = [
+        p
+        for p in built_book.rglob("*")
+        if p.is_file() and p.suffix in {".html", ".ipynb", ".txt", ".js", ".md", ".json"}
+    ]
+    assert any(p.name == "evaluation_00.html" for p in files)
+    for source in assessment_sources:
+        lines = secret_lines(source)[kind]
+        for page in files:
+            assert leaked_lines(page.read_text(encoding="utf-8", errors="ignore"), lines) == [], (
+                page
+            )

@@ -21,7 +21,7 @@ from cpts_training.trainer.pipeline import autograde, export, feedback, release,
 from cpts_training.trainer.spreadsheet import read_spreadsheet_csv
 from cpts_training.trainer.submissions import submit
 from cpts_training.trainer.workspace import init_workspace, update_workspace
-from tests.helpers import secret_lines, visible_text
+from tests.helpers import leaked_lines, secret_lines, visible_text
 
 ASSESSMENT = "evaluation_00"
 
@@ -564,3 +564,16 @@ def test_a_changed_source_is_published_again_but_never_under_deposited_copies(
     assert publish(workspace, ASSESSMENT, replace=True)[1] == UPDATED
     assert "Version 3" in released.read_text(encoding="utf-8")
     assert len(list((workspace / "archives" / "publications").iterdir())) == 2
+
+
+def test_released_notebooks_hold_no_solution_and_no_hidden_test(
+    assessment_sources: list[Path], released_workspace: Path
+) -> None:
+    for source in assessment_sources:
+        released = released_workspace / "release" / source.parent.name / source.name
+        text = released.read_text(encoding="utf-8")
+        secrets = secret_lines(source)
+        assert leaked_lines(text, secrets["solution"]) == []
+        assert leaked_lines(text, secrets["hidden"]) == []
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS"):
+            assert marker not in text
