@@ -44,6 +44,7 @@ from cpts_training.budget.forecast import (
 )
 from cpts_training.budget.risks import ACI_ACCOUNTS, aci_dependency, reserves_in_months
 from cpts_training.columns import column_label, declared_columns
+from cpts_training.documents import require_target, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.reference import load_parameter
@@ -389,7 +390,7 @@ class BudgetPresentation:
         does not end in ``.docx``, the folder does not exist, or the file exists and
         ``overwrite`` is false.
         """
-        target = _target(path, ".docx", overwrite)
+        target = require_target(path, ".docx", overwrite)
         document = self._document()
         try:
             document.save(str(target))
@@ -408,25 +409,14 @@ class BudgetPresentation:
         them exists and ``overwrite`` is false (French :class:`InputError`). ``folder`` is
         created when its parent exists (the trainee's ``mes_documents``).
         """
-        if not isinstance(stem, str) or not stem.strip() or "/" in stem or "\\" in stem:
-            raise InputError(
-                f"Nom de fichier « {stem} » invalide : donnez un nom sans dossier ni "
-                "extension, par exemple « synthese_budget_2025 »."
-            )
-        base = Path(folder)
-        if not base.exists() and base.parent.is_dir():
-            base.mkdir()
-        html_path = _target(base / f"{stem.strip()}.html", ".html", overwrite)
-        docx_path = _target(base / f"{stem.strip()}.docx", ".docx", overwrite)
-        try:
-            html_path.write_text(self.to_html(), encoding="utf-8")
-        except OSError as error:
-            raise InputError(
-                f"Impossible d'écrire « {html_path} » ({error}). Vérifiez les droits du "
-                "dossier, puis réessayez."
-            ) from None
-        self.to_docx(docx_path, overwrite=True)
-        return html_path, docx_path
+        return save_pair(
+            folder,
+            stem,
+            self.to_html,
+            lambda path: self.to_docx(path, overwrite=True),
+            overwrite,
+            example="synthese_budget_2025",
+        )
 
     def _document(self) -> Any:
         import docx
@@ -640,24 +630,6 @@ def _sentences(items: Sequence[str] | str, what: str) -> tuple[str, ...]:
         if item.strip():
             out.append(item.strip())
     return tuple(out)
-
-
-def _target(path: Path | str, suffix: str, overwrite: bool) -> Path:
-    target = Path(path)
-    if target.suffix.lower() != suffix:
-        kind = "document Word" if suffix == ".docx" else "page web"
-        raise InputError(f"Le fichier « {target.name} » doit avoir l'extension {suffix} ({kind}).")
-    if target.exists() and not overwrite:
-        raise InputError(
-            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou passez overwrite=True pour le remplacer."
-        )
-    if not target.parent.is_dir():
-        raise InputError(
-            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
-            "emplacement."
-        )
-    return target
 
 
 def _sum_accounts(table: pd.DataFrame, sens: str, prefixes: Sequence[str]) -> float:

@@ -36,6 +36,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from cpts_training.budget.aci import aci_size
+from cpts_training.documents import require_target, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import NumberFormatError, format_number_fr, read_typed_number
 from cpts_training.territory.case_study import Territory
@@ -458,7 +459,7 @@ class DiagnosticDocument:
         Raises :class:`InputError` (French) when the name does not end in ``.docx``, the
         folder does not exist, or the file exists and ``overwrite`` is false.
         """
-        target = _target(path, ".docx", overwrite)
+        target = require_target(path, ".docx", overwrite)
         try:
             self._document().save(str(target))
         except OSError as error:
@@ -473,25 +474,14 @@ class DiagnosticDocument:
         """Write ``stem.html`` and ``stem.docx`` in ``folder`` (created when its parent
         exists, as ``mes_documents``); return both paths. Nothing is written when one of
         them exists and ``overwrite`` is false (French :class:`InputError`)."""
-        if not isinstance(stem, str) or not stem.strip() or "/" in stem or "\\" in stem:
-            raise InputError(
-                f"Nom de fichier « {stem} » invalide : donnez un nom sans dossier ni "
-                "extension, par exemple « diagnostic_territorial »."
-            )
-        base = Path(folder)
-        if not base.exists() and base.parent.is_dir():
-            base.mkdir()
-        html_path = _target(base / f"{stem.strip()}.html", ".html", overwrite)
-        docx_path = _target(base / f"{stem.strip()}.docx", ".docx", overwrite)
-        try:
-            html_path.write_text(self.to_html(), encoding="utf-8")
-        except OSError as error:
-            raise InputError(
-                f"Impossible d'écrire « {html_path} » ({error}). Vérifiez les droits du "
-                "dossier, puis réessayez."
-            ) from None
-        self.to_docx(docx_path, overwrite=True)
-        return html_path, docx_path
+        return save_pair(
+            folder,
+            stem,
+            self.to_html,
+            lambda path: self.to_docx(path, overwrite=True),
+            overwrite,
+            example="diagnostic_territorial",
+        )
 
     def _document(self) -> Any:
         import docx
@@ -668,21 +658,3 @@ def _docx_table(document: Any, headers: Sequence[str], rows: Sequence[Sequence[s
     for i, row in enumerate(rows, start=1):
         for j, text in enumerate(row):
             grid.cell(i, j).text = text
-
-
-def _target(path: Path | str, suffix: str, overwrite: bool) -> Path:
-    target = Path(path)
-    if target.suffix.lower() != suffix:
-        kind = "document Word" if suffix == ".docx" else "page web"
-        raise InputError(f"Le fichier « {target.name} » doit avoir l'extension {suffix} ({kind}).")
-    if target.exists() and not overwrite:
-        raise InputError(
-            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou cochez « Remplacer » (overwrite=True) pour le remplacer."
-        )
-    if not target.parent.is_dir():
-        raise InputError(
-            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
-            "emplacement."
-        )
-    return target

@@ -1,0 +1,76 @@
+"""Documents a trainee keeps: where they are written, never over an existing file.
+
+Domain-free: the budget summary for the CA and the territorial diagnostic both write an
+HTML page and a DOCX document side by side through :func:`save_pair`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from cpts_training.errors import InputError
+
+
+def require_target(path: Path | str, suffix: str, overwrite: bool) -> Path:
+    """``path`` as a file to write with extension ``suffix`` (``.html`` or ``.docx``).
+
+    Raises:
+        InputError: French message for a wrong extension, an existing file when
+            ``overwrite`` is false, or a folder that does not exist.
+    """
+    target = Path(path)
+    if target.suffix.lower() != suffix:
+        kind = "document Word" if suffix == ".docx" else "page web"
+        raise InputError(f"Le fichier « {target.name} » doit avoir l'extension {suffix} ({kind}).")
+    if target.exists() and not overwrite:
+        raise InputError(
+            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
+            "autre nom, ou cochez « Remplacer » (overwrite=True) pour le remplacer."
+        )
+    if not target.parent.is_dir():
+        raise InputError(
+            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
+            "emplacement."
+        )
+    return target
+
+
+def save_pair(
+    folder: Path | str,
+    stem: str,
+    html: Callable[[], str],
+    write_docx: Callable[[Path], object],
+    overwrite: bool = False,
+    example: str = "mon_document",
+) -> tuple[Path, Path]:
+    """Write ``stem.html`` (the text ``html()`` returns) and ``stem.docx``
+    (``write_docx(path)``) in ``folder``; return both paths.
+
+    ``folder`` is created when its parent exists (the trainee's ``mes_documents``). Both
+    files are checked before either is written: nothing is written when one exists and
+    ``overwrite`` is false.
+
+    Raises:
+        InputError: French message for a stem with a folder or empty, a file that exists,
+            a folder that cannot be made, or a page that cannot be written.
+    """
+    if not isinstance(stem, str) or not stem.strip() or "/" in stem or "\\" in stem:
+        raise InputError(
+            f"Nom de fichier « {stem} » invalide : donnez un nom sans dossier ni extension, "
+            f"par exemple « {example} »."
+        )
+    base = Path(folder)
+    if not base.exists() and base.parent.is_dir():
+        base.mkdir()
+    html_path = require_target(base / f"{stem.strip()}.html", ".html", overwrite)
+    docx_path = require_target(base / f"{stem.strip()}.docx", ".docx", overwrite)
+    try:
+        html_path.write_text(html(), encoding="utf-8")
+    except OSError as error:
+        raise InputError(
+            f"Impossible d'écrire « {html_path} » ({error}). Vérifiez les droits du dossier, "
+            "puis réessayez."
+        ) from None
+    write_docx(docx_path)
+    return html_path, docx_path
