@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pandas as pd
 
-from cpts_training.errors import DataError
+from cpts_training.errors import DataError, InputError
 from cpts_training.formatting import format_decimal_fr
 
 
@@ -245,3 +246,25 @@ def require_exactly_one(
             f"{source}, ligne {_line(second)}{second_name}, colonne « {column} » : "
             f"la valeur « {value} » figure déjà ligne {_line(first)}{first_name}. {fix}"
         )
+
+
+def require_frame(table: Any, name: str, columns: Sequence[str]) -> pd.DataFrame:
+    """``table`` as a DataFrame holding ``columns`` (an argument given by the caller,
+    not a file: hence :class:`InputError` rather than :class:`DataError`).
+
+    Raises:
+        InputError: French message naming ``name``, for a value that is not a table or
+            a table missing some of ``columns``.
+    """
+    if not isinstance(table, pd.DataFrame):
+        raise InputError(
+            f"{name} : un tableau (DataFrame) est attendu, avec les colonnes "
+            f"{', '.join(columns)} ; reçu : {type(table).__name__}."
+        )
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise InputError(
+            f"{name} : colonne(s) manquante(s) : {', '.join(missing)}. "
+            f"Colonnes attendues : {', '.join(columns)}."
+        )
+    return table

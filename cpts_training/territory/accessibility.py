@@ -28,6 +28,7 @@ import pandas as pd
 
 from cpts_training.errors import InputError
 from cpts_training.reference import Parameter, load_parameter
+from cpts_training.validation import require_frame
 
 COMMUNE = "code_commune"
 """Column naming the commune in every input table (the INSEE code in the case study)."""
@@ -82,21 +83,6 @@ def zip_threshold_fte(per: float = 100_000, at: dt.date | str | None = None) -> 
 
 
 # --- validation (French errors; nothing is computed before every check has passed) ---
-
-
-def _require_frame(table: Any, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            f"{name} : un tableau (DataFrame) est attendu, avec les colonnes "
-            f"{', '.join(columns)} ; reçu : {type(table).__name__}."
-        )
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{name} : colonne(s) manquante(s) : {', '.join(missing)}. "
-            f"Colonnes attendues : {', '.join(columns)}."
-        )
-    return table
 
 
 def _require_unique_communes(codes: pd.Index | pd.Series, name: str) -> None:
@@ -242,7 +228,7 @@ def standardised_demand(demand: pd.DataFrame, weights: Mapping[str, float]) -> p
                 "nombre positif ou nul."
             )
     bands = tuple(weights)
-    table = _require_frame(demand, "Tableau de la demande", (COMMUNE, *bands))
+    table = require_frame(demand, "Tableau de la demande", (COMMUNE, *bands))
     _require_unique_communes(table[COMMUNE], "Tableau de la demande")
     people = _require_numbers(table, bands, "Tableau de la demande")
     values = people @ np.array([float(weights[b]) for b in bands])
@@ -328,7 +314,7 @@ def accessibility(
     demand_std = standardised_demand(demand, age_weights)
     communes = pd.Index(demand_std.index, name=COMMUNE)
 
-    table = _require_frame(supply, "Tableau de l'offre", (COMMUNE, SUPPLY))
+    table = require_frame(supply, "Tableau de l'offre", (COMMUNE, SUPPLY))
     _require_unique_communes(table[COMMUNE], "Tableau de l'offre")
     unknown = pd.Index(table[COMMUNE]).difference(communes)
     if len(unknown):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cpts_training.errors import InputError
 from cpts_training.reference import load_parameter
+from cpts_training.validation import require_frame
 
 COMMUNE = "code_commune"
 POPULATION = "population"
@@ -33,21 +33,6 @@ REFERENCES: dict[str, str] = {
 
 REFERENCE_PER = 10_000
 """Population base of the reference parameters."""
-
-
-def _require_frame(table: Any, name: str, columns: Sequence[str]) -> pd.DataFrame:
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            f"{name} : un tableau (DataFrame) est attendu, avec les colonnes "
-            f"{', '.join(columns)} ; reçu : {type(table).__name__}."
-        )
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{name} : colonne(s) manquante(s) : {', '.join(missing)}. "
-            f"Colonnes attendues : {', '.join(columns)}."
-        )
-    return table
 
 
 def _require_unique(table: pd.DataFrame, name: str) -> None:
@@ -87,8 +72,8 @@ def density(counts: pd.DataFrame, population: pd.DataFrame, per: float = 10_000)
     """
     if not (isinstance(per, int | float) and per > 0):
         raise InputError(f"« per » vaut {per} ; donnez un nombre d'habitants positif (10 000).")
-    pop_table = _require_frame(population, "Tableau de la population", (COMMUNE, POPULATION))
-    count_table = _require_frame(counts, "Tableau des effectifs", (COMMUNE,))
+    pop_table = require_frame(population, "Tableau de la population", (COMMUNE, POPULATION))
+    count_table = require_frame(counts, "Tableau des effectifs", (COMMUNE,))
     professions = [c for c in count_table.columns if c != COMMUNE]
     if not professions:
         raise InputError(
@@ -189,7 +174,7 @@ def share_aged_60_plus(gps: pd.DataFrame) -> float:
     :class:`InputError` (French) on a missing column, an empty table or an age that is not
     a number between 0 and 120.
     """
-    table = _require_frame(gps, "Tableau des médecins", (AGE,))
+    table = require_frame(gps, "Tableau des médecins", (AGE,))
     if table.empty:
         raise InputError("Tableau des médecins : il est vide ; ajoutez une ligne par médecin.")
     ages = pd.to_numeric(table[AGE], errors="coerce")
