@@ -18,8 +18,12 @@ from cpts_training.territory.case_study import DEFAULT_TERRITORY_DIR
 from cpts_training.territory.widgets.explorer import (
     ACCESSIBILITY,
     AGED_75,
+    CHART_TAB,
     DENSITY,
     GP_60,
+    INTERACTIVE_TAB,
+    MAP_TAB,
+    PYRAMID_TAB,
     TERRITORY_ROW,
     TerritoryExplorer,
 )
@@ -184,13 +188,55 @@ def test_only_the_open_figure_is_drawn(explorer: TerritoryExplorer) -> None:
     explorer.communes.value = ("AUB01", "AUB02", "AUB03")
     explorer.map_image.value = b""
     explorer.chart_image.value = b""
-    explorer.figures.selected_index = 1
+    explorer.figures.selected_index = CHART_TAB
     assert bytes(explorer.chart_image.value).startswith(b"\x89PNG")
     assert bytes(explorer.map_image.value) == b""
-    explorer.figures.selected_index = 0
+    explorer.figures.selected_index = MAP_TAB
     drawn = bytes(explorer.map_image.value)
     assert drawn.startswith(b"\x89PNG")
     explorer.show_structures.value = False
     assert bytes(explorer.map_image.value).startswith(b"\x89PNG")
     assert bytes(explorer.map_image.value) != drawn
     explorer.show_structures.value = True
+
+
+def test_interactive_map_follows_the_indicator_and_the_selection(
+    explorer: TerritoryExplorer,
+) -> None:
+    explorer.communes.value = ("AUB01", "AUB17")
+    explorer.indicator_choice.value = GP_60
+    explorer.figures.selected_index = INTERACTIVE_TAB
+    toggle, framed = explorer.interactive_map.children
+    assert toggle is explorer.show_structures
+    leaflet_map = framed.children[0]
+    outlines = next(layer for layer in leaflet_map.layers if type(layer).__name__ == "GeoJSON")
+    shown = {
+        f["properties"]["code_commune"]: f["properties"]["valeur"]
+        for f in outlines.data["features"]
+    }
+    # 6 of 15 GPs aged 60+ in AUB01 = 40,0 %; AUB17 has no GP; the others are not selected.
+    assert shown["AUB01"] == "40,0"
+    assert shown["AUB17"] == "—"
+    assert shown["AUB02"] == "Commune non sélectionnée"
+    legend = next(c for c in leaflet_map.controls if type(c).__name__ == "LegendControl")
+    assert "Commune non sélectionnée" in legend.legend and "Sans valeur (—)" in legend.legend
+    explorer.communes.value = ("AUB01",)
+    _, framed = explorer.interactive_map.children
+    outlines = next(
+        layer for layer in framed.children[0].layers if type(layer).__name__ == "GeoJSON"
+    )
+    assert [f["properties"]["valeur"] for f in outlines.data["features"]].count("40,0") == 1
+    assert "Sans connexion Internet" in framed.children[1].value
+    explorer.figures.selected_index = None
+
+
+def test_age_pyramid_tab_follows_the_selection(explorer: TerritoryExplorer) -> None:
+    explorer.communes.value = ("AUB01",)
+    explorer.pyramid_image.value = b""
+    explorer.figures.selected_index = PYRAMID_TAB
+    one = bytes(explorer.pyramid_image.value)
+    assert one.startswith(b"\x89PNG")
+    explorer.communes.value = ("AUB01", "AUB02")
+    assert bytes(explorer.pyramid_image.value).startswith(b"\x89PNG")
+    assert bytes(explorer.pyramid_image.value) != one
+    explorer.figures.selected_index = None

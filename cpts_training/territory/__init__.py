@@ -16,6 +16,7 @@ from cpts_training.territory.accessibility import (
     accessibility,
     default_age_weights,
     default_decay,
+    overall_accessibility,
     standardised_demand,
     zip_threshold_fte,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "load_structures",
     "load_territory",
     "load_travel_times",
+    "overall_accessibility",
     "population_chart",
     "population_date",
     "population_in_force",

@@ -398,3 +398,34 @@ def _two_stage_fca(
     if not np.isfinite(values).all():  # pragma: no cover - guarded by offre_non_attribuee
         raise InputError("Accessibilité : calcul impossible (division par une demande nulle).")
     return values
+
+
+def overall_accessibility(result: pd.DataFrame) -> float:
+    """The territory's accessibility: the communes' mean weighted by their demand.
+
+    ``Σ_i A_i · P_i / Σ_i P_i`` over the rows of ``result`` (the table returned by
+    :func:`accessibility`: columns ``accessibilite`` and ``demande_standardisee``), in the
+    unit of ``accessibilite`` (e.g. GP per 100 000 standardised inhabitants). Weighting by
+    the standardised demand counts each inhabitant once, as a territory-wide figure should:
+    a village of 300 inhabitants does not weigh as much as a town of 15 000. The DREES
+    publishes the APL per commune and reads it per territoire de vie-santé with the same
+    population weighting (ER n° 1144, 2020).
+
+    Raises:
+        InputError: a missing column, a negative or non-numeric value, or a total demand
+            of zero (no inhabitant: the mean is undefined).
+    """
+    table = require_frame(
+        result, "Tableau d'accessibilité", ("accessibilite", "demande_standardisee")
+    )
+    values = _require_numbers(
+        table, ("accessibilite", "demande_standardisee"), "Tableau d'accessibilité"
+    )
+    access_values, demand = values[:, 0], values[:, 1]
+    total = float(demand.sum())
+    if total <= 0:
+        raise InputError(
+            "Tableau d'accessibilité : la demande totale est nulle (aucun habitant) ; la "
+            "moyenne du territoire n'a pas de sens. Vérifiez les populations."
+        )
+    return float((access_values * demand).sum() / total)

@@ -16,7 +16,7 @@ from matplotlib import colormaps, patheffects
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
-from matplotlib.colors import Normalize
+from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -77,9 +77,17 @@ _OFFSET_DEGREES = 0.012
 """Distance (degrees of latitude, about 1.3 km) between a commune's centre and its markers."""
 
 
-def _values(values_by_commune: Mapping[str, float] | pd.Series, codes: list[str]) -> pd.Series:
+def require_map_values(
+    values_by_commune: Mapping[str, float] | pd.Series, codes: list[str]
+) -> pd.Series:
+    """The values per commune as floats; an empty value (``None``, NaN) stays NaN.
+
+    Raises:
+        InputError: a commune not in ``codes``, or a value that is not a number.
+    """
     values = pd.Series(
-        dict(values_by_commune) if isinstance(values_by_commune, Mapping) else (values_by_commune)
+        dict(values_by_commune) if isinstance(values_by_commune, Mapping) else (values_by_commune),
+        dtype="object",
     )
     unknown = [str(code) for code in values.index if code not in set(codes)]
     if unknown:
@@ -87,8 +95,13 @@ def _values(values_by_commune: Mapping[str, float] | pd.Series, codes: list[str]
             f"Carte : la ou les commune(s) {', '.join(unknown)} ne sont pas dans le territoire. "
             f"Utilisez les codes de communes.csv ({', '.join(codes)})."
         )
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = [str(code) for code in values.index if not math.isfinite(float(numeric[code]))]
+    empty = values.isna()
+    numeric = pd.to_numeric(values.where(~empty), errors="coerce")
+    bad = [
+        str(code)
+        for code in values.index
+        if not empty[code] and not math.isfinite(float(numeric[code]))
+    ]
     if bad:
         raise InputError(
             f"Carte : la valeur de la commune {bad[0]} (« {values[bad[0]]} ») n'est pas un "
@@ -97,24 +110,59 @@ def _values(values_by_commune: Mapping[str, float] | pd.Series, codes: list[str]
     return numeric.astype("float64")
 
 
+NO_VALUE_COLOUR = "#f5f5f5"
+NO_VALUE_LABEL = "Sans valeur (—)"
+
+
+def commune_colours(values: pd.Series, codes: list[str]) -> tuple[dict[str, str], Normalize]:
+    """The fill colour (``#rrggbb``) of each commune of ``codes`` and the colour scale.
+
+    A commune with a value takes its colour on the ``YlOrRd`` scale from the smallest to
+    the largest value; a commune with an empty value (NaN) takes :data:`NO_VALUE_COLOUR`;
+    a commune absent from ``values`` takes :data:`MISSING_COLOUR`. Shared by the static
+    map and the interactive one so that both read alike.
+    """
+    known = values.dropna()
+    low = float(known.min()) if len(known) else 0.0
+    high = float(known.max()) if len(known) else 1.0
+    if low == high:
+        low, high = low - 1, high + 1
+    norm = Normalize(vmin=low, vmax=high)
+    cmap = colormaps[COLOUR_MAP]
+    colours: dict[str, str] = {}
+    for code in codes:
+        if code not in values.index:
+            colours[code] = MISSING_COLOUR
+        elif math.isnan(values[code]):
+            colours[code] = NO_VALUE_COLOUR
+        else:
+            colours[code] = to_hex(cmap(norm(values[code])))
+    return colours, norm
+
+
 def plot_resource_map(
     values_by_commune: Mapping[str, float] | pd.Series,
     structures: pd.DataFrame | None = None,
     title: str | None = None,
     *,
     value_label: str = "Valeur",
+    absent_label: str = "Non renseigné",
     directory: Path | None = None,
 ) -> Figure:
     """A choropleth map of one value per commune, with partner structures as markers.
 
     Args:
         values_by_commune: a number per ``code_commune`` (dict or Series); communes left
-            out are drawn in grey and listed as « Non renseigné » in the legend.
+            out are drawn in grey and listed as ``absent_label`` in the legend; a commune
+            given with an empty value (``None`` or NaN: no GP, say) is drawn hatched and
+            listed as « Sans valeur (—) ».
         structures: partner structures (as returned by
             :func:`~cpts_training.territory.resources.load_structures`), drawn near the
             centre of their commune, one marker style per ``type``; ``None`` for none.
         title: the map's title (default: « Carte du territoire — <name> »).
         value_label: the label of the colour bar (e.g. « Médecins pour 10 000 habitants »).
+        absent_label: the legend of the communes left out (« Commune non sélectionnée »
+            for a selection).
         directory: the territory directory (default: the embedded fictional territory).
 
     Returns:
@@ -137,7 +185,7 @@ def plot_resource_map(
         zip(communes["code_commune"].astype(str), communes["commune"].astype(str), strict=True)
     )
     codes = list(polygons)
-    values = _values(values_by_commune, codes)
+    values = require_map_values(values_by_commune, codes)
     scale = math.cos(math.radians(float(communes["latitude"].mean())))
 
     def xy(lon: float, lat: float) -> tuple[float, float]:
@@ -145,19 +193,24 @@ def plot_resource_map(
 
     figure = CourseFigure(figsize=(10, 9.5))
     axis = figure.subplots()
-    low = float(values.min()) if len(values) else 0.0
-    high = float(values.max()) if len(values) else 1.0
-    if low == high:
-        low, high = low - 1, high + 1
-    norm = Normalize(vmin=low, vmax=high)
+    colours, norm = commune_colours(values, codes)
     shapes = [[xy(lon, lat) for lon, lat in polygons[code]] for code in codes]
-    colours: list[object] = []
-    cmap = colormaps[COLOUR_MAP]
-    for code in codes:
-        colours.append(cmap(norm(values[code])) if code in values.index else MISSING_COLOUR)
     axis.add_collection(
-        PolyCollection(shapes, facecolors=colours, edgecolors="#424242", linewidths=0.8)
+        PolyCollection(
+            shapes, facecolors=[colours[c] for c in codes], edgecolors="#424242", linewidths=0.8
+        )
     )
+    no_value = [
+        shapes[k]
+        for k, code in enumerate(codes)
+        if code in values.index and math.isnan(values[code])
+    ]
+    if no_value:
+        axis.add_collection(
+            PolyCollection(
+                no_value, facecolors="none", edgecolors="#9e9e9e", hatch="///", linewidths=0
+            )
+        )
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
     for code in codes:
         axis.annotate(
@@ -174,7 +227,7 @@ def plot_resource_map(
     axis.set_axis_off()
     axis.set_title(title or f"Carte du territoire — {territory.name}", fontsize=12)
 
-    mappable = ScalarMappable(norm=norm, cmap=cmap)
+    mappable = ScalarMappable(norm=norm, cmap=colormaps[COLOUR_MAP])
     bar = figure.colorbar(mappable, ax=axis, shrink=0.6, pad=0.01)
     bar.set_label(value_label, fontsize=LABEL_FONT_SIZE + 1)
     bar.ax.tick_params(labelsize=LABEL_FONT_SIZE)
@@ -182,7 +235,11 @@ def plot_resource_map(
 
     handles: list[Patch | Line2D] = []
     if any(code not in values.index for code in codes):
-        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#424242", label="Non renseigné"))
+        handles.append(Patch(facecolor=MISSING_COLOUR, edgecolor="#424242", label=absent_label))
+    if no_value:
+        handles.append(
+            Patch(facecolor=NO_VALUE_COLOUR, edgecolor="#9e9e9e", hatch="///", label=NO_VALUE_LABEL)
+        )
     if structures is not None and len(structures):
         handles += _draw_structures(axis, structures, centres, xy)
     if handles:
@@ -208,6 +265,44 @@ def plot_resource_map(
     return figure
 
 
+def structure_positions(
+    structures: pd.DataFrame, centres: Mapping[str, tuple[float, float]]
+) -> pd.DataFrame:
+    """Where to draw each partner structure: on a small ring around its commune's centre.
+
+    The case study places a structure in a commune, not at an address: markers are spread
+    on a ring of about 1,3 km (wider beyond three structures) starting below the centre,
+    where the commune's name is written. Returns ``structures`` with two more columns,
+    ``longitude`` and ``latitude`` (degrees, WGS84).
+
+    Raises:
+        InputError: a structure whose ``code_commune`` is not in ``centres``.
+    """
+    placed = structures.copy()
+    placed["longitude"] = math.nan
+    placed["latitude"] = math.nan
+    for code, group in structures.groupby("code_commune", sort=False):
+        if code not in centres:
+            raise InputError(
+                f"Carte : la structure « {group['nom'].iloc[0]} » est dans la commune {code}, "
+                "absente du territoire. Corrigez son code_commune."
+            )
+        lon, lat = centres[str(code)]
+        ring = _OFFSET_DEGREES * (1.0 if len(group) <= 3 else 1.3)
+        scale_lon = math.cos(math.radians(lat))
+        for k, index in enumerate(group.index):
+            angle = -math.pi / 2 + 2 * math.pi * k / len(group)
+            placed.loc[index, "longitude"] = lon + ring * math.cos(angle) / scale_lon
+            placed.loc[index, "latitude"] = lat + ring * math.sin(angle)
+    return placed
+
+
+def structure_style(kind: str) -> tuple[str, str, str]:
+    """Marker (matplotlib), colour and French legend label of a structure type."""
+    marker, colour = STRUCTURE_STYLES.get(kind, _OTHER_STYLE)
+    return marker, colour, STRUCTURE_LABELS.get(kind, kind)
+
+
 def _draw_structures(
     axis: Axes,
     structures: pd.DataFrame,
@@ -216,44 +311,29 @@ def _draw_structures(
 ) -> list[Line2D]:
     """Draw each structure near its commune's centre; return one legend entry per type."""
     handles: dict[str, Line2D] = {}
-    for code, group in structures.groupby("code_commune", sort=False):
-        if code not in centres:
-            raise InputError(
-                f"Carte : la structure « {group['nom'].iloc[0]} » est dans la commune {code}, "
-                "absente du territoire. Corrigez son code_commune."
-            )
-        lon, lat = centres[str(code)]
-        # Markers on a ring around the commune's centre, wider when there are many,
-        # starting below the centre (the name is written on it).
-        ring = _OFFSET_DEGREES * (1.0 if len(group) <= 3 else 1.3)
-        for k, (_, structure) in enumerate(group.iterrows()):
-            angle = -math.pi / 2 + 2 * math.pi * k / len(group)
-            scale_lon = math.cos(math.radians(lat))
-            point = xy(
-                lon + ring * math.cos(angle) / scale_lon,
-                lat + ring * math.sin(angle),
-            )
-            kind = str(structure["type"])
-            marker, colour = STRUCTURE_STYLES.get(kind, _OTHER_STYLE)
-            axis.plot(
-                *point,
+    for _, structure in structure_positions(structures, centres).iterrows():
+        kind = str(structure["type"])
+        marker, colour, label = structure_style(kind)
+        point = xy(structure["longitude"], structure["latitude"])
+        axis.plot(
+            *point,
+            marker=marker,
+            color=colour,
+            markeredgecolor="white",
+            markersize=9,
+            linestyle="none",
+            zorder=3,
+        )
+        if kind not in handles:
+            handles[kind] = Line2D(
+                [],
+                [],
                 marker=marker,
                 color=colour,
                 markeredgecolor="white",
                 markersize=9,
                 linestyle="none",
-                zorder=3,
+                label=label,
             )
-            if kind not in handles:
-                handles[kind] = Line2D(
-                    [],
-                    [],
-                    marker=marker,
-                    color=colour,
-                    markeredgecolor="white",
-                    markersize=9,
-                    linestyle="none",
-                    label=STRUCTURE_LABELS.get(kind, kind),
-                )
     order = list(STRUCTURE_STYLES)
     return [handles[k] for k in sorted(handles, key=lambda k: order.index(k) if k in order else 99)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -11,7 +13,8 @@ from pandas.io.formats.style import Styler
 from cpts_training.columns import Column, declare_columns
 from cpts_training.display import french_table
 from cpts_training.figures import CourseFigure
-from cpts_training.formatting import format_number_fr
+from cpts_training.formatting import format_number_fr, format_percent
+from cpts_training.territory.age import age_structure
 from cpts_training.territory.case_study import Territory
 
 STATUT_COLOURS = {
@@ -97,3 +100,64 @@ COLUMNS = declare_columns(
     Column("habitants", "Habitants", "habitants"),
 )
 """Columns of the age-band table (:func:`age_band_frame`)."""
+
+
+TERRITORY_COLOUR = "#1565c0"
+FRANCE_COLOUR = "#9e9e9e"
+
+
+def plot_age_pyramid(
+    territory: Territory, communes: Iterable[str] | None = None, *, title: str | None = None
+) -> Figure:
+    """A comparative age pyramid: the territory's share of each age band (left) against
+    France's (right), youngest band at the bottom.
+
+    The shares and the gaps come from :func:`~cpts_training.territory.age.age_structure`
+    (same arguments; France: INSEE estimates, parameter ``territoire/structure_age_france``,
+    ``verified: false``). Each bar is labelled with its share in %. The case study has no
+    split by sex, so the two sides compare places, not men and women.
+
+    Raises:
+        InputError: as :func:`~cpts_training.territory.age.age_structure`.
+    """
+    table = age_structure(territory, communes)
+    figure = CourseFigure(figsize=(8, 4.6))
+    axis = figure.subplots()
+    positions = range(len(table))
+    left = -100 * table["part"]
+    right = 100 * table["part_france"]
+    axis.barh(positions, left, color=TERRITORY_COLOUR, label="Territoire")
+    axis.barh(positions, right, color=FRANCE_COLOUR, label="France")
+    for y, (mine, france) in enumerate(zip(table["part"], table["part_france"], strict=True)):
+        axis.text(
+            -100 * mine - 0.4, y, format_percent(mine, 1), ha="right", va="center", fontsize=9
+        )
+        axis.text(
+            100 * france + 0.4, y, format_percent(france, 1), ha="left", va="center", fontsize=9
+        )
+    axis.set_yticks(list(positions), list(table["tranche_age"]))
+    widest = float(max(left.abs().max(), right.max()))
+    axis.set_xlim(-widest * 1.35, widest * 1.35)
+    axis.axvline(0, color="#424242", linewidth=0.8)
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{format_number_fr(abs(x))} %"))
+    axis.set_xlabel("Part de la population (%)")
+    who = "Territoire" if communes is None else "Communes choisies"
+    axis.set_title(title or f"Pyramide des âges comparée — {territory.name}", fontsize=11)
+    axis.legend(
+        [
+            Rectangle((0, 0), 1, 1, color=TERRITORY_COLOUR),
+            Rectangle((0, 0), 1, 1, color=FRANCE_COLOUR),
+        ],
+        [f"{who} ({format_number_fr(int(table['habitants'].sum()))} hab.)", "France (INSEE)"],
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=2,
+        frameon=False,
+        fontsize=9,
+    )
+    if territory.fictional:
+        figure.text(
+            0.01, 0.005, "Données fictives créées pour la formation", fontsize=8, color="#616161"
+        )
+    figure.tight_layout()
+    return figure

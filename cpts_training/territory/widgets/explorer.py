@@ -26,7 +26,7 @@ from cpts_training.errors import CPTSError, InputError
 from cpts_training.figures import CourseFigure, figure_png
 from cpts_training.formatting import NumberFormatError, format_decimal_fr, format_number_fr
 from cpts_training.html_blocks import html_table, message_box
-from cpts_training.territory.accessibility import accessibility
+from cpts_training.territory.accessibility import accessibility, overall_accessibility
 from cpts_training.territory.case_study import Territory, load_territory
 from cpts_training.territory.density import compare_to_reference, density, share_aged_60_plus
 from cpts_training.territory.resources import (
@@ -63,6 +63,9 @@ ACCESSIBILITY_PER = 100_000
 DEFAULT_CATCHMENT_MIN = 20
 TERRITORY_ROW = "Territoire"
 """Index of the last row of :attr:`TerritoryExplorer.table`: the whole territory."""
+
+MAP_TAB, INTERACTIVE_TAB, CHART_TAB, PYRAMID_TAB = range(4)
+"""Indexes of the tabs of :attr:`TerritoryExplorer.figures`."""
 
 COMMUNE_COLUMN = "Commune"
 YES_NO = {True: "oui", False: "non"}
@@ -136,7 +139,7 @@ class TerritoryExplorer(widgets.VBox):
         self._value_column = ""
         self._reference: tuple[str, float] | None = None
         self._error = ""
-        self._stale = {0: True, 1: True}
+        self._stale = dict.fromkeys(range(4), True)
 
         style = {"description_width": "initial"}
         self.communes = widgets.SelectMultiple(
@@ -189,9 +192,16 @@ class TerritoryExplorer(widgets.VBox):
         self.table_view = widgets.HTML()
         self.map_image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
         self.chart_image = widgets.Image(format="png", layout=widgets.Layout(width="720px"))
+        self.pyramid_image = widgets.Image(format="png", layout=widgets.Layout(width="640px"))
+        self.interactive_map = widgets.VBox()
         self.figures = widgets.Tab(
-            children=[widgets.VBox([self.show_structures, self.map_image]), self.chart_image],
-            titles=("Carte", "Graphique en barres"),
+            children=[
+                widgets.VBox([self.show_structures, self.map_image]),
+                self.interactive_map,
+                self.chart_image,
+                self.pyramid_image,
+            ],
+            titles=("Carte", "Carte interactive", "Graphique en barres", "Pyramide des âges"),
         )
 
         self.all_button.on_click(self._select_all)
@@ -288,6 +298,8 @@ class TerritoryExplorer(widgets.VBox):
         self.table_view.value = ""
         self.map_image.value = b""
         self.chart_image.value = b""
+        self.pyramid_image.value = b""
+        self.interactive_map.children = ()
         self.figures.layout.display = "none"
 
     def _refresh(self, *_: object) -> None:
@@ -310,11 +322,11 @@ class TerritoryExplorer(widgets.VBox):
         self.message.value = message_box(warning, "warning") if warning else ""
         self.table_view.value = _table_html(table)
         self.figures.layout.display = None
-        self._stale = {0: True, 1: True}
+        self._stale = dict.fromkeys(range(4), True)
         self._draw_visible()
 
     def _refresh_map(self, *_: object) -> None:
-        self._stale[0] = True
+        self._stale[MAP_TAB] = self._stale[INTERACTIVE_TAB] = True
         self._draw_visible()
 
     def _draw_visible(self, *_: object) -> None:
@@ -323,7 +335,13 @@ class TerritoryExplorer(widgets.VBox):
         if index is None or self._table is None or not self._stale.get(index, False):
             return
         try:
-            figure = self._map() if index == 0 else self._bars()
+            if index == INTERACTIVE_TAB:
+                self.interactive_map.children = self._interactive_map()
+                self._stale[index] = False
+                return
+            figure = {MAP_TAB: self._map, CHART_TAB: self._bars, PYRAMID_TAB: self._pyramid}[
+                index
+            ]()
         except CPTSError as error:  # a territory file the map cannot read
             self.message.value = message_box(str(error), "error")
             return
@@ -331,7 +349,10 @@ class TerritoryExplorer(widgets.VBox):
             png = figure_png(figure)
         finally:
             figure.clear()
-        (self.map_image if index == 0 else self.chart_image).value = png
+        image = {MAP_TAB: self.map_image, CHART_TAB: self.chart_image}.get(
+            index, self.pyramid_image
+        )
+        image.value = png
         self._stale[index] = False
 
     # --- computations (all in the domain) ----------------------------------------------
@@ -434,8 +455,7 @@ class TerritoryExplorer(widgets.VBox):
             per=ACCESSIBILITY_PER,
             threshold=threshold,
         ).set_index("code_commune")
-        weights = result["demande_standardisee"]
-        overall = float((result["accessibilite"] * weights).sum() / weights.sum())
+        overall = overall_accessibility(result)
         column = "Accessibilité (médecins pour 100 000 habitants standardisés)"
         full = pd.DataFrame(
             {
@@ -506,9 +526,9 @@ class TerritoryExplorer(widgets.VBox):
     # --- figures -----------------------------------------------------------------------
 
     def _selected_values(self) -> pd.Series:
+        """The indicator of the selected communes; NaN where it has no value (no GP)."""
         assert self._table is not None
-        values = self._table[self._value_column].drop(TERRITORY_ROW).astype(float)
-        return values[np.isfinite(values.to_numpy())]
+        return self._table[self._value_column].drop(TERRITORY_ROW).astype(float)
 
     def _map(self) -> Figure:
         from cpts_training.territory.maps import plot_resource_map
@@ -518,12 +538,48 @@ class TerritoryExplorer(widgets.VBox):
             self.structures if self.show_structures.value else None,
             f"{INDICATORS[self.indicator]} — {self.territory.name}",
             value_label=self._value_column,
+            absent_label="Commune non sélectionnée",
             directory=self.directory,
+        )
+
+    def _interactive_map(self) -> tuple[widgets.Widget, ...]:
+        from cpts_training.territory.widgets.leaflet_map import (
+            interactive_resource_map,
+            leaflet_available,
+            with_caption,
+        )
+
+        if not leaflet_available():
+            return (
+                widgets.HTML(
+                    message_box(
+                        "La carte interactive demande le paquet ipyleaflet, absent de cet "
+                        "environnement : utilisez l'onglet « Carte ».",
+                        "warning",
+                    )
+                ),
+            )
+        figure = interactive_resource_map(
+            self._selected_values(),
+            self.structures if self.show_structures.value else None,
+            value_label=self._value_column,
+            absent_label="Commune non sélectionnée",
+            directory=self.directory,
+        )
+        return (self.show_structures, with_caption(figure))
+
+    def _pyramid(self) -> Figure:
+        from cpts_training.territory.presentation import plot_age_pyramid
+
+        return plot_age_pyramid(
+            self.territory,
+            None if len(self.selected) == len(self._codes) else self.selected,
+            title=f"Pyramide des âges comparée — {len(self.selected)} commune(s)",
         )
 
     def _bars(self) -> Figure:
         assert self._table is not None
-        values = self._selected_values().sort_values()
+        values = self._selected_values().dropna().sort_values()
         figure = CourseFigure(figsize=(9, 1.2 + 0.38 * max(len(values), 3)), layout="constrained")
         axis = figure.subplots()
         axis.barh([self._names[str(c)] for c in values.index], values.to_numpy(), color="#4f81bd")

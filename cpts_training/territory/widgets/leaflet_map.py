@@ -1,0 +1,370 @@
+"""Interactive maps (ipyleaflet): the resource map of the case study and the trainee's communes.
+
+They show the same things as the static maps of :mod:`cpts_training.territory.maps`
+(same colours, same structure markers) on a map one can zoom and move, with the name and
+value of a commune under the mouse. **Without Internet** the OpenStreetMap background
+(tiles) does not load: everything else is drawn by the map itself from the shipped data
+(outlines, colours, names, markers, legend), so the map stays readable on a grey
+background, and the caption under it says so. Where ipyleaflet is not installed (an
+environment without the course's dependencies), :func:`leaflet_available` is false and
+the forms keep to the static map.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from cpts_training.errors import InputError
+from cpts_training.formatting import format_decimal_fr, format_number_fr
+from cpts_training.territory.case_study import load_territory
+from cpts_training.territory.maps import (
+    commune_colours,
+    require_map_values,
+    structure_positions,
+    structure_style,
+)
+from cpts_training.territory.resources import load_polygons
+
+OFFLINE_NOTE = (
+    "Carte interactive : faites glisser pour vous déplacer, « + » et « − » pour zoomer, "
+    "survolez une commune pour lire sa valeur, cliquez sur un marqueur pour le nom de la "
+    "structure. Sans connexion Internet, le fond de carte OpenStreetMap reste gris : les "
+    "communes, leurs couleurs et les structures s'affichent quand même."
+)
+"""Caption shown under every interactive map."""
+
+BASEMAP_NAME = "Fond OpenStreetMap (Internet)"
+OSM_ATTRIBUTION = "© contributeurs OpenStreetMap"
+LEGEND_STEPS = 5
+"""Number of colour steps shown in the legend of a value."""
+
+REAL_COMMUNE_COLOUR = "#1565c0"
+
+
+def _text(value: object) -> str:
+    """``value`` as HTML text (``<``, ``>`` and ``&`` escaped; quotes kept as typed)."""
+    return html.escape(str(value), quote=False)
+
+
+def leaflet_available() -> bool:
+    """Whether ipyleaflet can be imported (it is a dependency of the course)."""
+    try:
+        import ipyleaflet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _base_map(center: tuple[float, float], zoom: int, basemap: bool) -> Any:
+    """A map with the OpenStreetMap tiles as an optional base layer (or none)."""
+    import ipyleaflet
+
+    layers: tuple[Any, ...] = ()
+    if basemap:
+        tiles = ipyleaflet.TileLayer(
+            url="https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            attribution=OSM_ATTRIBUTION,
+            name=BASEMAP_NAME,
+            max_zoom=18,
+            base=True,
+        )
+        layers = (tiles,)
+    return ipyleaflet.Map(
+        center=center,
+        zoom=zoom,
+        layers=layers,
+        scroll_wheel_zoom=False,
+        layout=widgets.Layout(width="100%", max_width="760px", height="520px"),
+    )
+
+
+def _zoom_for(latitudes: pd.Series, longitudes: pd.Series) -> int:
+    """A zoom level that shows every point: 2^zoom tiles of 256 px over 360 degrees."""
+    span = max(
+        float(longitudes.max() - longitudes.min()),
+        float(latitudes.max() - latitudes.min()) * 1.5,
+        0.02,
+    )
+    # About 600 px of map for the span: 256 · 2^z · span / 360 ≈ 600.
+    return int(max(5, min(13, math.floor(math.log2(600 * 360 / (256 * span))))))
+
+
+def _legend(values: pd.Series) -> dict[str, str]:
+    """Legend entries ``label → colour`` for a value, from its smallest to its largest."""
+    known = values.dropna()
+    if known.empty:
+        return {}
+    low, high = float(known.min()), float(known.max())
+    steps = (
+        [low]
+        if low == high
+        else [low + (high - low) * k / (LEGEND_STEPS - 1) for k in range(LEGEND_STEPS)]
+    )
+    probe = pd.Series(steps, index=[f"v{k}" for k in range(len(steps))])
+    colours, _ = commune_colours(pd.concat([probe]), list(probe.index))
+    return {format_decimal_fr(round(v, 1)): colours[f"v{k}"] for k, v in enumerate(steps)}
+
+
+def interactive_resource_map(
+    values_by_commune: Mapping[str, float] | pd.Series,
+    structures: pd.DataFrame | None = None,
+    *,
+    value_label: str = "Valeur",
+    absent_label: str = "Non renseigné",
+    directory: Path | None = None,
+    basemap: bool = True,
+) -> Any:
+    """The resource map as an ipyleaflet ``Map``: communes coloured by a value, partners.
+
+    Args:
+        values_by_commune: a number per ``code_commune``; absent communes are grey
+            (``absent_label``), an empty value (NaN) is « Sans valeur (—) », as on
+            :func:`~cpts_training.territory.maps.plot_resource_map`.
+        structures: partner structures (``load_structures()``) drawn as circle markers
+            with their name and type in a popup; ``None`` for none.
+        value_label: what the value is, shown in the legend and under the mouse.
+        absent_label: legend of the communes left out.
+        directory: the territory directory (default: the embedded fictional territory).
+        basemap: add the OpenStreetMap tiles as a base layer (they need Internet; the
+            map reads the same without them).
+
+    Returns:
+        an ``ipyleaflet.Map`` (layers: optional tiles, one ``GeoJSON`` of the communes,
+        the names as ``DivIcon`` markers, a ``LayerGroup`` « Structures partenaires »;
+        controls: a legend, a layers switch and an information box under the mouse).
+
+    Raises:
+        InputError: a commune not in the territory or a value that is not a number.
+        DataError: a territory file is missing or fails its check.
+    """
+    import ipyleaflet
+
+    territory = load_territory(directory)
+    polygons = load_polygons(directory)
+    communes = territory.communes
+    codes = list(polygons)
+    values = require_map_values(values_by_commune, codes)
+    colours, _ = commune_colours(values, codes)
+    names = dict(
+        zip(communes["code_commune"].astype(str), communes["commune"].astype(str), strict=True)
+    )
+    centres = {
+        str(code): (float(lon), float(lat))
+        for code, lon, lat in zip(
+            communes["code_commune"], communes["longitude"], communes["latitude"], strict=True
+        )
+    }
+
+    def shown(code: str) -> str:
+        if code not in values.index:
+            return absent_label
+        value = values[code]
+        return "—" if math.isnan(value) else format_number_fr(value, 1)
+
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code_commune": code,
+                "commune": names[code],
+                "valeur": shown(code),
+                "couleur": colours[code],
+            },
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[list(p) for p in polygons[code]] + [list(polygons[code][0])]],
+            },
+        }
+        for code in codes
+    ]
+    outlines = ipyleaflet.GeoJSON(
+        data={"type": "FeatureCollection", "features": features},
+        style={"color": "#424242", "weight": 1, "fillOpacity": 0.85},
+        hover_style={"weight": 3, "color": "#000000"},
+        style_callback=lambda feature: {"fillColor": feature["properties"]["couleur"]},
+        name="Communes",
+    )
+    center = (float(communes["latitude"].mean()), float(communes["longitude"].mean()))
+    zoom = _zoom_for(communes["latitude"], communes["longitude"])
+    figure = _base_map(center, zoom, basemap)
+    figure.add(outlines)
+    figure.add(_names_layer(names, centres))
+
+    info = widgets.HTML(f"<b>{_text(value_label)}</b><br>Survolez une commune.")
+
+    def on_hover(feature: dict[str, Any], **_: Any) -> None:
+        props = feature["properties"]
+        info.value = (
+            f"<b>{_text(props['commune'])}</b><br>{_text(value_label)} : {_text(props['valeur'])}"
+        )
+
+    outlines.on_hover(on_hover)
+    figure.add(ipyleaflet.WidgetControl(widget=info, position="topright"))
+
+    legend = _legend(values)
+    if any(code not in values.index for code in codes):
+        legend[absent_label] = colours[next(c for c in codes if c not in values.index)]
+    if values.isna().any():
+        legend["Sans valeur (—)"] = colours[
+            next(c for c in codes if c in values.index and math.isnan(values[c]))
+        ]
+    if structures is not None and len(structures):
+        figure.add(_structures_layer(structures, centres))
+        for kind in dict.fromkeys(structures["type"].astype(str)):
+            _, colour, label = structure_style(kind)
+            legend[f"● {label}"] = colour
+    if legend:
+        figure.add(ipyleaflet.LegendControl(legend, title=value_label[:40], position="bottomright"))
+    figure.add(ipyleaflet.LayersControl(position="topleft"))
+    figure.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
+    return figure
+
+
+def _names_layer(names: Mapping[str, str], centres: Mapping[str, tuple[float, float]]) -> Any:
+    """The communes' names written at their centre (markers that cannot be moved)."""
+    import ipyleaflet
+
+    labels = [
+        ipyleaflet.Marker(
+            location=(lat, lon),
+            draggable=False,
+            keyboard=False,
+            icon=ipyleaflet.DivIcon(
+                html=(
+                    "<span style='font-size:11px;font-weight:600;white-space:nowrap;"
+                    "text-shadow:0 0 3px #fff,0 0 3px #fff'>"
+                    f"{_text(names[code])}</span>"
+                ),
+                icon_size=[0, 0],
+                icon_anchor=[0, 0],
+            ),
+            title=names[code],
+        )
+        for code, (lon, lat) in centres.items()
+    ]
+    return ipyleaflet.LayerGroup(layers=labels, name="Noms des communes")
+
+
+def _structures_layer(structures: pd.DataFrame, centres: Mapping[str, tuple[float, float]]) -> Any:
+    """One circle marker per structure, coloured by type, with a popup (name, type)."""
+    import ipyleaflet
+
+    markers = []
+    for _, row in structure_positions(structures, centres).iterrows():
+        _, colour, label = structure_style(str(row["type"]))
+        marker = ipyleaflet.CircleMarker(
+            location=(float(row["latitude"]), float(row["longitude"])),
+            radius=7,
+            color="#ffffff",
+            weight=2,
+            fill_color=colour,
+            fill_opacity=1.0,
+            name=str(row["nom"]),
+        )
+        marker.popup = widgets.HTML(f"<b>{_text(row['nom'])}</b><br>{_text(label)}")
+        markers.append(marker)
+    return ipyleaflet.LayerGroup(layers=markers, name="Structures partenaires")
+
+
+REAL_COMMUNE_COLUMNS: tuple[str, ...] = (
+    "code_insee",
+    "commune",
+    "population",
+    "latitude",
+    "longitude",
+)
+"""Columns of the table :func:`interactive_communes_map` draws."""
+
+
+def interactive_communes_map(communes: pd.DataFrame, *, basemap: bool = True) -> Any:
+    """The trainee's real communes as circles on an ipyleaflet map, sized by population.
+
+    Args:
+        communes: one row per commune with :data:`REAL_COMMUNE_COLUMNS` (the table of a
+            described real territory: INSEE code, name, population, latitude and
+            longitude in degrees WGS84); a commune without position is left out and named
+            in the caption returned by :func:`communes_without_position`.
+        basemap: add the OpenStreetMap tiles (they need Internet; the circles and names
+            are drawn without them).
+
+    Returns:
+        an ``ipyleaflet.Map``: one ``CircleMarker`` per commune (area proportional to its
+        population, popup with name, INSEE code and population), the names written
+        beside them when there are 40 communes or fewer.
+
+    Raises:
+        InputError: a missing column, or no commune with a position.
+    """
+    import ipyleaflet
+
+    missing = [c for c in REAL_COMMUNE_COLUMNS if c not in communes.columns]
+    if missing:
+        raise InputError(
+            f"Carte des communes : colonne(s) manquante(s) {', '.join(missing)}. Il faut "
+            f"{', '.join(REAL_COMMUNE_COLUMNS)}."
+        )
+    placed = communes.dropna(subset=["latitude", "longitude"])
+    if placed.empty:
+        raise InputError(
+            "Carte des communes : aucune commune n'a de position connue ; la carte ne peut "
+            "pas être dessinée. Vérifiez les codes INSEE."
+        )
+    center = (float(placed["latitude"].mean()), float(placed["longitude"].mean()))
+    figure = _base_map(center, _zoom_for(placed["latitude"], placed["longitude"]), basemap)
+    largest = float(placed["population"].max()) or 1.0
+    markers = []
+    for _, row in placed.iterrows():
+        population = float(row["population"])
+        marker = ipyleaflet.CircleMarker(
+            location=(float(row["latitude"]), float(row["longitude"])),
+            radius=int(4 + 22 * math.sqrt(population / largest)),
+            color="#0d47a1",
+            weight=1,
+            fill_color=REAL_COMMUNE_COLOUR,
+            fill_opacity=0.55,
+            name=str(row["commune"]),
+        )
+        marker.popup = widgets.HTML(
+            f"<b>{_text(row['commune'])}</b> ({_text(row['code_insee'])})"
+            f"<br>{format_number_fr(population)} habitants"
+        )
+        markers.append(marker)
+    figure.add(ipyleaflet.LayerGroup(layers=markers, name="Communes"))
+    if len(placed) <= 40:
+        names = dict(
+            zip(placed["code_insee"].astype(str), placed["commune"].astype(str), strict=True)
+        )
+        centres = {
+            str(code): (float(lon), float(lat))
+            for code, lon, lat in zip(
+                placed["code_insee"], placed["longitude"], placed["latitude"], strict=True
+            )
+        }
+        figure.add(_names_layer(names, centres))
+    figure.add(ipyleaflet.LayersControl(position="topleft"))
+    figure.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
+    return figure
+
+
+def communes_without_position(communes: pd.DataFrame) -> list[str]:
+    """Names (with INSEE code) of the communes of the table that have no position."""
+    lacking = communes[communes["latitude"].isna() | communes["longitude"].isna()]
+    return [
+        f"{name} ({code})"
+        for name, code in zip(lacking["commune"], lacking["code_insee"], strict=True)
+    ]
+
+
+def with_caption(figure: Any) -> widgets.VBox:
+    """The map with :data:`OFFLINE_NOTE` under it."""
+    caption = widgets.HTML(
+        f"<p style='font-size:0.9em;color:#424242;max-width:760px'>{OFFLINE_NOTE}</p>"
+    )
+    return widgets.VBox([figure, caption])
