@@ -1,7 +1,9 @@
-"""Shared fixtures: the course's real files, a trainer workspace, the built book."""
+"""Shared fixtures: the course's real files, a trainer workspace, the installed wheel and the
+book it builds."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -9,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from cpts_training.paths import assessments_dir, repository_root
+from tests.installed import Installed, build_wheel, install_wheel
 
 REPO = repository_root()
 
@@ -37,8 +40,26 @@ def released_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The public book, built once for the session; returns its HTML folder."""
-    from cpts_training.book import build_book
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The course's wheel, built offline once per test worker."""
+    if importlib.util.find_spec("hatchling") is None:
+        pytest.skip("hatchling absent : installez les outils de test (pip install -e '.[dev]')")
+    return build_wheel(tmp_path_factory.mktemp("dist"))
 
-    return build_book(tmp_path_factory.mktemp("livre"))
+
+@pytest.fixture(scope="session")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """That wheel installed in a fresh venv, with a working folder outside the repository."""
+    return install_wheel(wheel, tmp_path_factory.mktemp("wheel-install"))
+
+
+@pytest.fixture(scope="session")
+def built_book(installed: Installed) -> Path:
+    """The public book, built once by the installed package's « cpts-training book », from a
+    folder outside the repository; returns its HTML folder."""
+    cli = str(installed.bin / "cpts-training")
+    result = installed.run(cli, "book", "--output", "livre", timeout=900)
+    assert "Livre construit" in result.stdout + result.stderr
+    html = installed.outside / "livre" / "html"
+    assert (html / "index.html").is_file()
+    return html

@@ -15,6 +15,7 @@ from cpts_training.book import WIDGET_NOTE, public_module_version
 from cpts_training.paths import book_dir
 from cpts_training.referentiel import load_referentiel
 from tests.helpers import leaked_lines, secret_lines
+from tests.installed import REPOSITORY, Installed
 
 
 class _ReaderText(HTMLParser):
@@ -59,6 +60,13 @@ def test_book_pages_exist(built_book: Path) -> None:
         "search.html",
     ):
         assert (built_book / page).is_file(), page
+
+
+def test_the_installed_package_builds_the_book_outside_the_repository(
+    built_book: Path, installed: Installed
+) -> None:
+    assert built_book.is_relative_to(installed.outside)
+    assert not built_book.is_relative_to(REPOSITORY)
 
 
 def test_pages_are_in_french(built_book: Path) -> None:
