@@ -3,8 +3,11 @@
 Expected values were read by hand in ``@etalab/decoupage-administratif`` 6.0.0
 (``npm pack @etalab/decoupage-administratif@6.0.0``, file ``data/communes.json``, field
 ``population`` of the record of type ``commune-actuelle``; ``data/epci.json``, field
-``membres``), never computed with the code under test. No test runs npm or the network:
-they read the shipped file, and the script's functions run on a tiny fake package.
+``membres``), never computed with the code under test. Known places of communes (their
+hôtel de ville, to the nearest 0.0001°) are public facts checked against a map, compared
+with a great-circle distance written here. No test runs npm or the network: they read the
+shipped file, and the script's functions run on a tiny fake package, fake contours and a
+fake ``geo.json``.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import datetime as dt
 import gzip
 import importlib.util
 import json
+import math
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -26,6 +30,7 @@ from cpts_training.errors import InputError
 from cpts_training.territory.france import (
     COLUMNS,
     COMMUNES_FILE,
+    POSITION_COLUMNS,
     RealTerritory,
     describe_territory,
     fold_name,
@@ -65,7 +70,8 @@ def test_the_file_holds_every_current_inhabited_commune() -> None:
 
 def test_the_file_is_small_and_inside_the_package() -> None:
     assert COMMUNES_FILE.is_relative_to(REPOSITORY / "cpts_training")
-    assert COMMUNES_FILE.stat().st_size < 600_000
+    # about 475 kB without the positions, about 710 kB with them (4 decimals)
+    assert COMMUNES_FILE.stat().st_size < 1_000_000
 
 
 @pytest.mark.parametrize(
@@ -125,6 +131,127 @@ def test_the_metadata_states_source_vintage_and_licence() -> None:
     table = load_france_communes()
     assert source["rows"] == len(table)
     assert source["population_total"] == int(table["population"].sum())
+
+
+# --------------------------------------------------------------------------------------
+# Positions in the shipped file
+# --------------------------------------------------------------------------------------
+
+RESTORED_IN_CANTAL = {"15031", "15035", "15047", "15171"}
+"""Communes restored in 2025 from Neussargues en Pinatelle: in neither source, no position."""
+
+EARTH_RADIUS_KM = 6371.0
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two WGS 84 points, on a sphere of 6 371 km."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    h = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def test_haversine_by_hand() -> None:
+    # One degree of latitude: 6 371 × π / 180 = 111.19 km.
+    assert haversine_km(45, 3, 46, 3) == pytest.approx(111.19, abs=0.01)
+    # One degree of longitude on the equator: the same.
+    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.19, abs=0.01)
+    assert haversine_km(43.6, 1.44, 43.6, 1.44) == 0
+
+
+def test_positions_are_floats_and_codes_unique() -> None:
+    table = load_france_communes()
+    assert table["latitude"].dtype == "float64"
+    assert table["longitude"].dtype == "float64"
+    assert not table["code_insee"].duplicated().any()
+    without = set(table.loc[table["latitude"].isna(), "code_insee"])
+    assert without == RESTORED_IN_CANTAL
+    assert (table["latitude"].isna() == table["longitude"].isna()).all()
+    # 4 decimals at most (about 11 m).
+    located = table.dropna(subset=["latitude"])
+    assert ((located["latitude"] * 10_000).round(6) % 1 == 0).all()
+    assert ((located["longitude"] * 10_000).round(6) % 1 == 0).all()
+
+
+def test_metropolitan_communes_are_in_metropolitan_france() -> None:
+    table = load_france_communes()
+    metropole = table[table["departement"].str.len() == 2]  # 01–95, 2A, 2B
+    located = metropole[~metropole["code_insee"].isin(RESTORED_IN_CANTAL)]
+    assert len(located) == len(metropole) - 4
+    assert located["latitude"].between(41.0, 51.2).all()
+    assert located["longitude"].between(-5.3, 9.7).all()
+    corse = located[located["departement"].isin(["2A", "2B"])]
+    assert corse["latitude"].between(41.3, 43.1).all()
+    assert corse["longitude"].between(8.5, 9.6).all()
+
+
+@pytest.mark.parametrize(
+    ("departement", "latitudes", "longitudes"),
+    [
+        ("971", (15.8, 16.55), (-61.85, -61.0)),  # Guadeloupe
+        ("972", (14.35, 14.9), (-61.25, -60.8)),  # Martinique
+        ("973", (2.1, 5.8), (-54.7, -51.6)),  # Guyane
+        ("974", (-21.4, -20.85), (55.2, 55.85)),  # La Réunion
+        ("976", (-13.05, -12.6), (45.0, 45.35)),  # Mayotte
+        ("975", (46.7, 47.2), (-56.5, -56.1)),  # Saint-Pierre-et-Miquelon
+        ("988", (-22.8, -19.5), (163.5, 168.2)),  # Nouvelle-Calédonie
+    ],
+)
+def test_overseas_communes_are_in_their_territory(
+    departement: str, latitudes: tuple[float, float], longitudes: tuple[float, float]
+) -> None:
+    table = load_france_communes()
+    communes = table[table["departement"] == departement]
+    assert len(communes) > 0
+    assert communes["latitude"].between(*latitudes).all()
+    assert communes["longitude"].between(*longitudes).all()
+
+
+@pytest.mark.parametrize(
+    ("code", "latitude", "longitude"),
+    [
+        ("31555", 43.6045, 1.4440),  # Toulouse, Capitole
+        ("75056", 48.8566, 2.3522),  # Paris, Hôtel de Ville
+        ("29019", 48.3904, -4.4861),  # Brest, hôtel de ville
+        ("34172", 43.6108, 3.8767),  # Montpellier, place de la Comédie
+        ("67482", 48.5734, 7.7521),  # Strasbourg, cathédrale
+        ("59350", 50.6292, 3.0573),  # Lille, Grand-Place
+        ("69123", 45.7640, 4.8357),  # Lyon, Bellecour
+        ("2A004", 41.9192, 8.7386),  # Ajaccio, hôtel de ville
+        ("97120", 16.2411, -61.5331),  # Pointe-à-Pitre
+        ("97209", 14.6161, -61.0588),  # Fort-de-France
+        ("97302", 4.9224, -52.3135),  # Cayenne (its offshore islets do not pull it to sea)
+        ("97611", -12.7806, 45.2279),  # Mamoudzou
+    ],
+)
+def test_known_communes_are_at_their_place(code: str, latitude: float, longitude: float) -> None:
+    row = commune(code)
+    assert haversine_km(row["latitude"], row["longitude"], latitude, longitude) < 5
+
+
+def test_the_metadata_counts_the_positions() -> None:
+    position = france_source()["position"]
+    table = load_france_communes()
+    assert position["rows_with_position"] == int(table["latitude"].notna().sum())
+    assert position["rows_without_position"] == 4
+    assert {item.split()[0] for item in position["without_position"]} == RESTORED_IN_CANTAL
+    assert position["contours"]["rows"] + position["fallback"]["rows"] == len(table) - 4
+    assert "Licence Ouverte" in position["contours"]["licence"]
+    assert position["contours"]["commit"] == "5d34ee6d0140c29f785fdb047d9329f1aab58833"
+    assert position["fallback"]["git_blob"] == "3adfe7a77087d2570b0c75253e92256dbe007713"
+
+
+def test_a_territory_gives_its_positions() -> None:
+    territory = describe_territory(["31555", "29019", "15031"])
+    positions = territory.positions()
+    assert tuple(positions.columns) == POSITION_COLUMNS
+    assert list(positions["code_insee"]) == ["15031", "29019", "31555"]
+    assert positions["population"].dtype == "int64"
+    assert math.isnan(positions.loc[0, "latitude"])  # Celles, restored in 2025
+    toulouse = positions.loc[2]
+    assert haversine_km(toulouse["latitude"], toulouse["longitude"], 43.6045, 1.4440) < 5
+    positions.loc[2, "latitude"] = 0.0
+    assert territory.positions().loc[2, "latitude"] != 0.0  # a copy each call
 
 
 # --------------------------------------------------------------------------------------
@@ -283,7 +410,7 @@ FAKE_COMMUNES = [
     {"code": "01001", "nom": "Alpha", "type": "commune-actuelle", "departement": "01",
      "region": "84", "population": 100},
     {"code": "01002", "nom": "Bêta", "type": "commune-actuelle", "departement": "01",
-     "region": "84", "population": 250},
+     "region": "84", "population": 250, "anciensCodes": ["01005"]},
     {"code": "01003", "nom": "Gamma", "type": "commune-actuelle", "departement": "01",
      "region": "84", "population": 7},
     {"code": "01004", "nom": "Alpha-Ancienne", "type": "commune-deleguee", "departement": "01",
@@ -304,6 +431,43 @@ FAKE_DEPARTEMENTS = [
     {"code": "984", "nom": "TAAF"},
 ]
 FAKE_REGIONS = [{"code": "84", "nom": "Auvergne-Rhône-Alpes"}]
+
+
+def square(west: float, south: float, east: float, north: float) -> list[list[float]]:
+    """A closed ring, counterclockwise, of (longitude, latitude) points."""
+    return [[west, south], [east, south], [east, north], [west, north], [west, south]]
+
+
+# 2018 contours: Alpha, a square 5.0–5.2 E × 46.0–46.2 N (centroid 46.1 N, 5.1 E); Bêta,
+# 5.2–5.4 E, and 01005, 5.4–5.6 E, merged into Bêta since (its « anciensCodes »): their
+# union, 5.2–5.6 E × 46.0–46.2 N, has its centroid at 46.1 N, 5.4 E. Gamma and
+# Saint-Barthélemy have no 2018 contour.
+FAKE_CONTOURS_FEATURES = [
+    {"properties": {"code": "01001", "nom": "Alpha"},
+     "geometry": {"type": "Polygon", "coordinates": [square(5.0, 46.0, 5.2, 46.2)]}},
+    {"properties": {"code": "01002", "nom": "Bêta"},
+     "geometry": {"type": "MultiPolygon", "coordinates": [[square(5.2, 46.0, 5.4, 46.2)]]}},
+    {"properties": {"code": "01005", "nom": "Bêta-Ancienne"},
+     "geometry": {"type": "Polygon", "coordinates": [square(5.4, 46.0, 5.6, 46.2)]}},
+]  # fmt: skip
+# geo.json: Saint-Barthélemy's bounding box centre (longitude first); nothing for Gamma.
+FAKE_GEO = {
+    "97701": {"center": [-62.85, 17.92], "bbox": [-62.91, 17.878, -62.789, 17.961],
+              "nom": "Saint-Barthélemy"},
+    "02001": {"center": [3.5, 49.5], "bbox": [3.4, 49.4, 3.6, 49.6], "nom": "Ailleurs"},
+}  # fmt: skip
+
+
+def fake_contours(script: ModuleType) -> dict[str, Any]:
+    return {
+        str(f["properties"]["code"]): script.contour_polygons(f["geometry"])
+        for f in FAKE_CONTOURS_FEATURES
+    }
+
+
+def fake_located(script: ModuleType) -> dict[str, Any]:
+    kept = script.current_communes(FAKE_COMMUNES)
+    return script.commune_positions(kept, fake_contours(script), FAKE_GEO)
 
 
 def test_current_communes_keeps_inhabited_current_ones(script: ModuleType) -> None:
@@ -327,7 +491,8 @@ def test_epci_membership(script: ModuleType) -> None:
 
 
 def test_build_rows(script: ModuleType) -> None:
-    rows = script.build_rows(FAKE_COMMUNES, FAKE_EPCI, FAKE_DEPARTEMENTS, FAKE_REGIONS)
+    located = fake_located(script)
+    rows = script.build_rows(FAKE_COMMUNES, FAKE_EPCI, FAKE_DEPARTEMENTS, FAKE_REGIONS, located)
     assert rows[0] == {
         "code_insee": "01001",
         "commune": "Alpha",
@@ -338,28 +503,141 @@ def test_build_rows(script: ModuleType) -> None:
         "region_nom": "Auvergne-Rhône-Alpes",
         "epci": "200000001",
         "epci_nom": "CC Alpha-Bêta",
+        "latitude": 46.1,
+        "longitude": 5.1,
     }
+    assert (rows[1]["latitude"], rows[1]["longitude"]) == (46.1, 5.4)  # Bêta + 01005
     assert (rows[2]["epci"], rows[2]["epci_nom"]) == ("", "")  # Gamma: in no EPCI
+    assert (rows[2]["latitude"], rows[2]["longitude"]) == ("", "")  # Gamma: no position
+    assert (rows[3]["latitude"], rows[3]["longitude"]) == (17.92, -62.85)  # geo.json
     # A collectivité d'outre-mer is its own « région »: its name is the collectivité's.
     assert rows[3]["region_nom"] == "Saint-Barthélemy"
     stray = [{"code": "200000003", "nom": "CC Y", "membres": [{"code": "01004"}]}]
     with pytest.raises(script.BuildError, match="absents"):
-        script.build_rows(FAKE_COMMUNES, stray, FAKE_DEPARTEMENTS, FAKE_REGIONS)
+        script.build_rows(FAKE_COMMUNES, stray, FAKE_DEPARTEMENTS, FAKE_REGIONS, located)
 
 
 def test_csv_bytes_and_source_yaml(script: ModuleType) -> None:
-    rows = script.build_rows(FAKE_COMMUNES, FAKE_EPCI, FAKE_DEPARTEMENTS, FAKE_REGIONS)
+    located = fake_located(script)
+    rows = script.build_rows(FAKE_COMMUNES, FAKE_EPCI, FAKE_DEPARTEMENTS, FAKE_REGIONS, located)
     data = script.csv_bytes(rows)
     assert data == script.csv_bytes(rows)  # reproducible (no time stamp in the gzip)
     lines = gzip.decompress(data).decode("utf-8").splitlines()
     assert lines[0] == ",".join(script.COLUMNS)
-    assert lines[2] == "01002,Bêta,250,01,Ain,84,Auvergne-Rhône-Alpes,200000001,CC Alpha-Bêta"
-    metadata = yaml.safe_load(script.source_yaml(rows))
+    assert lines[2] == (
+        "01002,Bêta,250,01,Ain,84,Auvergne-Rhône-Alpes,200000001,CC Alpha-Bêta,46.1,5.4"
+    )
+    assert lines[3] == "01003,Gamma,7,01,Ain,84,Auvergne-Rhône-Alpes,,,,"
+    metadata = yaml.safe_load(script.source_yaml(rows, located))
     assert metadata["rows"] == 4
     assert metadata["population_total"] == 100 + 250 + 7 + 10660  # = 11 017
     assert metadata["epci_count"] == 1
     assert metadata["source"]["version"] == "6.0.0"
     assert metadata["population"]["in_force"] == dt.date(2026, 1, 1)
+    position = metadata["position"]
+    assert position["rows_with_position"] == 3
+    assert position["rows_without_position"] == 1
+    assert position["without_position"] == ["01003 Gamma (Ain)"]
+    assert position["contours"]["rows"] == 2
+    assert position["fallback"]["rows"] == 1
+    assert position["fallback"]["from_former_code"] == {}
+
+
+def test_contour_polygons(script: ModuleType) -> None:
+    polygon = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 1], [0, 0]]]}
+    assert script.contour_polygons(polygon) == [[[(0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (0.0, 0.0)]]]
+    multi = {"type": "MultiPolygon", "coordinates": [[square(0, 0, 1, 1)], [square(2, 2, 3, 3)]]}
+    assert len(script.contour_polygons(multi)) == 2
+    with pytest.raises(script.BuildError, match="Point"):
+        script.contour_polygons({"type": "Point", "coordinates": [0, 0]})
+
+
+def rings(*rings: list[list[float]]) -> list[list[tuple[float, float]]]:
+    return [[(float(x), float(y)) for x, y in ring] for ring in rings]
+
+
+def test_centroid_by_hand(script: ModuleType) -> None:
+    # A 2 × 2 square: its centre, whichever way its ring turns.
+    assert script.centroid([rings(square(0, 0, 2, 2))]) == pytest.approx((1, 1))
+    assert script.centroid([rings(square(0, 0, 2, 2)[::-1])]) == pytest.approx((1, 1))
+    # A 4 × 4 square (area 16, centre (2, 2)) with a 1 × 1 hole at (1.5, 1.5):
+    # x = y = (16 × 2 - 1 × 1.5) / 15 = 30.5 / 15.
+    holed = [rings(square(0, 0, 4, 4), square(1, 1, 2, 2))]
+    assert script.centroid(holed) == pytest.approx((30.5 / 15, 30.5 / 15))
+    # Two 1 × 1 squares side by side, as two polygons: the centre of the 2 × 1 rectangle.
+    pair = [rings(square(0, 0, 1, 1)), rings(square(1, 0, 2, 1))]
+    assert script.centroid(pair) == pytest.approx((1, 0.5))
+    with pytest.raises(script.BuildError, match="aire nulle"):
+        script.centroid([rings([[0, 0], [1, 1], [2, 2], [0, 0]])])
+
+
+def test_point_on_surface_moves_an_outside_centroid_inside(script: ModuleType) -> None:
+    # A « U » : the 5 × 3 rectangle (area 15, centre (2.5, 1.5)) less the notch
+    # 1–3 × 1–3 (area 4, centre (2, 2)): area 11, centroid
+    # x = (15 × 2.5 - 4 × 2) / 11 = 29.5 / 11 ≈ 2.68, y = (15 × 1.5 - 4 × 2) / 11 = 14.5 / 11
+    # ≈ 1.32, in the notch, outside. The parallel y = 14.5 / 11 is inside on 0–1 and
+    # 3–5: the middle of the widest, (4, 14.5 / 11).
+    u_shape = [rings([[0, 0], [5, 0], [5, 3], [3, 3], [3, 1], [1, 1], [1, 3], [0, 3], [0, 0]])]
+    assert script.centroid(u_shape) == pytest.approx((29.5 / 11, 14.5 / 11))
+    assert not script.inside(u_shape, 29.5 / 11, 14.5 / 11)
+    assert script.point_on_surface(u_shape) == pytest.approx((4, 14.5 / 11))
+    # A centroid inside is kept.
+    assert script.point_on_surface([rings(square(0, 0, 2, 2))]) == pytest.approx((1, 1))
+    # Two squares sharing an edge: the shared edge is inside their union.
+    pair = [rings(square(0, 0, 1, 1)), rings(square(1, 0, 2, 1))]
+    assert script.point_on_surface(pair) == pytest.approx((1, 0.5))
+    assert script.inside(pair, 0.5, 0.5)
+    assert not script.inside(pair, 2.5, 0.5)
+    assert not script.inside([rings(square(0, 0, 4, 4), square(1, 1, 3, 3))], 2, 2)  # hole
+
+
+def test_geo_positions(script: ModuleType) -> None:
+    assert script.geo_positions(FAKE_GEO) == {"97701": (17.92, -62.85), "02001": (49.5, 3.5)}
+    for bad, message in [
+        ({"center": [1.0]}, "mal formé"),
+        ({"bbox": [0, 0, 1, 1]}, "mal formé"),
+        ({"center": ["1", 2]}, "non numérique"),
+        ({"center": [float("nan"), 2]}, "non numérique"),
+        ({"center": [2, 95]}, "hors des bornes"),
+    ]:
+        with pytest.raises(script.BuildError, match=message):
+            script.geo_positions({"01001": bad})
+
+
+def test_commune_positions_rules(script: ModuleType) -> None:
+    contours = fake_contours(script)
+    located = fake_located(script)
+    assert located["01001"] == ((pytest.approx(46.1), pytest.approx(5.1)), "contours", ("01001",))
+    assert located["01002"].codes == ("01002", "01005")
+    assert located["97701"] == ((17.92, -62.85), "geo", ("97701",))
+    assert "01003" not in located  # Gamma: in neither source
+    # Not in the contours nor under its code in geo.json: a former code geo.json holds.
+    geo = {
+        "09001": {"center": [1.0, 43.0], "nom": "Nouvelle"},
+        "09002": {"center": [1.5, 43.5], "nom": "Autre"},
+        "09003": {"center": [2.0, 44.0], "nom": "Encore"},
+    }
+    new = {"code": "09009", "nom": "Nouvelle", "anciensCodes": ["09002", "09001"]}
+    # two former codes held: the one named like the commune
+    assert script.commune_positions([new], {}, geo)["09009"].codes == ("09001",)
+    one = {"code": "09008", "nom": "Seule", "anciensCodes": ["09003", "09004"]}
+    assert script.commune_positions([one], {}, geo)["09008"].position == (44.0, 2.0)
+    both = {"code": "09007", "nom": "Sans nom commun", "anciensCodes": ["09002", "09003"]}
+    assert script.commune_positions([both], {}, geo) == {}  # ambiguous: no position
+    # The contours win over geo.json.
+    alpha = {"code": "01001", "nom": "Alpha"}
+    also_in_geo = {"01001": {"center": [0.0, 0.0], "nom": "Alpha"}}
+    assert script.commune_positions([alpha], contours, also_in_geo)["01001"].origin == "contours"
+
+
+def test_git_blob_sha1_and_read_geo(script: ModuleType, tmp_path: Path) -> None:
+    # git hash-object of an empty file, and of « hello world\n »:
+    assert script.git_blob_sha1(b"") == "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"
+    assert script.git_blob_sha1(b"hello world\n") == "3b18e512dba79e4c8300dd08aeb37f8e728b8dad"
+    path = tmp_path / "geo.json"
+    path.write_text(json.dumps(FAKE_GEO), encoding="utf-8")
+    with pytest.raises(script.BuildError, match="blob git"):
+        script.read_geo(path)
 
 
 def write_fake_package(root: Path, version: str = "6.0.0") -> Path:
@@ -376,19 +654,53 @@ def write_fake_package(root: Path, version: str = "6.0.0") -> Path:
     return package
 
 
-def test_main_on_an_unpacked_package(script: ModuleType, tmp_path: Path) -> None:
+def write_fake_contours(root: Path) -> Path:
+    departements = root / "departements"
+    (departements / "01-ain").mkdir(parents=True)
+    content = {"type": "FeatureCollection", "features": FAKE_CONTOURS_FEATURES}
+    path = departements / "01-ain" / "communes-01-ain.geojson"
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return departements
+
+
+def test_main_on_an_unpacked_package(
+    script: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     package = write_fake_package(tmp_path)
+    contours = write_fake_contours(tmp_path)
+    geo = tmp_path / "geo.json"
+    geo.write_text(json.dumps(FAKE_GEO), encoding="utf-8")
+    monkeypatch.setattr(script, "GEO_BLOB", script.git_blob_sha1(geo.read_bytes()))
     output = tmp_path / "out"
-    assert script.main(["--package-dir", str(package), "--output-dir", str(output)]) == 0
-    table = pd.read_csv(output / "communes.csv.gz", dtype=str)
+    arguments = ["--package-dir", str(package), "--contours-dir", str(contours)]
+    arguments += ["--geo-file", str(geo), "--output-dir", str(output)]
+    assert script.main(arguments) == 0
+    table = pd.read_csv(output / "communes.csv.gz", dtype=str, keep_default_na=False)
     assert list(table["code_insee"]) == ["01001", "01002", "01003", "97701"]
-    assert yaml.safe_load((output / "source.yaml").read_text(encoding="utf-8"))["rows"] == 4
+    assert list(table["latitude"]) == ["46.1", "46.1", "", "17.92"]
+    assert list(table["longitude"]) == ["5.1", "5.4", "", "-62.85"]
+    metadata = yaml.safe_load((output / "source.yaml").read_text(encoding="utf-8"))
+    assert metadata["rows"] == 4
+    assert metadata["position"]["rows_with_position"] == 3
 
 
 def test_another_package_version_is_refused(script: ModuleType, tmp_path: Path) -> None:
     package = write_fake_package(tmp_path, version="5.3.0")
     with pytest.raises(script.BuildError, match="5.3.0"):
-        script.build(package, tmp_path / "out")
+        script.build(package, tmp_path / "departements", tmp_path / "geo.json", tmp_path / "out")
+
+
+def test_missing_or_duplicated_contours_are_refused(script: ModuleType, tmp_path: Path) -> None:
+    with pytest.raises(script.BuildError, match="aucun fichier"):
+        script.read_contours(tmp_path)
+    departements = write_fake_contours(tmp_path)
+    assert set(script.read_contours(departements)) == {"01001", "01002", "01005"}
+    twice = {"type": "FeatureCollection", "features": FAKE_CONTOURS_FEATURES[:1]}
+    (departements / "01-ain" / "communes-01-bis.geojson").write_text(
+        json.dumps(twice), encoding="utf-8"
+    )
+    with pytest.raises(script.BuildError, match="deux fois"):
+        script.read_contours(departements)
 
 
 def test_search_communes() -> None:

@@ -9,12 +9,23 @@ département, région and EPCI à fiscalité propre, built by
 vintage, licence and the choices made). Paris, Lyon and Marseille are one commune each;
 arrondissements municipaux, communes déléguées and associées are not listed.
 
+Each commune also has a position (``latitude``, ``longitude``, WGS 84 decimal degrees,
+4 decimals at most) to show it on a map: the centroid of its contour in IGN ADMIN EXPRESS
+COG 2018 (through gregoiredavid/france-geojson; a commune merged since is the union of
+its 2018 parts), moved inside the contour when it falls outside; for the collectivités
+d'outre-mer and the communes unknown in 2018, the centre of the bounding box of its 2024
+contour (Base Adresse Nationale's ``geo.json``, Etalab « contours administratifs »). It is
+neither the chef-lieu nor the mairie. The 4 communes restored in the Cantal in 2025
+(15031, 15035, 15047, 15171) have none (``NaN``). ``source.yaml`` (``position``) holds
+the sources, commits, licences and counts.
+
 - :func:`load_france_communes` gives the whole table (cached; a copy each call);
 - :func:`search_communes` finds the communes whose name holds a text (to read a code);
 - :func:`describe_territory` turns a list of communes (INSEE codes or names) and/or EPCI
   (SIREN codes or names) into a :class:`RealTerritory`: its communes, its population and
   its ACI size under the dated thresholds of ``aci/seuils_population``
-  (:func:`cpts_training.budget.aci.aci_size`).
+  (:func:`cpts_training.budget.aci.aci_size`); :meth:`RealTerritory.positions` gives its
+  communes' positions for a map.
 
 Names are matched with accents, case, hyphens and apostrophes folded (« saint etienne »
 finds Saint-Étienne); a name several communes share is refused with the candidates and
@@ -63,10 +74,23 @@ FRANCE_COLUMNS = declare_columns(
     Column("region_nom", "Nom de la région"),
     Column("epci", "EPCI (SIREN)"),
     Column("epci_nom", "EPCI"),
+    Column("latitude", "Latitude (WGS 84)", "degrés"),
+    Column("longitude", "Longitude (WGS 84)", "degrés"),
 )
 """Columns of :func:`load_france_communes` and of :attr:`RealTerritory.communes`."""
 
 COLUMNS: tuple[str, ...] = tuple(FRANCE_COLUMNS)
+
+POSITION_COLUMNS: tuple[str, ...] = (
+    "code_insee",
+    "commune",
+    "population",
+    "latitude",
+    "longitude",
+)
+"""Columns of :meth:`RealTerritory.positions`."""
+
+_RANGES = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 
 MAX_LISTED = 15
 """At most this many candidates or communes are spelled out in a message."""
@@ -115,6 +139,22 @@ def _communes() -> pd.DataFrame:
         )
     table = table[list(COLUMNS)].copy()
     table["population"] = population.astype("int64")
+    for column, (low, high) in _RANGES.items():
+        text = table[column]
+        values = pd.to_numeric(text.where(text != ""), errors="coerce")
+        bad = table.index[(values.isna() & (text != "")) | (values < low) | (values > high)]
+        if len(bad):
+            row = int(bad[0])
+            raise DataError(
+                f"Le fichier {COMMUNES_FILE}, ligne {row + 2} : {column} « {text.iloc[row]} » "
+                "invalide. Relancez scripts/build_france_communes.py."
+            )
+        table[column] = values.astype("float64")
+    if not (table["latitude"].isna() == table["longitude"].isna()).all():
+        raise DataError(
+            f"Le fichier {COMMUNES_FILE} a une latitude sans longitude (ou l'inverse). "
+            "Relancez scripts/build_france_communes.py."
+        )
     return table
 
 
@@ -123,8 +163,11 @@ def load_france_communes() -> pd.DataFrame:
 
     Columns :data:`COLUMNS`: ``code_insee``, ``commune``, ``population`` (population
     municipale, int), ``departement`` and ``departement_nom``, ``region`` and
-    ``region_nom``, ``epci`` (SIREN, empty for a commune in no EPCI) and ``epci_nom``.
-    All columns but ``population`` are text (INSEE codes keep their leading zero).
+    ``region_nom``, ``epci`` (SIREN, empty for a commune in no EPCI), ``epci_nom``,
+    ``latitude`` and ``longitude`` (float, WGS 84 decimal degrees, north and east: the
+    centre of the commune's contour, see the module's docstring; ``NaN`` for the 4
+    communes without a position). The other columns are text (INSEE codes keep their
+    leading zero).
 
     Raises:
         DataError: if the shipped file is missing or damaged.
@@ -366,6 +409,18 @@ class RealTerritory:
     thresholds: tuple[int, ...]
     source_label: str
     epci: tuple[str, ...] = ()
+
+    def positions(self) -> pd.DataFrame:
+        """The communes' positions, to put them on a map (a fresh copy).
+
+        One row per commune, sorted by INSEE code, columns :data:`POSITION_COLUMNS`:
+        ``code_insee``, ``commune``, ``population`` (population municipale, int),
+        ``latitude`` and ``longitude`` (float, WGS 84 decimal degrees: the centre of the
+        commune's contour, IGN ADMIN EXPRESS COG 2018, else the Base Adresse Nationale's
+        2024 bounding box centre; ``NaN`` for a commune without a position, see
+        ``source.yaml``).
+        """
+        return self.communes[list(POSITION_COLUMNS)].reset_index(drop=True).copy()
 
     def _lines(self) -> list[str]:
         table = self.communes
