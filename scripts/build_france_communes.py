@@ -126,11 +126,16 @@ GEO_PRECISION = 0.001
 """Rounding of the positions in ``geo.json`` (degrees, about 110 m)."""
 GEO_LICENCE = (
     "Licence Ouverte / Open Licence (Etalab) pour les contours administratifs Etalab issus "
-    "d'IGN ADMIN EXPRESS COG ; collectivités d'outre-mer : contours OpenStreetMap (ODbL, "
-    "© les contributeurs d'OpenStreetMap), sauf la Polynésie française et la "
-    "Nouvelle-Calédonie (données de leurs gouvernements), selon le README de "
-    "datagouv/contours-administratifs ; code du dépôt : MIT (non utilisé)"
+    "d'IGN ADMIN EXPRESS COG (seules ces positions sont reprises : celles des collectivités "
+    "d'outre-mer, tirées de contours OpenStreetMap sous ODbL ou de données de leurs "
+    "gouvernements, ne le sont pas) ; code du dépôt : MIT (non utilisé)"
 )
+NO_FALLBACK_DEPARTEMENTS = frozenset({"975", "977", "978", "986", "987", "988"})
+"""Collectivités d'outre-mer: their contours behind ``geo.json`` are OpenStreetMap's (ODbL)
+or their governments', not under the Licence Ouverte; the shipped file takes no position
+from them (those communes have none: the ACI CPTS, a contract of the assurance maladie, is
+not signed there, save perhaps Saint-Martin and Saint-Barthélemy)."""
+
 COORDINATE_DECIMALS = 4
 """Decimals written for a latitude or longitude (0.0001° is about 11 m)."""
 
@@ -351,7 +356,7 @@ def commune_positions(
        its position is :func:`point_on_surface` of that union.
     2. Else from ``geo.json``: the centre under the commune's code; else under one of its
        former codes: the one ``geo.json`` names like the commune, else the only one it
-       holds.
+       holds; never for a commune of :data:`NO_FALLBACK_DEPARTEMENTS` (licence).
     3. Else no position: the commune is left out.
     """
     positions = geo_positions(geo)
@@ -363,6 +368,8 @@ def commune_positions(
         if parts:
             x, y = point_on_surface([p for c in parts for p in contours[c]])
             located[code] = Located((y, x), FROM_CONTOURS, tuple(parts))
+            continue
+        if str(commune.get("departement", "")) in NO_FALLBACK_DEPARTEMENTS:
             continue
         if code in positions:
             located[code] = Located(positions[code], FROM_GEO, (code,))

@@ -138,6 +138,15 @@ def test_the_metadata_states_source_vintage_and_licence() -> None:
 # --------------------------------------------------------------------------------------
 
 RESTORED_IN_CANTAL = {"15031", "15035", "15047", "15171"}
+COLLECTIVITES_OUTRE_MER = ("975", "977", "978", "986", "987", "988")
+"""No position shipped: their only source is not under the Licence Ouverte."""
+
+
+def _without_position_expected(table: pd.DataFrame) -> set[str]:
+    overseas = table["departement"].isin(COLLECTIVITES_OUTRE_MER)
+    return RESTORED_IN_CANTAL | set(table.loc[overseas, "code_insee"])
+
+
 """Communes restored in 2025 from Neussargues en Pinatelle: in neither source, no position."""
 
 EARTH_RADIUS_KM = 6371.0
@@ -165,7 +174,10 @@ def test_positions_are_floats_and_codes_unique() -> None:
     assert table["longitude"].dtype == "float64"
     assert not table["code_insee"].duplicated().any()
     without = set(table.loc[table["latitude"].isna(), "code_insee"])
-    assert without == RESTORED_IN_CANTAL
+    # The 4 communes restored in the Cantal in 2025 and the 88 of the collectivités
+    # d'outre-mer (2 + 1 + 1 in the Atlantic, 3 + 48 + 33 in the Pacific: 88).
+    assert without == _without_position_expected(table)
+    assert len(without) == 92
     assert (table["latitude"].isna() == table["longitude"].isna()).all()
     # 4 decimals at most (about 11 m).
     located = table.dropna(subset=["latitude"])
@@ -193,8 +205,6 @@ def test_metropolitan_communes_are_in_metropolitan_france() -> None:
         ("973", (2.1, 5.8), (-54.7, -51.6)),  # Guyane
         ("974", (-21.4, -20.85), (55.2, 55.85)),  # La Réunion
         ("976", (-13.05, -12.6), (45.0, 45.35)),  # Mayotte
-        ("975", (46.7, 47.2), (-56.5, -56.1)),  # Saint-Pierre-et-Miquelon
-        ("988", (-22.8, -19.5), (163.5, 168.2)),  # Nouvelle-Calédonie
     ],
 )
 def test_overseas_communes_are_in_their_territory(
@@ -233,9 +243,11 @@ def test_the_metadata_counts_the_positions() -> None:
     position = france_source()["position"]
     table = load_france_communes()
     assert position["rows_with_position"] == int(table["latitude"].notna().sum())
-    assert position["rows_without_position"] == 4
-    assert {item.split()[0] for item in position["without_position"]} == RESTORED_IN_CANTAL
-    assert position["contours"]["rows"] + position["fallback"]["rows"] == len(table) - 4
+    expected = _without_position_expected(table)
+    assert position["rows_without_position"] == len(expected)
+    assert {item.split()[0] for item in position["without_position"]} == expected
+    assert position["contours"]["rows"] + position["fallback"]["rows"] == len(table) - len(expected)
+    assert "ODbL" in position["fallback"]["licence"]  # said, and not used
     assert "Licence Ouverte" in position["contours"]["licence"]
     assert position["contours"]["commit"] == "5d34ee6d0140c29f785fdb047d9329f1aab58833"
     assert position["fallback"]["git_blob"] == "3adfe7a77087d2570b0c75253e92256dbe007713"
@@ -509,7 +521,9 @@ def test_build_rows(script: ModuleType) -> None:
     assert (rows[1]["latitude"], rows[1]["longitude"]) == (46.1, 5.4)  # Bêta + 01005
     assert (rows[2]["epci"], rows[2]["epci_nom"]) == ("", "")  # Gamma: in no EPCI
     assert (rows[2]["latitude"], rows[2]["longitude"]) == ("", "")  # Gamma: no position
-    assert (rows[3]["latitude"], rows[3]["longitude"]) == (17.92, -62.85)  # geo.json
+    # Saint-Barthélemy is in geo.json, but a collectivité d'outre-mer takes no position
+    # from it (its contours there are not under the Licence Ouverte).
+    assert (rows[3]["latitude"], rows[3]["longitude"]) == ("", "")
     # A collectivité d'outre-mer is its own « région »: its name is the collectivité's.
     assert rows[3]["region_nom"] == "Saint-Barthélemy"
     stray = [{"code": "200000003", "nom": "CC Y", "membres": [{"code": "01004"}]}]
@@ -535,11 +549,14 @@ def test_csv_bytes_and_source_yaml(script: ModuleType) -> None:
     assert metadata["source"]["version"] == "6.0.0"
     assert metadata["population"]["in_force"] == dt.date(2026, 1, 1)
     position = metadata["position"]
-    assert position["rows_with_position"] == 3
-    assert position["rows_without_position"] == 1
-    assert position["without_position"] == ["01003 Gamma (Ain)"]
+    assert position["rows_with_position"] == 2
+    assert position["rows_without_position"] == 2
+    assert position["without_position"] == [
+        "01003 Gamma (Ain)",
+        "97701 Saint-Barthélemy (Saint-Barthélemy)",
+    ]
     assert position["contours"]["rows"] == 2
-    assert position["fallback"]["rows"] == 1
+    assert position["fallback"]["rows"] == 0
     assert position["fallback"]["from_former_code"] == {}
 
 
@@ -609,7 +626,7 @@ def test_commune_positions_rules(script: ModuleType) -> None:
     located = fake_located(script)
     assert located["01001"] == ((pytest.approx(46.1), pytest.approx(5.1)), "contours", ("01001",))
     assert located["01002"].codes == ("01002", "01005")
-    assert located["97701"] == ((17.92, -62.85), "geo", ("97701",))
+    assert "97701" not in located  # a collectivité d'outre-mer: no fallback (licence)
     assert "01003" not in located  # Gamma: in neither source
     # Not in the contours nor under its code in geo.json: a former code geo.json holds.
     geo = {
@@ -677,11 +694,11 @@ def test_main_on_an_unpacked_package(
     assert script.main(arguments) == 0
     table = pd.read_csv(output / "communes.csv.gz", dtype=str, keep_default_na=False)
     assert list(table["code_insee"]) == ["01001", "01002", "01003", "97701"]
-    assert list(table["latitude"]) == ["46.1", "46.1", "", "17.92"]
-    assert list(table["longitude"]) == ["5.1", "5.4", "", "-62.85"]
+    assert list(table["latitude"]) == ["46.1", "46.1", "", ""]
+    assert list(table["longitude"]) == ["5.1", "5.4", "", ""]
     metadata = yaml.safe_load((output / "source.yaml").read_text(encoding="utf-8"))
     assert metadata["rows"] == 4
-    assert metadata["position"]["rows_with_position"] == 3
+    assert metadata["position"]["rows_with_position"] == 2
 
 
 def test_another_package_version_is_refused(script: ModuleType, tmp_path: Path) -> None:
