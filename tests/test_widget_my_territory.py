@@ -116,5 +116,48 @@ def test_the_diagnostic_is_exported_to_mes_documents(form, tmp_path) -> None:
     assert "Diagnostic enregistré" in form.export_status.value
 
 
-def test_the_note_says_there_is_no_map() -> None:
-    assert "Pas de carte" in NOTE
+def test_the_communes_are_shown_on_a_map_then_an_interactive_one(form) -> None:
+    assert bytes(form.map_image.value).startswith(b"\x89PNG")
+    assert form.maps.layout.display == ""
+    assert form.interactive_map.children == ()  # drawn only when its tab opens
+    form.maps.selected_index = 1
+    framed = form.interactive_map.children[0]
+    leaflet_map = framed.children[0]
+    (circles,) = [g for g in leaflet_map.layers if getattr(g, "name", "") == "Communes"]
+    # Lunel (26 623) is the largest: radius 4 + 22 = 26; Lunel-Viel: 4 + 22 × √(4 507 /
+    # 26 623) = 4 + 22 × 0,4115 = 13,05 → 13.
+    radius = {c.name: c.radius for c in circles.layers}
+    assert radius == {
+        "Lunel": 26,
+        "Lunel-Viel": 13,
+        "Mauguio": int(4 + 22 * (16_522 / 26_623) ** 0.5),
+    }
+    # Lunel is about 25 km east-north-east of Montpellier.
+    lunel = next(c for c in circles.layers if c.name == "Lunel")
+    assert lunel.location[0] == pytest.approx(43.67, abs=0.05)
+    assert lunel.location[1] == pytest.approx(4.13, abs=0.05)
+    assert "Sans connexion Internet" in framed.children[1].value
+
+
+def test_a_commune_without_position_is_named_not_lost(tmp_path) -> None:
+    form = MyTerritory(folder=tmp_path / "mes_documents")
+    form.communes_input.value = "15031\n15141"  # Celles (restored in 2025: no position)
+    form.describe_button.click()
+    form.maps.selected_index = 1
+    texts = " ".join(getattr(w, "value", "") for w in form.interactive_map.children)
+    assert "Sans position connue : Celles (15031)" in texts
+
+
+def test_the_exported_diagnostic_holds_the_map(form, tmp_path) -> None:
+    form.cpts_name.value = "CPTS du Pays de Lunel"
+    form.export_button.click()
+    folder = tmp_path / "mes_documents"
+    word = docx.Document(str(folder / "diagnostic_territorial.docx"))
+    assert len(word.inline_shapes) == 1
+    page = (folder / "diagnostic_territorial.html").read_text(encoding="utf-8")
+    assert 'src="data:image/png;base64,' in page
+    assert "IGN ADMIN EXPRESS COG 2018" in page
+
+
+def test_the_note_tells_how_to_count_and_where_the_map_comes_from() -> None:
+    assert "officines" in NOTE and "centre de son contour" in NOTE

@@ -25,6 +25,8 @@ priorities and synthesis. It shows itself in a notebook and is written as an HTM
 
 from __future__ import annotations
 
+import base64
+import io
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -41,7 +43,7 @@ from cpts_training.errors import InputError
 from cpts_training.formatting import NumberFormatError, format_number_fr, read_typed_number
 from cpts_training.territory.case_study import Territory
 from cpts_training.territory.density import compare_to_reference, density, reference_densities
-from cpts_training.territory.france import RealTerritory, fold_name
+from cpts_training.territory.france import POSITION_SOURCE, RealTerritory, fold_name
 from cpts_training.territory.resources import PROFESSIONS, STRUCTURE_TYPES
 from cpts_training.territory.size import population_date, size_thresholds
 
@@ -76,10 +78,11 @@ TEMPLATE = "diagnostic.html.j2"
 class DiagnosticSkeleton:
     """The territory a diagnostic is about: one row per commune, before any count.
 
-    ``communes`` has the columns ``code_commune``, ``commune`` and ``population`` (int),
-    in the territory's order; ``aci_size`` is its ACI size (1–4), ``source_label`` where
-    the populations come from, ``notice`` a warning printed at the foot (the case study
-    says its values are invented).
+    ``communes`` has the columns ``code_commune``, ``commune``, ``population`` (int),
+    ``latitude`` and ``longitude`` (degrees WGS 84, NaN where unknown), in the territory's
+    order; ``aci_size`` is its ACI size (1–4), ``source_label`` where the populations come
+    from, ``notice`` a warning printed at the foot (the case study says its values are
+    invented), ``position_source`` where the positions come from.
     """
 
     name: str
@@ -88,6 +91,7 @@ class DiagnosticSkeleton:
     aci_size: int
     source_label: str
     notice: str = ""
+    position_source: str = ""
 
     @property
     def codes(self) -> list[str]:
@@ -124,8 +128,10 @@ def diagnostic_skeleton(territory: RealTerritory | Territory) -> DiagnosticSkele
                 COMMUNE: table["code_insee"].astype(str),
                 "commune": table["commune"].astype(str),
                 "population": table["population"].astype("int64"),
+                "latitude": table["latitude"].astype(float),
+                "longitude": table["longitude"].astype(float),
             }
-        )
+        ).reset_index(drop=True)
         label = ", ".join(communes["commune"].head(3))
         if len(communes) > 3:
             label += f" et {len(communes) - 3} autres communes"
@@ -135,6 +141,7 @@ def diagnostic_skeleton(territory: RealTerritory | Territory) -> DiagnosticSkele
             population=territory.population,
             aci_size=territory.aci_size,
             source_label=territory.source_label,
+            position_source=POSITION_SOURCE,
         )
     if isinstance(territory, Territory):
         table = territory.communes
@@ -143,6 +150,8 @@ def diagnostic_skeleton(territory: RealTerritory | Territory) -> DiagnosticSkele
                 COMMUNE: table["code_commune"].astype(str),
                 "commune": table["commune"].astype(str),
                 "population": table["population"].astype("int64"),
+                "latitude": table["latitude"].astype(float),
+                "longitude": table["longitude"].astype(float),
             }
         ).reset_index(drop=True)
         day = population_date(territory)
@@ -155,6 +164,7 @@ def diagnostic_skeleton(territory: RealTerritory | Territory) -> DiagnosticSkele
             aci_size=aci_size(territory.population, day),
             source_label=f"{fictional} : {territory.name}",
             notice=str(territory.metadata.get("warning", "")).strip(),
+            position_source=f"{fictional} : positions inventées.",
         )
     raise InputError(
         "Le diagnostic part d'un territoire : donnez le résultat de describe_territory(...) "
@@ -394,6 +404,8 @@ class DiagnosticDocument:
     missing_professions: tuple[str, ...]
     priorities: tuple[str, ...]
     synthesis: str
+    map_png: bytes | None = field(default=None, repr=False)
+    """The map of the communes and partners (PNG), ``None`` when no commune has a position."""
 
     def territory_lines(self) -> list[tuple[str, str]]:
         """``(label, value)`` lines of the territory, formatted."""
@@ -444,7 +456,16 @@ class DiagnosticDocument:
             "priorities": list(self.priorities),
             "synthesis": [p for p in self.synthesis.split("\n") if p.strip()],
             "notice": self.skeleton.notice,
+            "map": base64.b64encode(self.map_png).decode("ascii") if self.map_png else "",
+            "map_caption": self.map_caption(),
         }
+
+    def map_caption(self) -> str:
+        """The French caption under the map: what the circles are, where positions come from."""
+        return (
+            "Cercles : communes, surface proportionnelle à la population ; marqueurs : "
+            f"structures partenaires, autour de leur commune. {self.skeleton.position_source}"
+        ).strip()
 
     def to_html(self) -> str:
         """A complete HTML page (French, UTF-8); every text escaped."""
@@ -505,6 +526,9 @@ class DiagnosticDocument:
             paragraph.add_run(f"{label} : ")
             paragraph.add_run(value).bold = True
         _docx_table(document, ("Commune", "Code INSEE", "Population"), self.commune_rows())
+        if self.map_png:
+            document.add_picture(io.BytesIO(self.map_png), width=Cm(14))
+            document.add_paragraph(self.map_caption()).runs[0].italic = True
         document.add_heading("Offre de soins : densités pour 10 000 habitants", level=2)
         if self.densities:
             _docx_table(
@@ -625,6 +649,7 @@ def diagnostic_document(
         DIAGNOSTIC_PROFESSIONS[c] for c in DIAGNOSTIC_PROFESSIONS if c not in professions
     )
     return DiagnosticDocument(
+        map_png=_map_png(frame, partners, cpts_name.strip()),
         title=f"Diagnostic territorial — {cpts_name.strip()}",
         cpts_name=cpts_name.strip(),
         skeleton=frame,
@@ -636,6 +661,24 @@ def diagnostic_document(
         priorities=tuple(kept),
         synthesis=synthesis.strip(),
     )
+
+
+def _map_png(skeleton: DiagnosticSkeleton, structures: pd.DataFrame, name: str) -> bytes | None:
+    """The map of the diagnostic (:func:`~cpts_training.territory.maps.plot_commune_points`)
+    as PNG, or ``None`` when no commune has a position."""
+    if skeleton.communes["latitude"].isna().all():
+        return None
+    # Imported here: matplotlib is loaded only when a document is built.
+    from cpts_training.figures import figure_png
+    from cpts_training.territory.maps import plot_commune_points
+
+    figure = plot_commune_points(
+        skeleton.communes, structures if len(structures) else None, f"Les communes — {name}"
+    )
+    try:
+        return figure_png(figure)
+    finally:
+        figure.clear()
 
 
 def _signed(value: float) -> str:

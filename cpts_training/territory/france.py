@@ -12,12 +12,13 @@ arrondissements municipaux, communes déléguées and associées are not listed.
 Each commune also has a position (``latitude``, ``longitude``, WGS 84 decimal degrees,
 4 decimals at most) to show it on a map: the centroid of its contour in IGN ADMIN EXPRESS
 COG 2018 (through gregoiredavid/france-geojson; a commune merged since is the union of
-its 2018 parts), moved inside the contour when it falls outside; for the collectivités
-d'outre-mer and the communes unknown in 2018, the centre of the bounding box of its 2024
-contour (Base Adresse Nationale's ``geo.json``, Etalab « contours administratifs »). It is
-neither the chef-lieu nor the mairie. The 4 communes restored in the Cantal in 2025
-(15031, 15035, 15047, 15171) have none (``NaN``). ``source.yaml`` (``position``) holds
-the sources, commits, licences and counts.
+its 2018 parts), moved inside the contour when it falls outside; for the 3 communes
+restored since 2018, the centre of the bounding box of its 2024 contour (Base Adresse
+Nationale's ``geo.json``, Etalab « contours administratifs »). It is neither the
+chef-lieu nor the mairie. The 4 communes restored in the Cantal in 2025 (15031, 15035,
+15047, 15171) and the 88 of the collectivités d'outre-mer (whose only contours are not
+under the Licence Ouverte) have none (``NaN``). ``source.yaml`` (``position``) holds the
+sources, commits, licences and counts.
 
 - :func:`load_france_communes` gives the whole table (cached; a copy each call);
 - :func:`search_communes` finds the communes whose name holds a text (to read a code);
@@ -89,6 +90,12 @@ POSITION_COLUMNS: tuple[str, ...] = (
     "longitude",
 )
 """Columns of :meth:`RealTerritory.positions`."""
+
+POSITION_SOURCE = (
+    "Position de chaque commune : centre de son contour (IGN ADMIN EXPRESS COG 2018, "
+    "Licence Ouverte), ni la mairie ni le chef-lieu."
+)
+"""The source of the positions, in French, to print under a map."""
 
 _RANGES = {"latitude": (-90.0, 90.0), "longitude": (-180.0, 180.0)}
 
@@ -418,7 +425,7 @@ class RealTerritory:
         ``latitude`` and ``longitude`` (float, WGS 84 decimal degrees: the centre of the
         commune's contour, IGN ADMIN EXPRESS COG 2018, else the Base Adresse Nationale's
         2024 bounding box centre; ``NaN`` for a commune without a position, see
-        ``source.yaml``).
+        ``source.yaml``). :data:`POSITION_SOURCE` says it in French under a map.
         """
         return self.communes[list(POSITION_COLUMNS)].reset_index(drop=True).copy()
 

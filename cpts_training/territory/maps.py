@@ -337,3 +337,131 @@ def _draw_structures(
             )
     order = list(STRUCTURE_STYLES)
     return [handles[k] for k in sorted(handles, key=lambda k: order.index(k) if k in order else 99)]
+
+
+POINT_COLUMNS: tuple[str, ...] = ("code_commune", "commune", "population", "latitude", "longitude")
+"""Columns of the table :func:`plot_commune_points` draws."""
+
+POINT_COLOUR = "#1565c0"
+MAX_NAMED_POINTS = 40
+"""Above this many communes the names are left out (they would cover each other)."""
+
+
+def plot_commune_points(
+    points: pd.DataFrame,
+    structures: pd.DataFrame | None = None,
+    title: str = "Les communes du territoire",
+    *,
+    source: str = "",
+) -> Figure:
+    """The communes of any territory as circles at their position, sized by population.
+
+    For a territory that has positions but no outlines (a real territory described from
+    the communes of France): one circle per commune, its area proportional to the
+    population, its name beside it (up to :data:`MAX_NAMED_POINTS` communes), and the
+    partner structures as markers on a ring around their commune, as on
+    :func:`plot_resource_map`.
+
+    Args:
+        points: one row per commune, columns :data:`POINT_COLUMNS` (latitude and
+            longitude in degrees WGS 84; a commune with an empty position is left out and
+            named under the map).
+        structures: partner structures with ``nom``, ``type`` and ``code_commune``
+            (a commune of ``points``), or ``None``.
+        title: the map's title.
+        source: where the positions come from, printed under the map.
+
+    Raises:
+        InputError: a missing column, no commune with a position, or a structure in a
+            commune without position.
+    """
+    missing = [c for c in POINT_COLUMNS if c not in points.columns]
+    if missing:
+        raise InputError(
+            f"Carte des communes : colonne(s) manquante(s) {', '.join(missing)}. Il faut "
+            f"{', '.join(POINT_COLUMNS)}."
+        )
+    placed = points.dropna(subset=["latitude", "longitude"])
+    if placed.empty:
+        raise InputError(
+            "Carte des communes : aucune commune n'a de position connue ; la carte ne peut "
+            "pas être dessinée."
+        )
+    lacking = points[points["latitude"].isna() | points["longitude"].isna()]
+    scale = math.cos(math.radians(float(placed["latitude"].mean())))
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return lon * scale, lat
+
+    figure = CourseFigure(figsize=(8, 7.5))
+    axis = figure.subplots()
+    largest = float(placed["population"].max()) or 1.0
+    x = placed["longitude"].astype(float) * scale
+    y = placed["latitude"].astype(float)
+    sizes = 30 + 900 * placed["population"].astype(float) / largest
+    axis.scatter(x, y, s=sizes, color=POINT_COLOUR, alpha=0.45, edgecolors="#0d47a1", zorder=2)
+    halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
+    if len(placed) <= MAX_NAMED_POINTS:
+        for lon, lat, name in zip(x, y, placed["commune"], strict=True):
+            axis.annotate(
+                str(name),
+                (lon, lat),
+                xytext=(0, 7),
+                textcoords="offset points",
+                ha="center",
+                fontsize=LABEL_FONT_SIZE - 1,
+                path_effects=halo,
+                zorder=4,
+            )
+    handles: list[Patch | Line2D] = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            color=POINT_COLOUR,
+            alpha=0.45,
+            markersize=10,
+            linestyle="none",
+            label="Commune (surface du cercle ∝ population)",
+        )
+    ]
+    if structures is not None and len(structures):
+        centres = {
+            str(code): (float(lon), float(lat))
+            for code, lon, lat in zip(
+                placed["code_commune"], placed["longitude"], placed["latitude"], strict=True
+            )
+        }
+        handles += _draw_structures(axis, structures, centres, xy)
+    span_x = float(x.max() - x.min()) or 0.05
+    span_y = float(y.max() - y.min()) or 0.05
+    margin = 0.12 * max(span_x, span_y)
+    axis.set_xlim(float(x.min()) - margin, float(x.max()) + margin)
+    axis.set_ylim(float(y.min()) - margin, float(y.max()) + margin)
+    axis.set_aspect("equal")
+    axis.set_xticks([])
+    axis.set_yticks([])
+    for side in axis.spines.values():
+        side.set_color("#bdbdbd")
+    axis.set_title(title, fontsize=12)
+    figure.legend(
+        handles=handles,
+        loc="lower center",
+        ncol=2,
+        fontsize=LABEL_FONT_SIZE,
+        frameon=False,
+    )
+    notes = [source] if source else []
+    if len(lacking):
+        notes.append(
+            "Sans position connue, non placées : "
+            + ", ".join(
+                f"{n} ({c})"
+                for n, c in zip(lacking["commune"], lacking["code_commune"], strict=True)
+            )
+            + "."
+        )
+    if notes:
+        figure.text(0.01, 0.005, "\n".join(notes), fontsize=7, color="#616161", wrap=True)
+    figure.subplots_adjust(left=0.03, right=0.97, top=0.93, bottom=0.14)
+    return figure

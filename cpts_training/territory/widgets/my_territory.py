@@ -4,8 +4,9 @@ The trainee types the INSEE codes or names of their communes (one per line) or t
 EPCI, and sees the population, the ACI size and the communes
 (:func:`~cpts_training.territory.france.describe_territory`). They then fill the head
 counts of professionals per commune, list their partner structures, write their
-priorities and a synthesis, and export the diagnostic (DOCX and HTML) to
-``mes_documents``. Every check and every figure is
+priorities and a synthesis, and export the diagnostic (DOCX and HTML, with a map of the communes and
+partners) to ``mes_documents``. Once described, the communes are shown on a map (an
+image, and an interactive map in a second tab). Every check and every figure is
 :mod:`cpts_training.territory.diagnostic`'s; the form shows what it returns, in French.
 """
 
@@ -18,6 +19,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from cpts_training.errors import CPTSError, InputError
+from cpts_training.figures import figure_png
 from cpts_training.formatting import format_number_fr
 from cpts_training.html_blocks import message_box
 from cpts_training.html_blocks import strong as html_strong
@@ -31,7 +33,7 @@ from cpts_training.territory.diagnostic import (
     require_counts,
     require_structures,
 )
-from cpts_training.territory.france import RealTerritory, describe_territory
+from cpts_training.territory.france import POSITION_SOURCE, RealTerritory, describe_territory
 from cpts_training.territory.resources import STRUCTURE_TYPES
 from cpts_training.widgets.fields import FrenchNumberText
 
@@ -46,10 +48,10 @@ SHORT_LABELS: dict[str, str] = {
 """Column headers of the counts grid (the document uses the full labels)."""
 
 NOTE = (
-    "Pas de carte de vos communes : le fichier des communes de France livré avec le cours "
-    "donne leur population et leur EPCI, pas leurs coordonnées ni leurs contours. "
     "Les effectifs se comptent en personnes (pharmacies : en officines) ; une case vide "
-    "compte 0, une profession laissée entièrement vide est « non renseignée »."
+    "compte 0, une profession laissée entièrement vide est « non renseignée ». La carte "
+    "place chaque commune au centre de son contour (IGN) : le diagnostic exporté la reprend, "
+    "avec vos structures partenaires autour de leur commune."
 )
 
 _FULL = widgets.Layout(width="40em")
@@ -107,6 +109,14 @@ class MyTerritory(widgets.VBox):
         self.describe_status = widgets.HTML()
         self.territory_view = widgets.HTML()
         self.describe_button.on_click(self._on_describe)
+        self.map_image = widgets.Image(format="png", layout=widgets.Layout(width="560px"))
+        self.interactive_map = widgets.VBox()
+        self.maps = widgets.Tab(
+            children=[self.map_image, self.interactive_map],
+            titles=("Carte", "Carte interactive"),
+            layout=widgets.Layout(display="none"),
+        )
+        self.maps.observe(self._draw_interactive, names="selected_index")
 
         self.counts_grid = widgets.GridBox()
         self.counts_status = widgets.HTML()
@@ -175,6 +185,7 @@ class MyTerritory(widgets.VBox):
                 self.describe_button,
                 self.describe_status,
                 self.territory_view,
+                self.maps,
                 self.diagnostic_box,
                 widgets.HTML(message_box(NOTE, "info")),
             ]
@@ -270,6 +281,7 @@ class MyTerritory(widgets.VBox):
             "ok",
         )
         self.territory_view.value = territory._repr_html_()
+        self._draw_map(skeleton)
         self._build_grid(skeleton)
         self._update_structure_communes(skeleton)
         self.diagnostic_box.layout.display = ""
@@ -307,6 +319,67 @@ class MyTerritory(widgets.VBox):
 
     def _on_describe(self, _: object) -> None:
         self.describe()
+
+    def _draw_map(self, skeleton: DiagnosticSkeleton) -> None:
+        """The static map of the communes; the interactive one is drawn when its tab opens."""
+        from cpts_training.territory.maps import plot_commune_points
+
+        self.interactive_map.children = ()
+        if skeleton.communes["latitude"].isna().all():
+            self.map_image.value = b""
+            self.maps.layout.display = "none"
+            return
+        figure = plot_commune_points(
+            skeleton.communes, None, "Mes communes", source=POSITION_SOURCE
+        )
+        try:
+            self.map_image.value = figure_png(figure)
+        finally:
+            figure.clear()
+        self.maps.layout.display = ""
+        if self.maps.selected_index == 1:
+            self._draw_interactive()
+
+    def _draw_interactive(self, *_: object) -> None:
+        if (
+            self.maps.selected_index != 1
+            or self._territory is None
+            or self.interactive_map.children
+        ):
+            return
+        from cpts_training.territory.widgets.leaflet_map import (
+            communes_without_position,
+            interactive_communes_map,
+            leaflet_available,
+            with_caption,
+        )
+
+        if not leaflet_available():
+            self.interactive_map.children = (
+                widgets.HTML(
+                    message_box(
+                        "La carte interactive demande le paquet ipyleaflet, absent de cet "
+                        "environnement : l'onglet « Carte » montre vos communes.",
+                        "warning",
+                    )
+                ),
+            )
+            return
+        positions = self._territory.positions()
+        try:
+            figure = interactive_communes_map(positions)
+        except CPTSError as error:
+            self.interactive_map.children = (widgets.HTML(message_box(str(error), "error")),)
+            return
+        children: list[widgets.Widget] = [with_caption(figure)]
+        lacking = communes_without_position(positions)
+        if lacking:
+            children.append(
+                widgets.HTML(
+                    message_box(f"Sans position connue : {', '.join(lacking)}.", "warning")
+                )
+            )
+        self.interactive_map.children = tuple(children)
 
     def _on_export(self, _: object) -> None:
         self.export()
