@@ -91,7 +91,7 @@ def _png_outputs(notebook: nbformat.NotebookNode) -> int:
     [
         ("00_prise_en_main.ipynb", 1),
         ("01_budget_aci_tresorerie.ipynb", 1),
-        ("02_diagnostic_territorial.ipynb", 1),
+        ("02_diagnostic_territorial.ipynb", 2),  # the age pyramid, the resource map
     ],
 )
 def test_charts_are_displayed(name: str, charts: int, executed) -> None:
