@@ -377,3 +377,157 @@ def _do_module_01_activities(page, base: str) -> None:
     cash.locator("text=/Facilité de caisse : (couvert|pas couvert)/").wait_for(timeout=20_000)
     assert cash.locator("img[src^='blob:'], img[src^='data:']").count() >= 1
     assert page.locator("text=Traceback").count() == 0
+
+
+def test_trainee_does_module_02_activities_through_the_widgets(browser, tmp_path: Path) -> None:
+    space = tmp_path / "espace"
+    in_trainee_lab(
+        browser, tmp_path, 1000, lambda page, base: _do_module_02_activities(page, base, space)
+    )
+
+
+def _do_module_02_activities(page, base: str, space: Path) -> None:
+    # No Internet for the map tiles, whatever the machine: the maps must read without them.
+    page.route("**/tile.openstreetmap.org/**", lambda route: route.abort())
+    page.goto(f"{base}/lab/tree/02_diagnostic_territorial.ipynb")
+    # The expected figures come from the library; loading it here overlaps the lab's.
+    from cpts_training.formatting import format_number_fr
+    from cpts_training.territory import load_territory
+    from cpts_training.territory.checks import gp_accessibility
+
+    territory = load_territory()
+    expected = gp_accessibility(territory).set_index("code_commune")["accessibilite"]
+    names = territory.communes.set_index("code_commune")["commune"]
+    page.wait_for_selector("h1:has-text('Module 02')", timeout=60_000)
+    run_all_cells(page)
+    # The last widget drawn: « Mon territoire », near the end of the module.
+    page.wait_for_selector("button:has-text('Décrire mon territoire')", timeout=120_000)
+
+    # Exercise 1: 39 GPs (15 + 6 + 4 + 3 + 2 + 2 + 2 + 1 + 1 + 1 + 1 + 1 in
+    # professionnels.csv) for 52 886 inhabitants (communes.csv): 39 × 10 000 ÷ 52 886
+    # = 7,37 → 7,4 per 10 000.
+    _answer(
+        page,
+        "check_gp_density(",
+        "densite_mg = ...",
+        "densite_mg = 39 * 10 000 / 52 886",
+    )
+    # Exercise 2, first forgetting the × 100: 14 GPs of 60 or more (6 + 1 + 2 + 1 + 1 + 1
+    # + 1 + 1) out of 39 is 0,36, refused in French; then 14 ÷ 39 × 100 = 35,9 %.
+    gp_60 = _cell(page, "check_gp_60_plus(")
+    line = gp_60.locator(".cm-line", has_text="part_mg_60_plus = ...").first
+    line.scroll_into_view_if_needed()
+    line.click()
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.type("part_mg_60_plus = 14 / 39")
+    page.keyboard.press("Control+Enter")
+    # (The cell's first run, from « Exécuter toutes les cellules », also says « Pas
+    # encore », for the missing answer: wait for the fraction's own message.)
+    refusal = gp_60.locator(".jp-OutputArea", has_text="c'est une fraction")
+    refusal.wait_for(timeout=30_000)
+    assert "Pas encore" in refusal.inner_text()
+    assert "Multipliez par 100" in refusal.inner_text()
+    assert "Traceback" not in refusal.inner_text()
+    _answer(
+        page, "check_gp_60_plus(", "part_mg_60_plus = 14 / 39", "part_mg_60_plus = 14 / 39 * 100"
+    )
+    # Exercise 3: A's 2 GPs serve A and B (3 000 + 1 000 within 20 min), C's one GP serves
+    # C and B (2 000 + 1 000); B reaches both: (2/4 000 + 1/3 000) × 100 000 = 83,3.
+    _answer(
+        page,
+        "check_toy_accessibility(",
+        "accessibilite_b = ...",
+        "accessibilite_b = (2 / 4 000 + 1 / 3 000) * 100 000",
+    )
+
+    # The explorer: the accessibility with the trainee's own threshold, typed in French.
+    explorer = _cell(page, "TerritoryExplorer.from_case_study()").locator(".jp-OutputArea")
+    explorer.scroll_into_view_if_needed()
+    explorer.locator(".widget-dropdown:has-text('Indicateur') select").select_option(
+        label="Accessibilité (2SFCA, à la manière de l'APL)"
+    )
+    _type_french(explorer.locator(".widget-text:has-text('Seuil choisi') input"), "46,3")
+    explorer.locator("th:has-text('Sous le seuil')").wait_for(timeout=30_000)
+    # At 46,3, Montcaussel (46,8) and Tournadel (47,3) are just above, Lespinassol (31,9)
+    # and Ségalières (31,5) under: the values as the library computes them.
+    for code, under in (("AUB04", "non"), ("AUB15", "non"), ("AUB13", "oui"), ("AUB16", "oui")):
+        row = explorer.locator(f'tr:has(td:text-is("{names[code]}"))')
+        cells = [text.strip() for text in row.locator("td").all_inner_texts()]
+        assert cells[2].replace("\u202f", " ") == format_number_fr(expected[code], 1), cells
+        assert cells[-1] == under, cells
+    under_threshold = [c for c in expected.index if expected[c] < 46.3]
+    assert len(under_threshold) == 5  # Lespinassol, Bouscarens, Ségalières, Gardissol, Caussanel
+    assert explorer.locator("td:text-is('oui')").count() == 5
+    # The whole territory, weighted by demand: 68,1, not under the threshold.
+    total = explorer.locator("tr:has(td:text-is('Ensemble du territoire')) td").all_inner_texts()
+    assert [total[2].strip(), total[-1].strip()] == ["68,1", "non"], total
+
+    # The interactive map draws the 18 communes even without the tiles.
+    explorer.locator(".lm-TabBar-tab:has-text('Carte interactive')").click()
+    leaflet = explorer.locator(".leaflet-container")
+    leaflet.wait_for(timeout=60_000)
+    communes = leaflet.locator("path.leaflet-interactive[stroke='#424242']")
+    page.wait_for_function(
+        "e => e.querySelectorAll(\"path.leaflet-interactive[stroke='#424242']\").length === 18",
+        arg=leaflet.element_handle(),
+        timeout=30_000,
+    )
+    assert communes.count() == 18
+    assert "le fond de carte OpenStreetMap reste gris" in explorer.inner_text()
+    # The mouse on Lauzadel, just above-left of its name (Lauzadel has no structure):
+    # the information box names it with its accessibility.
+    label = leaflet.locator(".leaflet-marker-icon:has(span:text-is('Lauzadel'))")
+    box = label.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] - 6, box["y"] - 6)
+    info = leaflet.locator(".leaflet-top.leaflet-right")
+    _wait_squeezed(info, "Lauzadel")
+    _wait_squeezed(info, format_number_fr(expected["AUB05"], 1).replace(" ", ""))
+    # The age pyramid of the selected communes: an image.
+    explorer.locator(".lm-TabBar-tab:has-text('Pyramide des âges')").click()
+    page.wait_for_function(
+        "e => Array.from(e.querySelectorAll('img')).some("
+        "i => i.offsetParent !== null && i.complete && i.naturalWidth > 0)",
+        arg=explorer.element_handle(),
+        timeout=30_000,
+    )
+
+    # « Mon territoire »: three real communes, typed one per line as code or name.
+    mine = _cell(page, "MyTerritory()").locator(".jp-OutputArea")
+    communes_field = mine.locator(".widget-textarea textarea").first
+    communes_field.scroll_into_view_if_needed()
+    communes_field.click()
+    communes_field.type("34145\nLunel-Viel\nMauguio")
+    mine.locator("button:has-text('Décrire mon territoire')").click()
+    # Lunel 26 623 + Lunel-Viel 4 507 + Mauguio 16 522 = 47 652 inhabitants (INSEE 2023),
+    # between 40 000 and 80 000: ACI size 2.
+    _wait_squeezed(mine, "3communes,47652habitants,tailleACI2", timeout=60_000)
+    page.wait_for_function(
+        "e => Array.from(e.querySelectorAll('img')).some("
+        "i => i.offsetParent !== null && i.complete && i.naturalWidth > 0)",
+        arg=mine.element_handle(),
+        timeout=30_000,
+    )
+    mine.locator(".lm-TabBar-tab:has-text('Carte interactive')").click()
+    circles = mine.locator(".leaflet-container path.leaflet-interactive")
+    page.wait_for_function(
+        "e => e.querySelectorAll('.leaflet-container path.leaflet-interactive').length === 3",
+        arg=mine.element_handle(),
+        timeout=60_000,
+    )
+    assert circles.count() == 3
+    # 20 GPs in Lunel (the grid's first field: Lunel's GPs), the CPTS named, exported.
+    grid = mine.locator(".widget-gridbox")
+    assert grid.locator(".widget-label", has_text="hab.").first.inner_text().startswith("Lunel (")
+    _type_french(grid.locator("input").first, "20")
+    _wait_squeezed(mine, "Effectifslus:Médecinsgénéralistes20.")
+    _type_french(
+        mine.locator(".widget-text:has-text('Nom de la CPTS') input"), "CPTS du Pays de Lunel"
+    )
+    mine.locator("button:has-text('Exporter le diagnostic (DOCX et HTML)')").click()
+    mine.locator("text=Diagnostic enregistré").wait_for(timeout=60_000)
+    folder = space / "mes_documents"
+    assert (folder / "diagnostic_territorial.docx").stat().st_size > 0
+    assert (folder / "diagnostic_territorial.html").stat().st_size > 0
+    assert "Traceback" not in page.evaluate("document.body.textContent")
