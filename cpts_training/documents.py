@@ -26,7 +26,8 @@ def require_target(path: Path | str, suffix: str, overwrite: bool) -> Path:
     if target.exists() and not overwrite:
         raise InputError(
             f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou cochez « Remplacer » (overwrite=True) pour le remplacer."
+            "autre nom de fichier, ou cochez la case « Remplacer » du formulaire pour le "
+            "remplacer."
         )
     if not target.parent.is_dir():
         raise InputError(

@@ -460,7 +460,9 @@ def _do_module_02_activities(page, base: str, space: Path) -> None:
     assert len(under_threshold) == 5  # Lespinassol, Bouscarens, Ségalières, Gardissol, Caussanel
     assert explorer.locator("td:text-is('oui')").count() == 5
     # The whole territory, weighted by demand: 68,1, not under the threshold.
-    total = explorer.locator("tr:has(td:text-is('Ensemble du territoire')) td").all_inner_texts()
+    total = explorer.locator(
+        "tr:has(td:text-is('Ensemble du territoire (18 communes)')) td"
+    ).all_inner_texts()
     assert [total[2].strip(), total[-1].strip()] == ["68,1", "non"], total
 
     # The interactive map draws the 18 communes even without the tiles.

@@ -125,9 +125,10 @@ def test_the_metadata_states_source_vintage_and_licence() -> None:
     assert population_in_force() == dt.date(2026, 1, 1)
     assert "Licence Ouverte" in source["licence"]
     assert source_label() == (
-        "INSEE, populations légales 2023 (en vigueur au 1er janvier 2026) via "
-        "@etalab/decoupage-administratif 6.0.0"
+        "INSEE, populations légales 2023 (en vigueur au 1er janvier 2026), liste des "
+        "communes d'Etalab (2026)"
     )
+    assert "@etalab" not in source_label()  # a package name means nothing to a trainee
     table = load_france_communes()
     assert source["rows"] == len(table)
     assert source["population_total"] == int(table["population"].sum())
@@ -321,7 +322,7 @@ def test_french_text_and_html() -> None:
     assert "47\u202f652 habitants" in text
     assert "Taille ACI : 2" in text
     assert "Hérault (34)" in text
-    assert "@etalab/decoupage-administratif 6.0.0" in text
+    assert "populations légales 2023 (en vigueur au 1er janvier 2026)" in text
     page = territory._repr_html_()
     assert "Mauguio" in page and "Taille ACI : 2" in page
     assert "<script" not in page

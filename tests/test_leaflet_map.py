@@ -14,6 +14,7 @@ from cpts_training.territory.widgets.leaflet_map import (
     communes_without_position,
     interactive_communes_map,
     interactive_resource_map,
+    structures_legend,
 )
 
 
@@ -37,6 +38,12 @@ def test_resource_map_draws_every_commune_and_every_structure() -> None:
     assert len(structure_layer.layers) == len(structures)
     assert all(marker.popup is not None for marker in structure_layer.layers)
     assert _layers(leaflet_map, "TileLayer")[0].base
+    zoom = next(c for c in leaflet_map.controls if type(c).__name__ == "ZoomControl")
+    assert (zoom.zoom_in_title, zoom.zoom_out_title) == ("Zoomer", "Dézoomer")
+    legend = next(c for c in leaflet_map.controls if type(c).__name__ == "LegendControl")
+    # The legend holds the 5 colour steps and the grey of the communes left out, not the
+    # structure types (listed under the map): it stays smaller than the map.
+    assert len(legend.legend) == 6
 
 
 def test_resource_map_without_tiles_keeps_everything_else() -> None:
@@ -84,14 +91,47 @@ REAL = pd.DataFrame(
 )
 
 
+def _circles(leaflet_map) -> dict[str, dict]:
+    (layer,) = [g for g in _layers(leaflet_map, "GeoJSON") if g.name == "Communes"]
+    return {f["properties"]["commune"]: f for f in layer.data["features"]}
+
+
 def test_real_communes_map_sizes_circles_by_population() -> None:
     leaflet_map = interactive_communes_map(REAL, basemap=False)
-    circles = next(g for g in _layers(leaflet_map, "LayerGroup") if g.name == "Communes").layers
-    assert [c.name for c in circles] == ["Toulouse", "Blagnac"]
+    circles = _circles(leaflet_map)
+    assert list(circles) == ["Toulouse", "Blagnac"]
     # radius = 4 + 22 × √(population / largest): 26 for Toulouse, 4 + 22 × √0,0519 = 9 for Blagnac.
-    assert [c.radius for c in circles] == [26, 9]
-    assert "504" in circles[0].popup.value
+    radius = {name: f["properties"]["style"]["radius"] for name, f in circles.items()}
+    assert radius == {"Toulouse": 26, "Blagnac": 9}
     assert communes_without_position(REAL) == ["Sans position (99999)"]
+
+
+def test_hovering_a_real_commune_shows_its_name_and_population() -> None:
+    leaflet_map = interactive_communes_map(REAL, basemap=False)
+    (layer,) = [g for g in _layers(leaflet_map, "GeoJSON") if g.name == "Communes"]
+    info = next(c for c in leaflet_map.controls if type(c).__name__ == "WidgetControl").widget
+    layer._hover_callbacks(feature=_circles(leaflet_map)["Blagnac"])
+    assert "Blagnac" in info.value and "31069" in info.value and "26\u202f142" in info.value
+
+
+def test_real_communes_map_frames_every_commune() -> None:
+    leaflet_map = interactive_communes_map(REAL, basemap=False)
+    # Centred on the middle of the extent, not on the mean: (43,6045 + 43,6375) / 2.
+    assert leaflet_map.center == [pytest.approx(43.621), pytest.approx(1.417)]
+    # 0,054° of longitude × 256 × 2^z / 360 must fit in 60 % of 760 px: z = 13 at most.
+    assert leaflet_map.zoom == 13
+
+
+def test_real_communes_map_draws_the_trainee_structures() -> None:
+    structures = pd.DataFrame(
+        {"nom": ["MSP des Ponts"], "type": ["MSP"], "code_commune": ["31069"]}
+    )
+    leaflet_map = interactive_communes_map(REAL, structures, basemap=False)
+    (group,) = [g for g in _layers(leaflet_map, "LayerGroup") if g.name == "Structures partenaires"]
+    assert "MSP des Ponts" in group.layers[0].popup.value
+    assert "Maison de santé (MSP)" in structures_legend(structures)
+    with pytest.raises(InputError, match="absente du territoire"):
+        interactive_communes_map(REAL, structures.assign(code_commune="99998"), basemap=False)
 
 
 def test_real_communes_map_refuses_tables_it_cannot_draw() -> None:

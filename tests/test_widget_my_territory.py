@@ -124,19 +124,24 @@ def test_the_communes_are_shown_on_a_map_then_an_interactive_one(form) -> None:
     framed = form.interactive_map.children[0]
     leaflet_map = framed.children[0]
     (circles,) = [g for g in leaflet_map.layers if getattr(g, "name", "") == "Communes"]
+    features = {f["properties"]["commune"]: f for f in circles.data["features"]}
     # Lunel (26 623) is the largest: radius 4 + 22 = 26; Lunel-Viel: 4 + 22 × √(4 507 /
-    # 26 623) = 4 + 22 × 0,4115 = 13,05 → 13.
-    radius = {c.name: c.radius for c in circles.layers}
-    assert radius == {
-        "Lunel": 26,
-        "Lunel-Viel": 13,
-        "Mauguio": int(4 + 22 * (16_522 / 26_623) ** 0.5),
-    }
+    # 26 623) = 4 + 22 × 0,4115 = 13,05 → 13; Mauguio: 4 + 22 × √0,6206 = 21,3 → 21.
+    radius = {name: f["properties"]["style"]["radius"] for name, f in features.items()}
+    assert radius == {"Lunel": 26, "Lunel-Viel": 13, "Mauguio": 21}
     # Lunel is about 25 km east-north-east of Montpellier.
-    lunel = next(c for c in circles.layers if c.name == "Lunel")
-    assert lunel.location[0] == pytest.approx(43.67, abs=0.05)
-    assert lunel.location[1] == pytest.approx(4.13, abs=0.05)
+    longitude, latitude = features["Lunel"]["geometry"]["coordinates"]
+    assert latitude == pytest.approx(43.67, abs=0.05)
+    assert longitude == pytest.approx(4.13, abs=0.05)
     assert "Sans connexion Internet" in framed.children[1].value
+    # A structure listed afterwards is on the map the next time the tab is opened.
+    row = form.add_structure()
+    row.kind.value, row.name.value, row.commune.value = "EHPAD", "EHPAD Les Oliviers", "34146"
+    form.maps.selected_index = 0
+    form.maps.selected_index = 1
+    leaflet_map = form.interactive_map.children[0].children[0]
+    (group,) = [g for g in leaflet_map.layers if getattr(g, "name", "") == "Structures partenaires"]
+    assert "EHPAD Les Oliviers" in group.layers[0].popup.value
 
 
 def test_a_commune_without_position_is_named_not_lost(tmp_path) -> None:

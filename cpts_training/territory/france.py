@@ -51,7 +51,7 @@ import pandas as pd
 
 from cpts_training.budget.aci import aci_size
 from cpts_training.columns import Column, declare_columns
-from cpts_training.dates import to_date
+from cpts_training.dates import MONTHS_FR, to_date
 from cpts_training.display import french_table
 from cpts_training.errors import DataError, InputError
 from cpts_training.formatting import format_number_fr
@@ -196,9 +196,21 @@ def france_source() -> dict[str, Any]:
 
 
 def source_label() -> str:
-    """« INSEE, populations légales 2023 (en vigueur au 1er janvier 2026) via
-    @etalab/decoupage-administratif 6.0.0 »."""
-    return str(france_source()["source"]["label"])
+    """Where the populations come from, in words a trainee reads: « INSEE, populations
+    légales 2023 (en vigueur au 1er janvier 2026), liste des communes d'Etalab (2026) ».
+
+    The npm package and its version, which a trainee need not know, stay in
+    :func:`france_source` (``source.package``, ``source.version``).
+    """
+    source = france_source()
+    population = source["population"]
+    in_force = population_in_force()
+    day = "1er" if in_force.day == 1 else str(in_force.day)
+    return (
+        f"INSEE, populations légales {population['vintage']} (en vigueur au {day} "
+        f"{MONTHS_FR[in_force.month - 1]} {in_force.year}), liste des communes d'Etalab "
+        f"({source['cog_vintage']})"
+    )
 
 
 def population_in_force() -> dt.date:
@@ -317,7 +329,7 @@ def find_commune(value: str) -> int:
             f"Aucune commune ne s'appelle « {text} » ({source_label()})."
             f"{_suggestions_for_commune(folded)} Vérifiez l'orthographe ou donnez son code INSEE ; "
             "une ancienne commune fusionnée se cherche sous le nom de sa commune nouvelle "
-            "(search_communes aide à la trouver)."
+            "(sa fiche sur insee.fr la donne)."
         )
     if len(positions) > 1:
         raise InputError(

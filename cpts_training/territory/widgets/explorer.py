@@ -182,7 +182,7 @@ class TerritoryExplorer(widgets.VBox):
             description="Seuil choisi (médecins pour 100 000) :",
             placeholder="vide : pas de seuil",
             style=style,
-            layout=widgets.Layout(width="26em"),
+            layout=widgets.Layout(width="34em"),
         )
         self.show_structures = widgets.Checkbox(
             value=True, description="Afficher les structures partenaires", indent=False
@@ -214,7 +214,16 @@ class TerritoryExplorer(widgets.VBox):
 
         controls = widgets.HBox(
             [
-                widgets.VBox([self.communes, self.all_button]),
+                widgets.VBox(
+                    [
+                        self.communes,
+                        widgets.HTML(
+                            "<small>Ctrl + clic (⌘ + clic sur Mac) pour en choisir plusieurs, "
+                            "Maj + clic pour une suite.</small>"
+                        ),
+                        self.all_button,
+                    ]
+                ),
                 widgets.VBox(
                     [self.indicator_choice, self.profession, self.catchment, self.threshold]
                 ),
@@ -372,7 +381,8 @@ class TerritoryExplorer(widgets.VBox):
             full, column, reference, warning = self._aged_75()
         else:
             full, column, reference, warning = self._gp_60()
-        names = {**self._names, TERRITORY_ROW: "Ensemble du territoire"}
+        whole = f"Ensemble du territoire ({len(self._codes)} communes)"
+        names = {**self._names, TERRITORY_ROW: whole}
         full.insert(0, COMMUNE_COLUMN, [names[str(code)] for code in full.index])
         full.index.name = "code_commune"
         return full.loc[[*self.selected, TERRITORY_ROW]], column, reference, warning
@@ -546,6 +556,7 @@ class TerritoryExplorer(widgets.VBox):
         from cpts_training.territory.widgets.leaflet_map import (
             interactive_resource_map,
             leaflet_available,
+            structures_legend,
             with_caption,
         )
 
@@ -559,14 +570,16 @@ class TerritoryExplorer(widgets.VBox):
                     )
                 ),
             )
+        structures = self.structures if self.show_structures.value else None
         figure = interactive_resource_map(
             self._selected_values(),
-            self.structures if self.show_structures.value else None,
+            structures,
             value_label=self._value_column,
             absent_label="Commune non sélectionnée",
+            legend_title=INDICATORS[self.indicator],
             directory=self.directory,
         )
-        return (self.show_structures, with_caption(figure))
+        return (self.show_structures, with_caption(figure, legend=structures_legend(structures)))
 
     def _pyramid(self) -> Figure:
         from cpts_training.territory.presentation import plot_age_pyramid

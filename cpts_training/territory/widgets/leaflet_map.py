@@ -38,7 +38,15 @@ OFFLINE_NOTE = (
     "structure. Sans connexion Internet, le fond de carte OpenStreetMap reste gris : les "
     "communes, leurs couleurs et les structures s'affichent quand même."
 )
-"""Caption shown under every interactive map."""
+"""Caption under the interactive resource map."""
+
+COMMUNES_NOTE = (
+    "Carte interactive : faites glisser pour vous déplacer, « + » et « − » pour zoomer, "
+    "survolez un cercle pour lire le nom et la population de la commune, cliquez sur un "
+    "marqueur pour le nom de la structure. Sans connexion Internet, le fond de carte "
+    "OpenStreetMap reste gris : vos communes et vos structures s'affichent quand même."
+)
+"""Caption under the interactive map of the trainee's communes."""
 
 BASEMAP_NAME = "Fond OpenStreetMap (Internet)"
 OSM_ATTRIBUTION = "© contributeurs OpenStreetMap"
@@ -62,8 +70,9 @@ def leaflet_available() -> bool:
     return True
 
 
-def _base_map(center: tuple[float, float], zoom: int, basemap: bool) -> Any:
-    """A map with the OpenStreetMap tiles as an optional base layer (or none)."""
+def _base_map(latitudes: pd.Series, longitudes: pd.Series, basemap: bool) -> Any:
+    """A map framing every point (centred on their extent, with a margin), French zoom
+    buttons, and the OpenStreetMap tiles as background when ``basemap`` (or none)."""
     import ipyleaflet
 
     layers: tuple[Any, ...] = ()
@@ -76,24 +85,49 @@ def _base_map(center: tuple[float, float], zoom: int, basemap: bool) -> Any:
             base=True,
         )
         layers = (tiles,)
-    return ipyleaflet.Map(
+    center = (
+        (float(latitudes.min()) + float(latitudes.max())) / 2,
+        (float(longitudes.min()) + float(longitudes.max())) / 2,
+    )
+    figure = ipyleaflet.Map(
         center=center,
-        zoom=zoom,
+        zoom=_zoom_for(latitudes, longitudes),
         layers=layers,
         scroll_wheel_zoom=False,
-        layout=widgets.Layout(width="100%", max_width="760px", height="520px"),
+        zoom_control=False,
+        attribution_control=False,
+        layout=widgets.Layout(width="100%", max_width="760px", height=f"{MAP_HEIGHT_PX}px"),
     )
+    figure.add(
+        ipyleaflet.ZoomControl(
+            position="topleft", zoom_in_title="Zoomer", zoom_out_title="Dézoomer"
+        )
+    )
+    figure.add(ipyleaflet.AttributionControl(position="bottomright", prefix="Leaflet"))
+    figure.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
+    return figure
+
+
+MAP_HEIGHT_PX = 520
+MAP_WIDTH_PX = 760
 
 
 def _zoom_for(latitudes: pd.Series, longitudes: pd.Series) -> int:
-    """A zoom level that shows every point: 2^zoom tiles of 256 px over 360 degrees."""
-    span = max(
-        float(longitudes.max() - longitudes.min()),
-        float(latitudes.max() - latitudes.min()) * 1.5,
-        0.02,
-    )
-    # About 600 px of map for the span: 256 · 2^z · span / 360 ≈ 600.
-    return int(max(5, min(13, math.floor(math.log2(600 * 360 / (256 * span))))))
+    """The largest zoom at which every point fits with a margin of about a fifth of the map.
+
+    At zoom ``z`` the world is ``256 · 2^z`` pixels wide over 360° of longitude; a degree
+    of latitude takes about ``1 / cos(latitude)`` times more pixels than one of longitude
+    (Web Mercator). The points must fit in 60 % of the map's width and height, leaving room
+    for the circles and the names.
+    """
+    middle = math.radians((float(latitudes.min()) + float(latitudes.max())) / 2)
+    width_deg = max(float(longitudes.max() - longitudes.min()), 0.01)
+    height_deg = max(float(latitudes.max() - latitudes.min()), 0.01) / math.cos(middle)
+    fits = [
+        math.log2(0.6 * pixels * 360 / (256 * span))
+        for pixels, span in ((MAP_WIDTH_PX, width_deg), (MAP_HEIGHT_PX, height_deg))
+    ]
+    return int(max(4, min(13, math.floor(min(fits)))))
 
 
 def _legend(values: pd.Series) -> dict[str, str]:
@@ -118,6 +152,7 @@ def interactive_resource_map(
     *,
     value_label: str = "Valeur",
     absent_label: str = "Non renseigné",
+    legend_title: str = "Valeur",
     directory: Path | None = None,
     basemap: bool = True,
 ) -> Any:
@@ -131,6 +166,8 @@ def interactive_resource_map(
             with their name and type in a popup; ``None`` for none.
         value_label: what the value is, shown in the legend and under the mouse.
         absent_label: legend of the communes left out.
+        legend_title: the short title of the colour legend (the full ``value_label`` is
+            shown under the mouse).
         directory: the territory directory (default: the embedded fictional territory).
         basemap: add the OpenStreetMap tiles as a base layer (they need Internet; the
             map reads the same without them).
@@ -138,7 +175,9 @@ def interactive_resource_map(
     Returns:
         an ``ipyleaflet.Map`` (layers: optional tiles, one ``GeoJSON`` of the communes,
         the names as ``DivIcon`` markers, a ``LayerGroup`` « Structures partenaires »;
-        controls: a legend, a layers switch and an information box under the mouse).
+        controls: French zoom buttons, a scale, the colour legend and an information box
+        under the mouse). The structure types are listed under the map by
+        :func:`structures_legend`, not on it, so that the map stays visible.
 
     Raises:
         InputError: a commune not in the territory or a value that is not a number.
@@ -191,9 +230,8 @@ def interactive_resource_map(
         style_callback=lambda feature: {"fillColor": feature["properties"]["couleur"]},
         name="Communes",
     )
-    center = (float(communes["latitude"].mean()), float(communes["longitude"].mean()))
-    zoom = _zoom_for(communes["latitude"], communes["longitude"])
-    figure = _base_map(center, zoom, basemap)
+    outer = pd.DataFrame([point for code in codes for point in polygons[code]])
+    figure = _base_map(outer[1], outer[0], basemap)
     figure.add(outlines)
     figure.add(_names_layer(names, centres))
 
@@ -217,18 +255,16 @@ def interactive_resource_map(
         ]
     if structures is not None and len(structures):
         figure.add(_structures_layer(structures, centres))
-        for kind in dict.fromkeys(structures["type"].astype(str)):
-            _, colour, label = structure_style(kind)
-            legend[f"● {label}"] = colour
     if legend:
-        figure.add(ipyleaflet.LegendControl(legend, title=value_label[:40], position="bottomright"))
-    figure.add(ipyleaflet.LayersControl(position="topleft"))
-    figure.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
+        figure.add(ipyleaflet.LegendControl(legend, title=legend_title, position="bottomright"))
     return figure
 
 
-def _names_layer(names: Mapping[str, str], centres: Mapping[str, tuple[float, float]]) -> Any:
-    """The communes' names written at their centre (markers that cannot be moved)."""
+def _names_layer(
+    names: Mapping[str, str], centres: Mapping[str, tuple[float, float]], *, above: bool = False
+) -> Any:
+    """The communes' names written at their centre, or just above it when ``above`` (beside
+    a circle), as markers that cannot be moved."""
     import ipyleaflet
 
     labels = [
@@ -243,7 +279,7 @@ def _names_layer(names: Mapping[str, str], centres: Mapping[str, tuple[float, fl
                     f"{_text(names[code])}</span>"
                 ),
                 icon_size=[0, 0],
-                icon_anchor=[0, 0],
+                icon_anchor=[0, 30] if above else [0, 0],
             ),
             title=names[code],
         )
@@ -282,25 +318,43 @@ REAL_COMMUNE_COLUMNS: tuple[str, ...] = (
 )
 """Columns of the table :func:`interactive_communes_map` draws."""
 
+MAX_NAMED_COMMUNES = 40
+"""Above this many communes, names are read under the mouse only (they would overlap)."""
 
-def interactive_communes_map(communes: pd.DataFrame, *, basemap: bool = True) -> Any:
+
+def circle_radius(population: float, largest: float) -> int:
+    """Radius in pixels of a commune's circle: its area grows with the population.
+
+    ``4 + 22 × √(population / largest)``, rounded down: 26 px for the largest commune.
+    """
+    return int(4 + 22 * math.sqrt(population / largest)) if largest > 0 else 4
+
+
+def interactive_communes_map(
+    communes: pd.DataFrame, structures: pd.DataFrame | None = None, *, basemap: bool = True
+) -> Any:
     """The trainee's real communes as circles on an ipyleaflet map, sized by population.
 
     Args:
         communes: one row per commune with :data:`REAL_COMMUNE_COLUMNS` (the table of a
             described real territory: INSEE code, name, population, latitude and
-            longitude in degrees WGS84); a commune without position is left out and named
-            in the caption returned by :func:`communes_without_position`.
-        basemap: add the OpenStreetMap tiles (they need Internet; the circles and names
-            are drawn without them).
+            longitude in degrees WGS 84); a commune without position is left out (see
+            :func:`communes_without_position`).
+        structures: the trainee's partner structures (``nom``, ``type``,
+            ``code_commune`` an INSEE code of ``communes``), drawn around their commune
+            with a popup; ``None`` for none.
+        basemap: add the OpenStreetMap tiles (they need Internet; the circles, names and
+            structures are drawn without them).
 
     Returns:
-        an ``ipyleaflet.Map``: one ``CircleMarker`` per commune (area proportional to its
-        population, popup with name, INSEE code and population), the names written
-        beside them when there are 40 communes or fewer.
+        an ``ipyleaflet.Map``: one ``GeoJSON`` layer of points drawn as circles (radius
+        :func:`circle_radius`, in ``properties.style.radius``), whose name, INSEE code and
+        population show in a box under the mouse; the names written beside them up to
+        :data:`MAX_NAMED_COMMUNES` communes; the structures as circle markers.
 
     Raises:
-        InputError: a missing column, or no commune with a position.
+        InputError: a missing column, no commune with a position, or a structure in a
+            commune without position.
     """
     import ipyleaflet
 
@@ -316,41 +370,76 @@ def interactive_communes_map(communes: pd.DataFrame, *, basemap: bool = True) ->
             "Carte des communes : aucune commune n'a de position connue ; la carte ne peut "
             "pas être dessinée. Vérifiez les codes INSEE."
         )
-    center = (float(placed["latitude"].mean()), float(placed["longitude"].mean()))
-    figure = _base_map(center, _zoom_for(placed["latitude"], placed["longitude"]), basemap)
-    largest = float(placed["population"].max()) or 1.0
-    markers = []
-    for _, row in placed.iterrows():
-        population = float(row["population"])
-        marker = ipyleaflet.CircleMarker(
-            location=(float(row["latitude"]), float(row["longitude"])),
-            radius=int(4 + 22 * math.sqrt(population / largest)),
-            color="#0d47a1",
-            weight=1,
-            fill_color=REAL_COMMUNE_COLOUR,
-            fill_opacity=0.55,
-            name=str(row["commune"]),
+    figure = _base_map(placed["latitude"], placed["longitude"], basemap)
+    largest = float(placed["population"].max())
+    features = [
+        {
+            "type": "Feature",
+            "properties": {
+                "code_insee": str(row["code_insee"]),
+                "commune": str(row["commune"]),
+                "habitants": format_number_fr(float(row["population"])),
+                "style": {"radius": circle_radius(float(row["population"]), largest)},
+            },
+            "geometry": {
+                "type": "Point",
+                "coordinates": [float(row["longitude"]), float(row["latitude"])],
+            },
+        }
+        for _, row in placed.iterrows()
+    ]
+    circles = ipyleaflet.GeoJSON(
+        data={"type": "FeatureCollection", "features": features},
+        point_style={
+            "color": "#0d47a1",
+            "weight": 1,
+            "fillColor": REAL_COMMUNE_COLOUR,
+            "fillOpacity": 0.55,
+        },
+        hover_style={"weight": 3, "fillOpacity": 0.8},
+        name="Communes",
+    )
+    info = widgets.HTML("Survolez un cercle : le nom et la population de la commune.")
+
+    def on_hover(feature: dict[str, Any], **_: Any) -> None:
+        props = feature["properties"]
+        info.value = (
+            f"<b>{_text(props['commune'])}</b> ({_text(props['code_insee'])})<br>"
+            f"{_text(props['habitants'])} habitants"
         )
-        marker.popup = widgets.HTML(
-            f"<b>{_text(row['commune'])}</b> ({_text(row['code_insee'])})"
-            f"<br>{format_number_fr(population)} habitants"
+
+    circles.on_hover(on_hover)
+    figure.add(circles)
+    figure.add(ipyleaflet.WidgetControl(widget=info, position="topright"))
+    centres = {
+        str(code): (float(lon), float(lat))
+        for code, lon, lat in zip(
+            placed["code_insee"], placed["longitude"], placed["latitude"], strict=True
         )
-        markers.append(marker)
-    figure.add(ipyleaflet.LayerGroup(layers=markers, name="Communes"))
-    if len(placed) <= 40:
+    }
+    if len(placed) <= MAX_NAMED_COMMUNES:
         names = dict(
             zip(placed["code_insee"].astype(str), placed["commune"].astype(str), strict=True)
         )
-        centres = {
-            str(code): (float(lon), float(lat))
-            for code, lon, lat in zip(
-                placed["code_insee"], placed["longitude"], placed["latitude"], strict=True
-            )
-        }
-        figure.add(_names_layer(names, centres))
-    figure.add(ipyleaflet.LayersControl(position="topleft"))
-    figure.add(ipyleaflet.ScaleControl(position="bottomleft", imperial=False))
+        figure.add(_names_layer(names, centres, above=True))
+    if structures is not None and len(structures):
+        figure.add(_structures_layer(structures, centres))
     return figure
+
+
+def structures_legend(structures: pd.DataFrame | None) -> str:
+    """The structure types drawn on a map, as a French HTML legend to put under it."""
+    if structures is None or not len(structures):
+        return ""
+    items = []
+    for kind in dict.fromkeys(structures["type"].astype(str)):
+        _, colour, label = structure_style(kind)
+        items.append(
+            f"<span style='white-space:nowrap;margin-right:1em'><span style='display:inline-"
+            f"block;width:0.8em;height:0.8em;border-radius:50%;background:{colour};"
+            f"margin-right:0.3em'></span>{_text(label)}</span>"
+        )
+    return "<div style='max-width:760px;font-size:0.9em'>" + " ".join(items) + "</div>"
 
 
 def communes_without_position(communes: pd.DataFrame) -> list[str]:
@@ -362,9 +451,9 @@ def communes_without_position(communes: pd.DataFrame) -> list[str]:
     ]
 
 
-def with_caption(figure: Any) -> widgets.VBox:
-    """The map with :data:`OFFLINE_NOTE` under it."""
+def with_caption(figure: Any, note: str = OFFLINE_NOTE, legend: str = "") -> widgets.VBox:
+    """The map with a legend (HTML, e.g. :func:`structures_legend`) and ``note`` under it."""
     caption = widgets.HTML(
-        f"<p style='font-size:0.9em;color:#424242;max-width:760px'>{OFFLINE_NOTE}</p>"
+        f"{legend}<p style='font-size:0.9em;color:#424242;max-width:760px'>{note}</p>"
     )
     return widgets.VBox([figure, caption])

@@ -152,7 +152,7 @@ class MyTerritory(widgets.VBox):
         self.export_button = widgets.Button(
             description="Exporter le diagnostic (DOCX et HTML)",
             icon="download",
-            layout=widgets.Layout(width="22em"),
+            layout=widgets.Layout(width="28em"),
         )
         self.export_button.on_click(self._on_export)
         self.export_status = widgets.HTML()
@@ -337,20 +337,19 @@ class MyTerritory(widgets.VBox):
         finally:
             figure.clear()
         self.maps.layout.display = ""
-        if self.maps.selected_index == 1:
-            self._draw_interactive()
+        self._draw_interactive()  # the new communes, if that tab is the one open
 
     def _draw_interactive(self, *_: object) -> None:
-        if (
-            self.maps.selected_index != 1
-            or self._territory is None
-            or self.interactive_map.children
-        ):
+        """Draw the interactive map when its tab is open, with the structures listed so
+        far (drawn again each time the tab is opened)."""
+        if self.maps.selected_index != 1 or self._territory is None:
             return
         from cpts_training.territory.widgets.leaflet_map import (
+            COMMUNES_NOTE,
             communes_without_position,
             interactive_communes_map,
             leaflet_available,
+            structures_legend,
             with_caption,
         )
 
@@ -367,11 +366,17 @@ class MyTerritory(widgets.VBox):
             return
         positions = self._territory.positions()
         try:
-            figure = interactive_communes_map(positions)
+            structures: pd.DataFrame | None = self.structures
+        except CPTSError:  # a row being typed: the map shows the communes meanwhile
+            structures = None
+        try:
+            figure = interactive_communes_map(positions, structures)
         except CPTSError as error:
             self.interactive_map.children = (widgets.HTML(message_box(str(error), "error")),)
             return
-        children: list[widgets.Widget] = [with_caption(figure)]
+        children: list[widgets.Widget] = [
+            with_caption(figure, COMMUNES_NOTE, structures_legend(structures))
+        ]
         lacking = communes_without_position(positions)
         if lacking:
             children.append(
