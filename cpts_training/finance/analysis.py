@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from cpts_training.errors import DataError, InputError
-from cpts_training.finance.statements import account_table, income_statement
+from cpts_training.finance.statements import account_table, income_statement_of
 from cpts_training.finance.trial_balance import REFORM_YEAR, TOLERANCE_EUR
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.reference import learner_label, load_parameter
@@ -75,15 +75,20 @@ def _starts(accounts: pd.Series, prefixes: Iterable[str]) -> pd.Series:
 
 
 def _sum(
-    table: pd.DataFrame, prefixes: Iterable[str], exclude: Iterable[str] = (), *, credit=False
+    table: pd.DataFrame,
+    prefixes: Iterable[str],
+    exclude: Iterable[str] = (),
+    *,
+    credit: bool = False,
 ) -> float:
     """Σ balances (debit − credit; credit − debit when ``credit``) of accounts starting
     with one of ``prefixes`` and none of ``exclude``."""
-    mask = _starts(table["compte"], prefixes)
-    excluded = tuple(exclude)
-    if excluded:
-        mask &= ~_starts(table["compte"], excluded)
-    total = math.fsum(table.loc[mask, "solde_eur"])
+    wanted, excluded = tuple(prefixes), tuple(exclude)
+    total = math.fsum(
+        solde
+        for account, solde in zip(table["compte"], table["solde_eur"], strict=True)
+        if account.startswith(wanted) and not (excluded and account.startswith(excluded))
+    )
     return -total + 0.0 if credit else total + 0.0
 
 
@@ -157,8 +162,11 @@ def caf(tb: pd.DataFrame, year: int) -> Caf:
 
     Raises :class:`~cpts_training.errors.InputError` (French) on an invalid balance.
     """
-    accounts = account_table(tb, year)
-    statement = income_statement(tb, year)
+    return _caf(account_table(tb, year), year)
+
+
+def _caf(accounts: pd.DataFrame, year: int) -> Caf:
+    statement = income_statement_of(accounts, year)
     numbers = _accounts_for(year)
     dotations = _sum(accounts, ("68",), CURRENT_ASSET_PROVISIONS)
     reprises = _sum(accounts, ("78",), CURRENT_ASSET_REVERSALS, credit=True)
@@ -285,8 +293,11 @@ def financial_balance(tb: pd.DataFrame, year: int) -> FinancialBalance:
         DataError: trésorerie computed as FRNG − BFR differs from disponibilités + VMP −
             concours bancaires (cannot happen for a balanced balance; both figures given).
     """
-    accounts = account_table(tb, year)
-    result = income_statement(tb, year).resultat_eur
+    return _financial_balance(account_table(tb, year), year)
+
+
+def _financial_balance(accounts: pd.DataFrame, year: int) -> FinancialBalance:
+    result = income_statement_of(accounts, year).resultat_eur
     bilan = accounts[accounts["etat"] == "bilan"]
 
     def masse(name: str, cote: str | None = None) -> float:
@@ -400,7 +411,7 @@ def financing_table(
     before = account_table(tb_previous, year - 1)
     after = account_table(tb_current, year)
     numbers = _accounts_for(year)
-    autofinancement = caf(tb_current, year)
+    autofinancement = _caf(after, year)
 
     delta_loans = _loans(after) - _loans(before)
     new_loans = max(delta_loans, 0.0) if nouveaux_emprunts_eur is None else nouveaux_emprunts_eur
@@ -501,7 +512,10 @@ def current_cash_charges(tb: pd.DataFrame, year: int) -> float:
     Convention of the course (the denominator is not confirmed by a source: the research notes give
     « c/60 to 65 »).
     """
-    accounts = account_table(tb, year)
+    return _cash_charges(account_table(tb, year), year)
+
+
+def _cash_charges(accounts: pd.DataFrame, year: int) -> float:
     excluded = ("657",) if year >= REFORM_YEAR else ()
     return _sum(accounts, ("60", "61", "62", "63", "64", "65"), excluded)
 
@@ -536,13 +550,13 @@ def ratios(tb: pd.DataFrame, year: int, *, days: int = DAYS_PER_YEAR) -> pd.Data
     Raises :class:`~cpts_training.errors.InputError` (French) on an invalid balance.
     """
     accounts = account_table(tb, year)
-    autofinancement = caf(tb, year)
-    balance = financial_balance(tb, year)
+    autofinancement = _caf(accounts, year)
+    balance = _financial_balance(accounts, year)
     loans = _loans(accounts)
     stable_inv = balance.financements_investissement_eur - _sum(accounts, ("28", "29"), credit=True)
     depreciation = _sum(accounts, ("281",), credit=True)
     gross_tangible = _sum(accounts, ("21",))
-    charges = current_cash_charges(tb, year)
+    charges = _cash_charges(accounts, year)
     per_day = f"× {days} / charges courantes décaissables (60 à 65"
     per_day += ", hors 657)" if year >= REFORM_YEAR else ")"
     convention = "Convention de la formation (dénominateur non confirmé par une source)"

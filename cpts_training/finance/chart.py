@@ -176,6 +176,7 @@ def load_chart(path: Path | str | None = None) -> tuple[ChartEntry, ...]:
     return tuple(parsed.comptes)
 
 
+@cache
 def entries_in_force(year: int) -> tuple[ChartEntry, ...]:
     """Entries of the chart that apply to the financial year ``year``."""
     return tuple(e for e in load_chart() if e.in_force(year))
@@ -187,7 +188,12 @@ def rubric_of(account: str, year: int) -> AccountRubric:
     The longest prefix in force wins. Raises :class:`InputError` (French) naming the
     account when no prefix of the chart covers it for that year.
     """
-    text = str(account).strip()
+    return _rubric_of(str(account).strip(), int(year))
+
+
+@cache
+def _rubric_of(text: str, year: int) -> AccountRubric:
+    account = text
     candidates = [e for e in entries_in_force(year) if text.startswith(e.prefixe)]
     if not text.isdigit() or not candidates:
         raise InputError(

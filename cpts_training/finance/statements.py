@@ -124,7 +124,11 @@ def income_statement(tb: pd.DataFrame, year: int) -> IncomeStatement:
 
     Raises :class:`~cpts_training.errors.InputError` (French) on an invalid balance.
     """
-    accounts = account_table(tb, year)
+    return income_statement_of(account_table(tb, year), year)
+
+
+def income_statement_of(accounts: pd.DataFrame, year: int) -> IncomeStatement:
+    """:func:`income_statement` from an :func:`account_table` already computed."""
     flows = accounts[accounts["etat"] == "resultat"].copy()
     flows["charges_eur"] = flows["montant_eur"].where(flows["cote"] == "charge", 0.0)
     flows["produits_eur"] = flows["montant_eur"].where(flows["cote"] == "produit", 0.0)
