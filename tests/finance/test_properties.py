@@ -19,7 +19,7 @@ CREDIT_ACCOUNTS = ("102", "1068", "151", "164", "28183", "401", "431", "487", "7
 
 # Amounts in cents, as euros with two decimals.
 amounts = st.integers(min_value=0, max_value=10_000_000).map(lambda c: c / 100)
-SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def balanced(debits: dict[str, float], credits: dict[str, float]) -> pd.DataFrame:
@@ -96,7 +96,7 @@ def two_years(draw):
     return previous, balanced(lines_debit, lines_credit)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(two_years(), st.booleans())
 def test_financing_table_equals_the_change_of_frng(pair, give_loans):
     previous, current = pair
