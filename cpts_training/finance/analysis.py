@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from cpts_training.errors import DataError, InputError
-from cpts_training.finance.statements import account_table, income_statement_of
+from cpts_training.finance.statements import account_table, income_statement_of, result_of
 from cpts_training.finance.trial_balance import REFORM_YEAR, TOLERANCE_EUR
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.reference import learner_label, load_parameter
@@ -60,7 +60,7 @@ CURRENT_ASSET_PROVISIONS = ("6817",)
 CURRENT_ASSET_REVERSALS = ("7817",)
 """Dotations and reprises on dépréciations of current assets (stocks, créances): they
 stay out of the CAF because these dépréciations belong to the BFR, not to the FRNG
-(convention of the PCG's tableau de financement)."""
+(convention of the PCG's tableau de financement, not checked against its text)."""
 
 
 def _accounts_for(year: int) -> dict[str, str]:
@@ -150,7 +150,8 @@ def caf(tb: pd.DataFrame, year: int) -> Caf:
     Formula: CAF = résultat + 68 − 78 + 657 − 757 − 747 for the financial years from
     2025 (ANC 2022-06), + 675 − 775 − 777 before. Dotations and reprises on current
     assets (6817, 7817) are left out: their dépréciations belong to the BFR (PCG
-    convention, kept so that the tableau de financement equals the variation of the FRNG).
+    convention, not checked against its text; kept so that the tableau de financement
+    equals the variation of the FRNG).
     A negative CAF is an insuffisance d'autofinancement (IAF, :attr:`Caf.iaf_eur`).
 
     Taux de CAF = CAF / total des produits of the year (every class 7 account, reprises
@@ -297,7 +298,7 @@ def financial_balance(tb: pd.DataFrame, year: int) -> FinancialBalance:
 
 
 def _financial_balance(accounts: pd.DataFrame, year: int) -> FinancialBalance:
-    result = income_statement_of(accounts, year).resultat_eur
+    result = result_of(accounts)
     bilan = accounts[accounts["etat"] == "bilan"]
 
     def masse(name: str, cote: str | None = None) -> float:

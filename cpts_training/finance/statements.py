@@ -9,7 +9,8 @@ force for the financial year gives the rubric. Amounts are in euros.
   (exploitation, financier, exceptionnel, impôt), and the résultat = produits − charges;
 - :func:`balance_sheet`: actif and passif by poste; the résultat of classes 6 and 7 is
   carried into the passif (« Résultat de l'exercice ») since the balance is drawn before
-  the closing entry that books it in account 12. Total actif = total passif.
+  the closing entry that books it in account 12 (an account 12 in the balance is the
+  previous résultat awaiting its allocation). Total actif = total passif.
 """
 
 from __future__ import annotations
@@ -90,6 +91,15 @@ def account_table(tb: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ACCOUNT_TABLE_COLUMNS))
 
 
+def result_of(accounts: pd.DataFrame) -> float:
+    """Résultat (euros) of an :func:`account_table`: Σ produits − Σ charges (classes 7 − 6)."""
+    return -math.fsum(
+        solde
+        for etat, solde in zip(accounts["etat"], accounts["solde_eur"], strict=True)
+        if etat == "resultat"
+    )
+
+
 @dataclass(frozen=True)
 class IncomeStatement:
     """Compte de résultat of one financial year (euros).
@@ -120,7 +130,7 @@ def income_statement(tb: pd.DataFrame, year: int) -> IncomeStatement:
     (credit − debit), grouped by the rubric of the chart (60 Achats … 68 Dotations,
     70 Ventes … 78 Reprises; 657/757/747 in their own rubrics from 2025, 675/775/777
     before) and by section. Résultat = total des produits − total des charges
-    (ANC 2018-06 ; PCG art. 513-1).
+    (ANC 2018-06; PCG).
 
     Raises :class:`~cpts_training.errors.InputError` (French) on an invalid balance.
     """
@@ -212,10 +222,7 @@ def balance_sheet(tb: pd.DataFrame, year: int) -> BalanceSheet:
             message gives both totals).
     """
     accounts = account_table(tb, year)
-    flows = accounts[accounts["etat"] == "resultat"]
-    result = math.fsum(flows.loc[flows["cote"] == "produit", "montant_eur"]) - math.fsum(
-        flows.loc[flows["cote"] == "charge", "montant_eur"]
-    )
+    result = result_of(accounts)
     stocks = accounts[accounts["etat"] == "bilan"]
     actif = _by_poste(stocks[stocks["cote"] == "actif"])
     passif = _by_poste(stocks[stocks["cote"] == "passif"])

@@ -9,8 +9,8 @@ A trial balance is a :class:`pandas.DataFrame` with the columns
 An account's balance (``solde``) is ``debit − credit``: positive for a debit balance
 (assets, charges), negative for a credit balance (liabilities, produits). A trial balance
 is balanced when its total debit equals its total credit (to the cent): double-entry
-bookkeeping (plan comptable général, ANC 2014-03, art. 911-1 ; plan comptable des
-associations, ANC 2018-06).
+bookkeeping (plan comptable général, ANC 2014-03; plan comptable des associations,
+ANC 2018-06).
 
 From the financial years opened on 1 January 2025 (ANC 2022-06) account 79 (transferts
 de charges) no longer exists, and 675, 775, 777 became 657, 757, 747: a balance of such
