@@ -153,3 +153,67 @@ def test_diagnosis_reads_against_thresholds():
     assert "à vérifier" in rows.loc["Durée apparente de la dette", "seuil"]
     assert rows.loc["Trésorerie en jours de charges", "signal"] == "✅"
     assert rows.loc["Besoin en fonds de roulement en jours de charges", "signal"] == "ℹ️"
+
+
+# A disposal. Year N−1: 102 C 10 000, 2183 D 9 000, 28183 C 2 000, 512 D 3 000,
+# 641 D 20 000, 741 C 20 000 (résultat 0; FRNG = 10 000 + 2 000 − 9 000 = 3 000).
+# Year N: a computer of gross value 4 000, amortised 1 000, is sold 2 500 (valeur
+# comptable 3 000); another is bought 7 000: 2183 = 9 000 − 4 000 + 7 000 = 12 000 and
+# 28183 = 2 000 − 1 000 + 3 000 (dotation) = 4 000.
+# Résultat = 40 000 + 2 500 − 30 000 − 3 000 − 3 000 = 6 500;
+# CAF = 6 500 + 3 000 (dotation) + 3 000 (valeur comptable) − 2 500 (prix) = 10 000.
+# Bank: credits 10 000 + 4 000 + 2 500 + 40 000 = 56 500 − debits 48 000 = 8 500.
+# FRNG = 10 000 + 4 000 − 12 000 + 6 500 = 8 500; ΔFRNG = 5 500.
+# Ressources 10 000 + 2 500 = 12 500; emplois 3 000 + 4 000 = 7 000; 12 500 − 7 000 = 5 500.
+PREVIOUS_WITH_ASSETS = {
+    "102": (0, 10000),
+    "2183": (9000, 0),
+    "28183": (0, 2000),
+    "512": (3000, 0),
+    "641": (20000, 0),
+    "741": (0, 20000),
+}
+
+
+@pytest.mark.parametrize(("year", "vnc", "proceeds"), [(2025, "657", "757"), (2024, "675", "775")])
+def test_disposal_in_the_caf_and_the_financing_table(year, vnc, proceeds):
+    current = make_tb(
+        {"102": (0, 10000), "2183": (12000, 0), "28183": (0, 4000), "512": (8500, 0),
+         vnc: (3000, 0), proceeds: (0, 2500), "6811": (3000, 0), "641": (30000, 0),
+         "741": (0, 40000)}
+    )  # fmt: skip
+    result = caf(current, year)
+    assert result.resultat_eur == 6500
+    assert result.valeur_comptable_cessions_eur == 3000
+    assert result.produits_cessions_eur == 2500
+    assert result.caf_eur == 10000
+    assert current_cash_charges(current, year) == 30000
+    previous = make_tb(PREVIOUS_WITH_ASSETS)
+    table = financing_table(previous, current, year, cessions_valeur_brute_eur=4000)
+    emplois = table.emplois.set_index("poste")["montant_eur"]
+    ressources = table.ressources.set_index("poste")["montant_eur"]
+    assert emplois["Acquisitions d'immobilisations"] == 7000
+    assert ressources["Produits des cessions d'immobilisations"] == 2500
+    assert table.variation_fonds_roulement_eur == table.delta_frng_eur == 5500
+    with pytest.raises(DataError) as info:
+        financing_table(previous, current, year)
+    assert "écart 4 000,00 €" in plain(info.value)
+    assert "cessions_valeur_brute_eur" in plain(info.value)
+
+
+def test_investment_grant_is_a_resource_net_of_its_transfer():
+    # Year N−1: 131 subvention d'investissement C 6 000 for a 2183 of 6 000 (bank 0).
+    # Year N: quote-part 7471 C 2 000 virée au résultat (1391 D 2 000, net 13 = 4 000),
+    # dotation 6811 2 000. Résultat = 2 000 − 2 000 = 0; CAF = 0 + 2 000 − 2 000 = 0.
+    # Subventions reçues = Δ13 (4 000 − 6 000) + 2 000 = 0. ΔFRNG: N−1 = 6 000 − 6 000 = 0;
+    # N = 4 000 + 2 000 (28) − 6 000 = 0.
+    previous = make_tb({"131": (0, 6000), "2183": (6000, 0)})
+    current = make_tb(
+        {"131": (0, 6000), "1391": (2000, 0), "2183": (6000, 0), "28183": (0, 2000),
+         "6811": (2000, 0), "7471": (0, 2000)}
+    )  # fmt: skip
+    assert caf(current, 2025).quote_part_subventions_eur == 2000
+    assert caf(current, 2025).caf_eur == 0
+    table = financing_table(previous, current, 2025)
+    assert table.ressources.set_index("poste")["montant_eur"].sum() == 0
+    assert table.variation_fonds_roulement_eur == table.delta_frng_eur == 0
