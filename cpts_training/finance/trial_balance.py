@@ -23,6 +23,7 @@ import csv
 import math
 import numbers
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +78,9 @@ def _line(position: int) -> int:
     return position + 2
 
 
-def _where(source: str, position: int, account: Any = None) -> str:
+def _where(source: str, line: int, account: Any = None) -> str:
     named = f" (compte {account})" if account not in (None, "") else ""
-    return f"{source}, ligne {_line(position)}{named}"
+    return f"{source}, ligne {line}{named}"
 
 
 def _account_text(value: Any) -> str:
@@ -121,9 +122,17 @@ def _amount(value: Any, where: str, column: str) -> float:
 
 
 def require_trial_balance(
-    table: pd.DataFrame, year: int, source: str = "Balance générale"
+    table: pd.DataFrame,
+    year: int,
+    source: str = "Balance générale",
+    *,
+    lines: Sequence[int] | None = None,
 ) -> pd.DataFrame:
     """Validate a trial balance of the financial year ``year`` and return it cleaned.
+
+    Messages name a row by its spreadsheet line (header = line 1, first row = line 2), or
+    by ``lines[i]`` when given (the line in the file of each row, e.g. after dropping the
+    total lines of an export).
 
     The returned copy has the columns :data:`TRIAL_BALANCE_COLUMNS` (``compte`` as
     text, ``libelle`` as text, ``debit`` and ``credit`` as floats in euros, empty cells
@@ -156,12 +165,15 @@ def require_trial_balance(
     labels: list[str] = []
     debits: list[float] = []
     credits: list[float] = []
+    if lines is not None and len(lines) != len(table):
+        raise ValueError("lines must give one line number per row")
     first_line: dict[str, int] = {}
     for position, (raw_account, label, debit, credit) in enumerate(
         table[list(TRIAL_BALANCE_COLUMNS)].itertuples(index=False, name=None)
     ):
         account = _account_text(raw_account)
-        where = _where(source, position, account)
+        line = lines[position] if lines is not None else _line(position)
+        where = _where(source, line, account)
         if not account:
             raise InputError(
                 f"{where} : le numéro de compte est vide. Saisissez-le (par exemple 512) ou "
@@ -184,7 +196,7 @@ def require_trial_balance(
                 f"{where} : le compte {account} figure déjà ligne {first_line[account]}. "
                 "Chaque compte n'a qu'une ligne dans une balance : additionnez les deux lignes."
             )
-        first_line[account] = _line(position)
+        first_line[account] = line
         try:
             rubric_of(account, year)
         except InputError as exc:
@@ -315,7 +327,8 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     spaces (``1 234,56``), UTF-8 with or without byte-order mark. XLSX: the first sheet.
     The header line names the columns (accents and case ignored): ``Compte`` (or
     ``N° de compte``), ``Libellé`` (or ``Intitulé``, optional), ``Débit`` (or ``Solde
-    débiteur``) and ``Crédit`` (or ``Solde créditeur``).
+    débiteur``) and ``Crédit`` (or ``Solde créditeur``). Lines whose account cell starts
+    with « Total » (totals and sub-totals of the export) are left out.
 
     Returns the trial balance validated by :func:`require_trial_balance`.
 
@@ -349,4 +362,9 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
             "Exportez la balance générale au format CSV (.csv) ou Excel (.xlsx)."
         )
     frame = _rename_columns(frame, label)
-    return require_trial_balance(frame, year, source=label)
+    # Total and sub-total lines (« Total classe 6 », « Total général ») would count twice;
+    # the other rows keep the line numbers of the file.
+    subtotal = frame["compte"].map(lambda v: _account_text(v).lower().startswith("total"))
+    kept = frame[~subtotal.to_numpy(dtype=bool)]
+    lines = [_line(int(position)) for position in kept.index]
+    return require_trial_balance(kept.reset_index(drop=True), year, source=label, lines=lines)

@@ -154,3 +154,21 @@ def test_diagnosis_refuses_a_table_that_is_not_the_ratios():
     unknown = pd.DataFrame({"code": ["x"], "ratio": ["X"], "valeur": [1.0], "unite": ["jours"]})
     with pytest.raises(InputError, match="Ratio « x » inconnu"):
         diagnosis_table(unknown)
+
+
+def test_total_lines_of_an_export_are_left_out_and_lines_keep_their_number(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Compte;Intitulé;Débit;Crédit\n"
+        "512;Banque;1000;\n"
+        "Total classe 5;;1000;\n"
+        "6411;Salaires;500;\n"
+        "741;ACI;;1500\n"
+        "Total général;;1500;1500\n",
+        encoding="utf-8",
+    )
+    assert read_trial_balance(path, 2025)["compte"].tolist() == ["512", "6411", "741"]
+    path.write_text(path.read_text(encoding="utf-8").replace("6411;", "7911;"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    assert "export.csv, ligne 4 (compte 7911)" in plain(info.value)
