@@ -287,7 +287,7 @@ def financial_balance(tb: pd.DataFrame, year: int) -> FinancialBalance:
       concours bancaires courants (519 and credit balances of 51).
 
     The FRI/FRE split follows the bilan financier of the ESSMS (sources above); its list
-    of accounts is the course's choice (``verifie: false`` in the chart).
+    of accounts is the course's choice (``verified: false`` in the chart).
 
     Raises:
         InputError: invalid balance (French).

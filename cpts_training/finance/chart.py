@@ -19,7 +19,7 @@ Each entry says:
 
 Sources: ANC 2018-06 (plan comptable des associations), ANC 2022-06, PCG (ANC 2014-03);
 the FRI/FRE split follows the bilan financier of the ESSMS (UNCCAS guide M22). Entries not
-checked against a source carry ``verifie: false``.
+checked against a source carry ``verified: false``.
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class ChartEntry(BaseModel):
     ) = None
     depuis: dt.date | None = None
     jusqu_au: dt.date | None = None
-    verifie: bool
+    verified: bool
 
     @field_validator("poste_crediteur")
     @classmethod
@@ -98,15 +98,31 @@ class ChartEntry(BaseModel):
         )
 
 
+class _Reference(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    label: str = Field(min_length=1)
+    url: str | None = None
+    title: str | None = None
+
+
+class _Metadata(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reference: list[_Reference] = Field(min_length=1)
+    verified: bool
+    note: str = ""
+
+
 class _ChartFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    description: str
-    metadata: dict[str, object]
+    description: str = Field(min_length=1)
+    metadata: _Metadata
     comptes: list[ChartEntry] = Field(min_length=1)
 
 
-_PLACES = ErrorPlaces(model=_ChartFile, item_nouns={"comptes": "compte"})
+_PLACES = ErrorPlaces(model=_ChartFile, item_nouns={"comptes": "compte", "reference": "source"})
 
 
 @dataclass(frozen=True)
@@ -129,7 +145,7 @@ class AccountRubric:
     poste: str | None
     poste_crediteur: str | None
     masse: str | None
-    verifie: bool
+    verified: bool
 
 
 def _entry_errors(entry: ChartEntry) -> str | None:
@@ -158,6 +174,12 @@ def load_chart(path: Path | str | None = None) -> tuple[ChartEntry, ...]:
         parsed = _ChartFile.model_validate(raw)
     except ValidationError as exc:
         raise DataError(explain_validation_error(exc, raw, label, _PLACES)) from None
+    for number, ref in enumerate(parsed.metadata.reference, start=1):
+        if not (ref.url or ref.title):
+            raise DataError(
+                f"{label} : metadata.reference, source n° {number} ({ref.label}) : indiquez une "
+                "« url » ou un « title » pour que la source soit traçable."
+            )
     seen: dict[tuple[str, object, object], int] = {}
     for number, entry in enumerate(parsed.comptes, start=1):
         problem = _entry_errors(entry)
@@ -218,7 +240,7 @@ def _rubric_of(text: str, year: int) -> AccountRubric:
         poste=entry.poste,
         poste_crediteur=entry.poste_crediteur,
         masse=entry.masse,
-        verifie=entry.verifie,
+        verified=entry.verified,
     )
 
 
@@ -230,7 +252,7 @@ def chart_table(year: int) -> pd.DataFrame:
     """
     rows = [
         e.model_dump(include={"prefixe", "libelle", "etat", "section", "cote", "poste"})
-        | {"poste_crediteur": e.poste_crediteur, "masse": e.masse, "verifie": e.verifie}
+        | {"poste_crediteur": e.poste_crediteur, "masse": e.masse, "verifie": e.verified}
         for e in entries_in_force(year)
     ]
     return pd.DataFrame(rows).sort_values("prefixe", kind="stable").reset_index(drop=True)

@@ -85,7 +85,7 @@ def account_table(tb: pd.DataFrame, year: int) -> pd.DataFrame:
                 "poste": poste,
                 "masse": rubric.masse,
                 "montant_eur": amount,
-                "verifie": rubric.verifie,
+                "verifie": rubric.verified,
             }
         )
     return pd.DataFrame(rows, columns=list(ACCOUNT_TABLE_COLUMNS))

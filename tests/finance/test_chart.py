@@ -50,7 +50,7 @@ def test_a_broken_chart_is_refused(tmp_path):
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataError, match="le préfixe 10 figure déjà"):
         load_chart(path)
-    raw["comptes"][-1] = {"prefixe": "21", "libelle": "X", "etat": "bilan", "verifie": True}
+    raw["comptes"][-1] = {"prefixe": "21", "libelle": "X", "etat": "bilan", "verified": True}
     path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataError, match="« cote », « poste » et « masse »"):
         load_chart(path)
@@ -58,8 +58,8 @@ def test_a_broken_chart_is_refused(tmp_path):
 
 def test_every_entry_says_whether_it_was_checked():
     entries = load_chart()
-    assert all(isinstance(e.verifie, bool) for e in entries)
-    assert any(not e.verifie for e in entries)
+    assert all(isinstance(e.verified, bool) for e in entries)
+    assert any(not e.verified for e in entries)
 
 
 @pytest.mark.parametrize("name", sorted(THRESHOLD_PARAMETERS.values()))
@@ -71,3 +71,14 @@ def test_thresholds_are_dated_sourced_parameters(name):
         assert parameter.verified and parameter.value_at("2025-12-31") == 0.5
     else:
         assert not parameter.verified
+
+
+def test_the_chart_names_traceable_sources(tmp_path):
+    raw = yaml.safe_load(CHART_FILE.read_text(encoding="utf-8"))
+    labels = " ".join(ref["label"] for ref in raw["metadata"]["reference"])
+    assert "2018-06" in labels and "2022-06" in labels
+    raw["metadata"]["reference"][0].pop("title")
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="source n° 1"):
+        load_chart(path)
