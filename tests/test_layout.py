@@ -22,7 +22,7 @@ import pytest
 import cpts_training
 
 PACKAGE = Path(cpts_training.__file__).parent
-DOMAINS = ("budget", "territory")
+DOMAINS = ("budget", "finance", "territory")
 SCREENS = ("widgets", "checks")
 
 

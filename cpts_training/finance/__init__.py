@@ -1,0 +1,79 @@
+"""Analyse financière d'une association : balance générale, compte de résultat, bilan,
+CAF, tableau de financement, bilan financier et ratios (bloc 5 du référentiel).
+
+Modules:
+
+- :mod:`~cpts_training.finance.trial_balance`: the trial balance (balance générale),
+  its validation (balanced, known accounts, ANC 2022-06 from 2025) and its reading from
+  a CSV or XLSX export;
+- :mod:`~cpts_training.finance.chart`: the account → rubric mapping, stored as data
+  (``data/finance/plan_de_comptes.yaml``);
+- :mod:`~cpts_training.finance.statements`: compte de résultat and bilan;
+- :mod:`~cpts_training.finance.analysis`: CAF, tableau de financement, bilan financier
+  (FRI, FRE, FRNG, BFR, trésorerie), ratios and their reading against dated thresholds;
+- :mod:`~cpts_training.finance.case_study`: the trial balances 2024 and 2025 of the
+  fictional « CPTS de la Vallée de l'Aubrenne ».
+
+Money is in euros; rates are fractions between 0 and 1.
+"""
+
+from cpts_training.finance.analysis import (
+    Caf,
+    FinancialBalance,
+    FinancingTable,
+    caf,
+    current_cash_charges,
+    diagnosis_table,
+    financial_balance,
+    financing_table,
+    ratios,
+)
+from cpts_training.finance.case_study import (
+    CASE_YEARS,
+    case_warning,
+    load_trial_balance,
+    trial_balance_file,
+)
+from cpts_training.finance.chart import AccountRubric, chart_table, load_chart, rubric_of
+from cpts_training.finance.statements import (
+    BalanceSheet,
+    IncomeStatement,
+    account_table,
+    balance_sheet,
+    income_statement,
+)
+from cpts_training.finance.trial_balance import (
+    TRIAL_BALANCE_COLUMNS,
+    balances,
+    read_trial_balance,
+    require_trial_balance,
+)
+
+__all__ = [
+    "CASE_YEARS",
+    "TRIAL_BALANCE_COLUMNS",
+    "AccountRubric",
+    "BalanceSheet",
+    "Caf",
+    "FinancialBalance",
+    "FinancingTable",
+    "IncomeStatement",
+    "account_table",
+    "balance_sheet",
+    "balances",
+    "caf",
+    "case_warning",
+    "chart_table",
+    "current_cash_charges",
+    "diagnosis_table",
+    "financial_balance",
+    "financing_table",
+    "income_statement",
+    "load_chart",
+    "load_trial_balance",
+    "ratios",
+    "read_trial_balance",
+    "require_trial_balance",
+    "rubric_of",
+    "trial_balance_file",
+]

@@ -1,0 +1,110 @@
+"""The case study's trial balances 2024 and 2025: they load, balance and tell one story."""
+
+import shutil
+
+import pytest
+import yaml
+
+from cpts_training.budget.case_study import load_budget_file
+from cpts_training.errors import DataError, InputError
+from cpts_training.finance import (
+    CASE_YEARS,
+    balance_sheet,
+    caf,
+    case_warning,
+    diagnosis_table,
+    financial_balance,
+    financing_table,
+    income_statement,
+    load_trial_balance,
+    ratios,
+    trial_balance_file,
+)
+from cpts_training.finance.case_study import CASE_DIR
+
+
+@pytest.fixture(scope="module")
+def balances():
+    return {year: load_trial_balance(year) for year in CASE_YEARS}
+
+
+def test_files_are_marked_fictional():
+    for year in CASE_YEARS:
+        raw = yaml.safe_load(trial_balance_file(year).read_text(encoding="utf-8"))
+        assert raw["fictional"] is True
+        assert "fictives" in raw["warning"] and "fictives" in case_warning(year)
+        assert raw["cpts"] == "CPTS de la Vallée de l'Aubrenne"
+
+
+def test_both_years_balance(balances):
+    for year, tb in balances.items():
+        assert tb["debit"].sum() == tb["credit"].sum()
+        bilan = balance_sheet(tb, year)
+        assert bilan.total_actif_eur == bilan.total_passif_eur
+
+
+def test_2025_result_is_14_689_and_matches_the_actuals(balances):
+    statement = income_statement(balances[2025], 2025)
+    assert statement.total_charges_eur == 195186
+    assert statement.total_produits_eur == 209875
+    assert statement.resultat_eur == 14689
+    actuals = load_budget_file(CASE_DIR / "realise_2025.yaml")
+    expected = {
+        str(c): a for c, a in zip(actuals["compte"], actuals["montant_eur"], strict=True) if a
+    }
+    tb = balances[2025].set_index("compte")
+    flows = tb[tb.index.str[0].isin(["6", "7"])]
+    assert {c: abs(d - k) for c, (d, k) in flows[["debit", "credit"]].iterrows()} == expected
+
+
+def test_2024_first_year(balances):
+    statement = income_statement(balances[2024], 2024)
+    # Produits 70 000 + 30 000 + 4 000 + 1 000 = 105 000; charges 60 000.
+    assert statement.resultat_eur == 45000
+    fb = financial_balance(balances[2024], 2024)
+    # Bank 80 000 = the opening balance of the 2025 cash plan.
+    assert fb.tresorerie_eur == 80000
+    assert fb.frng_eur == 45000 and fb.bfr_eur == -35000
+
+
+def test_2025_bilan_financier_caf_and_financing_table(balances):
+    fb = financial_balance(balances[2025], 2025)
+    # FRI = 1 300 − 3 900; FRE = 30 000 + 15 000 + 14 689; BFR = 31 000 − 49 200.
+    assert fb.fri_eur == -2600
+    assert fb.fre_eur == 59689
+    assert fb.frng_eur == 57089
+    assert fb.bfr_eur == -18200 and fb.efe_eur == 18200
+    assert fb.tresorerie_eur == 75289
+    assert caf(balances[2025], 2025).caf_eur == 14689 + 1300
+    table = financing_table(balances[2024], balances[2025], 2025)
+    # Ressources: CAF 15 989; emplois: the laptop 3 900; apport 12 089 = 57 089 − 45 000.
+    assert table.variation_fonds_roulement_eur == table.delta_frng_eur == 12089
+    values = ratios(balances[2025], 2025).set_index("code")["valeur"]
+    assert values["taux_vetuste"] == pytest.approx(1300 / 3900)
+    assert values["independance_financiere"] == 0
+    reading = diagnosis_table(ratios(balances[2025], 2025))
+    assert set(reading["signal"]) <= {"✅", "⚠️", "❌", "ℹ️"}
+
+
+def test_unknown_year_and_broken_copies(tmp_path):
+    with pytest.raises(InputError, match="exercices disponibles 2024, 2025"):
+        load_trial_balance(2023)
+    copy = tmp_path / "balance.yaml"
+    shutil.copy(trial_balance_file(2025), copy)
+    with pytest.raises(DataError, match="« exercice » vaut 2025"):
+        load_trial_balance(2024, copy)
+    raw = yaml.safe_load(copy.read_text(encoding="utf-8"))
+    raw["totaux"]["debit"] = 1
+    copy.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="total déclaré"):
+        load_trial_balance(2025, copy)
+    raw["totaux"]["debit"] = 305375
+    raw["comptes"][0]["credit"] += 10
+    raw["totaux"]["credit"] += 10
+    copy.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="pas équilibrée"):
+        load_trial_balance(2025, copy)
+    del raw["fictional"]
+    copy.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataError, match="fictional"):
+        load_trial_balance(2025, copy)
