@@ -229,6 +229,20 @@ def read_typed_number(text: str) -> TypedNumber:
             )
         if re.search(r"[A-Za-zÀ-ÿ]", stripped):
             raise _refuse(text, "il contient des lettres")
+        if re.search(r"[,.]{2}", stripped) or stripped.count(",") > 1:
+            raise _refuse(
+                text,
+                "il y a deux séparateurs décimaux ; une seule virgule sépare les décimales "
+                "(par exemple 83,3)",
+            )
+        if re.search(f"[{_SPACES}][,.]|[,.][{_SPACES}]", stripped):
+            raise _refuse(
+                text,
+                "un espace touche la virgule ; écrivez la virgule collée aux chiffres "
+                "(par exemple 4,7)",
+            )
+        if stripped[-1] in ",.":
+            raise _refuse(text, f"il se termine par « {stripped[-1]} » ; retirez-le")
         if re.fullmatch(r"[-\u2212\u2013+]?[\d ,.\u00a0\u202f\u2009]+", stripped):
             raise _refuse(
                 text,

@@ -286,6 +286,13 @@ def explain_error(error: BaseException, tb: TracebackType | None = None, quote: 
                 f" Si c'est votre réponse, écrivez-la en chiffres ({example}) ; un texte "
                 f's\'écrit entre guillemets droits ("{name}").'
             )
+        if name and name[0].isupper() and not name.isupper():
+            return (
+                f"« {name} » n'est pas un nombre ni une valeur connue{_where(line_number, text)}. "
+                f"Si c'est un nom (une commune, une structure…), écrivez-le entre guillemets "
+                f'droits : "{name}" ; une liste de noms s\'écrit entre crochets, chaque nom '
+                f'entre guillemets : ["{name}", "…"].'
+            )
         advice = (
             f"« {name} » n'a pas encore de valeur dans cette session{_where(line_number, text)}. "
             "S'il s'agit d'une réponse demandée, écrivez-la dans la cellule de réponse "

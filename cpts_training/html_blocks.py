@@ -23,7 +23,7 @@ _ENVIRONMENT = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True
 
 _MESSAGE = _ENVIRONMENT.from_string(
     '<div style="background:{{ colours[0] }};border-left:4px solid {{ colours[1] }};'
-    'padding:0.5em 1em;margin:0.3em 0">'
+    'padding:0.5em 1em;margin:0.3em 0;white-space:pre-line">'
     "{% if title %}<strong>{{ title }}</strong> — {% endif %}{{ text }}"
     "{% if hint %}<br><em>Indice : {{ hint }}</em>{% endif %}</div>"
 )

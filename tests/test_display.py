@@ -8,6 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+# The domains declare the labels of their columns when imported.
+import cpts_training.budget  # noqa: F401
+import cpts_training.territory  # noqa: F401
 from cpts_training.display import column_label, french_table
 
 

@@ -736,3 +736,13 @@ def test_search_communes() -> None:
 
 def test_a_code_with_a_space_is_read() -> None:
     assert describe_territory(["34 172"]).population == 310_240  # Montpellier, see above
+
+
+def test_every_commune_to_fix_is_named_at_once() -> None:
+    with pytest.raises(InputError) as error:
+        describe_territory(["Figeac", "Fons", "Xyzville", "34145", "Lunel"])
+    message = str(error.value)
+    assert message.startswith("3 communes sont à corriger")
+    assert "Plusieurs communes s'appellent « Fons »" in message
+    assert "« Xyzville »" in message
+    assert "« Lunel »" in message and "déjà donnée" in message

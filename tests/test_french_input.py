@@ -60,7 +60,10 @@ def test_french_numbers_are_read_as_typed(typed: str, value: float, unit: str) -
         ("   ", "Aucun nombre"),
         ("douze", "lettres"),
         ("4 50", "mal groupés"),
-        ("12,5,3", "mal groupés"),
+        ("12,5,3", "deux séparateurs décimaux"),
+        ("83,,3", "deux séparateurs décimaux"),
+        ("4 ,7", "un espace touche la virgule"),
+        ("7,4.", "il se termine par « . »"),
         ("4.500", "ambigu"),
         ("12 € 50", "nombre seul"),
     ],
@@ -125,7 +128,7 @@ def test_answer_lines_typed_the_french_way_are_rewritten(line: str, rewritten: s
         ("total = 205.075", "ambigu"),  # Python would read 205,075 € silently
         ("baisse = 4.500", "ambigu"),
         ("part = 11;9", "point-virgule"),  # Python would keep 11 silently
-        ("part = 12, 5", "mal groupés"),  # Python would make two numbers of it
+        ("part = 12, 5", "un espace touche la virgule"),  # Python would make two numbers
         ("total = 4 50", "mal groupés"),
     ],
 )
@@ -345,3 +348,10 @@ def test_a_calculation_in_brackets_is_read_and_a_call_is_left_alone() -> None:
     )
     # A function call keeps Python's syntax, commas included.
     assert rewrite_line("x = round(12,5)\n") == "x = round(12,5)\n"
+
+
+def test_a_name_typed_without_quotes_is_shown_how_to_quote_it() -> None:
+    error, tb = _raised("communes_prioritaires = Lespinassol, Bouscarens")
+    text = explain_error(error, tb)
+    assert '"Lespinassol"' in text and '["Lespinassol", "…"]' in text
+    assert "Exécuter tout au-dessus" not in text  # running the cells above would not help

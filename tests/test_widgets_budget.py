@@ -593,7 +593,9 @@ def test_amounts_typed_in_french_forms_are_read_alike(editor, typed: str) -> Non
     assert amount_of(editor, "6181") == 1500.5
 
 
-@pytest.mark.parametrize(("typed", "reason"), [("1500,5,0", "mal groupés"), ("mille", "lettres")])
+@pytest.mark.parametrize(
+    ("typed", "reason"), [("1500,5,0", "deux séparateurs décimaux"), ("mille", "lettres")]
+)
 def test_an_unreadable_amount_is_refused_with_the_accepted_form(editor, typed, reason) -> None:
     editor.new_account.value = "6181"
     editor.new_label.value = "Documentation"

@@ -527,7 +527,8 @@ def describe_territory(
 
     Raises:
         InputError: no commune and no EPCI, an argument that is not a list, an empty list,
-            an unknown or ambiguous name or code, a commune given twice, a bad date.
+            an unknown or ambiguous name or code, a commune given twice, a bad date. The
+            unknown, ambiguous and repeated communes are all named in one message.
     """
     if communes is None and epci is None:
         raise InputError(
@@ -548,14 +549,29 @@ def describe_territory(
             for position in table.index[table["epci"] == siren]:
                 chosen[int(position)] = f"l'EPCI « {value} »"
     if communes is not None:
+        # Every commune is looked up before any error is shown, so that a trainee fixes
+        # all the unknown and ambiguous names in one go.
+        problems: list[str] = []
         for value in _as_list(communes, "communes", '"34145", "Lunel"'):
-            position = find_commune(value)  # type: ignore[arg-type]
+            try:
+                position = find_commune(value)  # type: ignore[arg-type]
+            except InputError as error:
+                problems.append(str(error))
+                continue
             if position in chosen:
-                raise InputError(
+                problems.append(
                     f"La commune « {value} » – {_describe(position)} – est déjà donnée par "
                     f"{chosen[position]} : ne la mettez qu'une fois."
                 )
+                continue
             chosen[position] = f"« {value} »"
+        if len(problems) == 1:
+            raise InputError(problems[0])
+        if problems:
+            raise InputError(
+                f"{len(problems)} communes sont à corriger :\n"
+                + "\n".join(f"{n}. {text}" for n, text in enumerate(problems, start=1))
+            )
     rows = _communes().iloc[sorted(chosen)].reset_index(drop=True)
     population = int(rows["population"].sum())
     return RealTerritory(

@@ -255,11 +255,11 @@ def plot_resource_map(
     if territory.fictional:
         figure.text(
             0.01,
-            0.985,
+            0.005,
             "Données fictives créées pour la formation",
             fontsize=8,
             color="#616161",
-            va="top",
+            va="bottom",
         )
     figure.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.24 if handles else 0.04)
     return figure
@@ -343,8 +343,8 @@ POINT_COLUMNS: tuple[str, ...] = ("code_commune", "commune", "population", "lati
 """Columns of the table :func:`plot_commune_points` draws."""
 
 POINT_COLOUR = "#1565c0"
-MAX_NAMED_POINTS = 40
-"""Above this many communes the names are left out (they would cover each other)."""
+MAX_NAMED_POINTS = 25
+"""Above this many communes only the most populated ones are named (names would overlap)."""
 
 
 def plot_commune_points(
@@ -358,7 +358,7 @@ def plot_commune_points(
 
     For a territory that has positions but no outlines (a real territory described from
     the communes of France): one circle per commune, its area proportional to the
-    population, its name beside it (up to :data:`MAX_NAMED_POINTS` communes), and the
+    population, its name above it (the :data:`MAX_NAMED_POINTS` most populated), and the
     partner structures as markers on a ring around their commune, as on
     :func:`plot_resource_map`.
 
@@ -401,18 +401,20 @@ def plot_commune_points(
     sizes = 30 + 900 * placed["population"].astype(float) / largest
     axis.scatter(x, y, s=sizes, color=POINT_COLOUR, alpha=0.45, edgecolors="#0d47a1", zorder=2)
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    if len(placed) <= MAX_NAMED_POINTS:
-        for lon, lat, name in zip(x, y, placed["commune"], strict=True):
-            axis.annotate(
-                str(name),
-                (lon, lat),
-                xytext=(0, 7),
-                textcoords="offset points",
-                ha="center",
-                fontsize=LABEL_FONT_SIZE - 1,
-                path_effects=halo,
-                zorder=4,
-            )
+    named = placed["population"].astype(float).nlargest(MAX_NAMED_POINTS).index
+    for index in named:
+        # Written just above the circle: its radius in points is √(area) / 2.
+        axis.annotate(
+            str(placed.loc[index, "commune"]),
+            (float(x[index]), float(y[index])),
+            xytext=(0, math.sqrt(float(sizes[index])) / 2 + 2),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=LABEL_FONT_SIZE - 1,
+            path_effects=halo,
+            zorder=4,
+        )
     handles: list[Patch | Line2D] = [
         Line2D(
             [],

@@ -472,10 +472,12 @@ PROFESSIONAL_LABELS = declare_columns(
 
 def professionals_table(territory: Territory, directory: Path | None = None) -> pd.DataFrame:
     """The professionals of each commune as a trainee reads them: ``code_commune``,
-    ``commune`` (name), the counts of :func:`load_professionals` (GPs by age band and in
-    all, the other professions, pharmacies), then a last row :data:`TOTAL_ROW` with the
-    territory's totals (whole numbers)."""
+    ``commune`` (name), the counts of :func:`load_professionals` (GPs in all first, so
+    that it shows without scrolling, then by age band, the other professions,
+    pharmacies), then a last row :data:`TOTAL_ROW` with the territory's totals (whole
+    numbers)."""
     counts = load_professionals(directory)
+    counts = counts[[GP_TOTAL_COLUMN, *(c for c in counts.columns if c != GP_TOTAL_COLUMN)]]
     names = territory.communes.set_index("code_commune")["commune"]
     table = counts.reset_index()
     table.insert(1, "commune", [names[code] for code in table["code_commune"]])
