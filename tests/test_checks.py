@@ -108,3 +108,20 @@ def test_aci_size_quiz_button_shows_the_verdict(territory) -> None:
     quiz.choices.value = 1
     quiz.button.click()
     assert "Pas encore" in quiz.verdict.value
+
+
+def test_priority_communes_names_the_listed_communes_above_the_threshold() -> None:
+    from cpts_training.territory import load_territory
+    from cpts_training.territory.checks import check_priority_communes
+
+    territory = load_territory()
+    # With a threshold of 46,3, the five communes under it are AUB13, AUB14, AUB16, AUB17
+    # and AUB18 (module 02's answer); Montcaussel (AUB04, 46,8) is just above it.
+    right = check_priority_communes(46.3, ["AUB13", "AUB14", "AUB16", "AUB17", "AUB18"], territory)
+    assert right.correct
+    wrong = check_priority_communes(
+        46.3, ["AUB13", "AUB14", "AUB16", "AUB17", "Montcaussel"], territory
+    )
+    assert not wrong.correct
+    assert "il manque 1 commune(s)" in wrong.message
+    assert "Montcaussel n'est pas sous ce seuil" in wrong.message

@@ -205,12 +205,19 @@ def check_priority_communes(
             f"{len(given)} commune(s) sous votre seuil de {format_decimal_fr(value, 1)}. "
             "Justifiez maintenant ce seuil ci-dessous.",
         )
-    missing, extra = len(expected - given), len(given - expected)
+    missing, extra = len(expected - given), sorted(given - expected)
+    names = dict(
+        zip(territory.communes["code_commune"], territory.communes["commune"], strict=True)
+    )
     parts = []
     if missing:
         parts.append(f"il manque {missing} commune(s) sous votre seuil")
     if extra:
-        parts.append(f"{extra} commune(s) de votre liste ne sont pas sous ce seuil")
+        # Naming the communes of the trainee's own list that are above the threshold
+        # gives away nothing the explorer does not show.
+        verb = "n'est" if len(extra) == 1 else "ne sont"
+        listed = ", ".join(str(names[code]) for code in extra)
+        parts.append(f"{listed} {verb} pas sous ce seuil")
     return CheckResult(
         False,
         "avec votre seuil, " + " et ".join(parts) + ".",

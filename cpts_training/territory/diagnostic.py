@@ -26,6 +26,7 @@ priorities and synthesis. It shows itself in a notebook and is written as an HTM
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import math
 import numbers
@@ -38,6 +39,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader
 
 from cpts_training.budget.aci import aci_size
+from cpts_training.dates import fr_date
 from cpts_training.documents import require_target, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import NumberFormatError, format_number_fr, read_typed_number
@@ -406,11 +408,14 @@ class DiagnosticDocument:
     synthesis: str
     map_png: bytes | None = field(default=None, repr=False)
     """The map of the communes and partners (PNG), ``None`` when no commune has a position."""
+    established: dt.date = field(default_factory=dt.date.today)
+    """The day the diagnostic was drawn up (printed under the title)."""
 
     def territory_lines(self) -> list[tuple[str, str]]:
         """``(label, value)`` lines of the territory, formatted."""
         s = self.skeleton
         return [
+            ("Établi le", fr_date(self.established)),
             ("Communes", str(len(s.communes))),
             ("Population municipale", f"{format_number_fr(s.population)} habitants"),
             ("Taille ACI", str(s.aci_size)),
