@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
-
 WORDS_PER_MINUTE = 150
 """Reading pace assumed for technical French (words a minute)."""
 
@@ -40,6 +38,10 @@ def count_words(text: str) -> int:
 def reading_time(notebook: Path | str) -> ReadingTime:
     """Words of the Markdown cells of ``notebook`` and the minutes (rounded up) to read
     them at :data:`WORDS_PER_MINUTE`."""
+    # Imported here: nbformat loads jsonschema's format checkers (about 3 s), which a
+    # trainee's kernel would pay at its first cell for nothing.
+    import nbformat
+
     node = nbformat.read(str(notebook), as_version=4)
     words = sum(count_words(c.source) for c in node.cells if c.cell_type == "markdown")
     return ReadingTime(words, math.ceil(words / WORDS_PER_MINUTE))

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypedDict
 
-import nbformat
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from cpts_training.errors import DataError
@@ -154,6 +153,10 @@ def graded_cells(notebook_path: Path) -> list[GradedCell]:
     Each item: ``grade_id``, ``points``, ``kind`` (« automatique » for a test
     cell, « manuelle » for an answer graded by hand), ``competencies``.
     """
+    # Imported here: nbformat loads jsonschema's format checkers (about 3 s), which a
+    # trainee's kernel would pay at its first cell for nothing.
+    import nbformat
+
     notebook = nbformat.read(notebook_path, as_version=4)
     cells: list[GradedCell] = []
     for cell in notebook.cells:

@@ -63,3 +63,27 @@ def built_book(installed: Installed) -> Path:
     html = installed.outside / "livre" / "html"
     assert (html / "index.html").is_file()
     return html
+
+
+HEAVIEST_FIRST = (
+    "test_nbgrader_roundtrip.py",
+    "test_browser.py",
+    "test_trainee_sweep.py",
+    "test_trainer_autograde.py",
+    "test_book.py",
+    "test_feedback_french.py",
+    "test_notebooks.py",
+    "test_packaging.py",
+    "test_authoring.py",
+    "test_lab.py",
+)
+"""Test files that take the longest (a minute or more each, measured with
+``--durations``), longest first. ``make test`` hands whole files to two workers
+(``--dist loadfile``) in collection order: starting with the longest ones keeps one worker
+from being left with a long file at the end while the other is idle."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: position for position, name in enumerate(HEAVIEST_FIRST)}
+    # sorted() is stable: the tests of a file keep their order.
+    items[:] = sorted(items, key=lambda item: rank.get(item.path.name, len(rank)))
