@@ -248,13 +248,13 @@ def require_exactly_one(
         )
 
 
-def require_frame(table: Any, name: str, columns: Sequence[str]) -> pd.DataFrame:
+def require_frame(table: Any, name: str, columns: Sequence[str], fix: str = "") -> pd.DataFrame:
     """``table`` as a DataFrame holding ``columns`` (an argument given by the caller,
     not a file: hence :class:`InputError` rather than :class:`DataError`).
 
     Raises:
         InputError: French message naming ``name``, for a value that is not a table or
-            a table missing some of ``columns``.
+            a table missing some of ``columns`` (with the columns found, then ``fix``).
     """
     if not isinstance(table, pd.DataFrame):
         raise InputError(
@@ -263,8 +263,10 @@ def require_frame(table: Any, name: str, columns: Sequence[str]) -> pd.DataFrame
         )
     missing = [c for c in columns if c not in table.columns]
     if missing:
+        found = ", ".join(map(str, table.columns)) or "aucune"
         raise InputError(
             f"{name} : colonne(s) manquante(s) : {', '.join(missing)}. "
-            f"Colonnes attendues : {', '.join(columns)}."
+            f"Colonnes attendues : {', '.join(columns)} ; colonnes trouvées : {found}."
+            + (f" {fix}" if fix else "")
         )
     return table

@@ -33,6 +33,7 @@ from cpts_training.errors import DataError, InputError
 from cpts_training.finance.chart import rubric_of
 from cpts_training.formatting import NumberFormatError, format_euros, parse_number_fr
 from cpts_training.readers import read_csv_table
+from cpts_training.validation import require_frame
 
 TRIAL_BALANCE_COLUMNS = ("compte", "libelle", "debit", "credit")
 """Columns of a trial balance, in order."""
@@ -147,18 +148,13 @@ def require_trial_balance(
             or the total debit differs from the total credit (both totals and the gap are
             given).
     """
-    if not isinstance(table, pd.DataFrame):
-        raise InputError(
-            f"{source} : on attend un tableau (DataFrame) avec les colonnes "
-            f"{', '.join(TRIAL_BALANCE_COLUMNS)}, pas {type(table).__name__}."
-        )
-    missing = [c for c in TRIAL_BALANCE_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(
-            f"{source} : colonne(s) manquante(s) {', '.join(missing)}. Colonnes trouvées : "
-            f"{', '.join(map(str, table.columns)) or 'aucune'}. Une balance générale a les "
-            "colonnes compte, libelle, debit et credit : renommez ou ajoutez la colonne."
-        )
+    require_frame(
+        table,
+        source,
+        TRIAL_BALANCE_COLUMNS,
+        fix="Une balance générale a les colonnes compte, libelle, debit et credit : "
+        "renommez ou ajoutez la colonne.",
+    )
     if table.empty:
         raise InputError(f"{source} : la balance ne contient aucun compte. Ajoutez ses lignes.")
     accounts: list[str] = []

@@ -27,6 +27,7 @@ from cpts_training.figures import CourseFigure
 from cpts_training.formatting import format_decimal_fr
 from cpts_training.territory.case_study import load_territory
 from cpts_training.territory.resources import load_polygons
+from cpts_training.validation import require_frame
 
 LABEL_FONT_SIZE = 9
 """Font size (points) of commune names and legend entries: readable when projected."""
@@ -347,6 +348,25 @@ MAX_NAMED_POINTS = 25
 """Above this many communes only the most populated ones are named (names would overlap)."""
 
 
+def split_by_position(
+    points: pd.DataFrame, columns: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The communes of ``points`` with a position, and those without (empty latitude or
+    longitude), after checking that ``points`` has ``columns``.
+
+    Raises:
+        InputError: a missing column, or no commune with a position.
+    """
+    table = require_frame(points, "Carte des communes", columns)
+    unknown = table["latitude"].isna() | table["longitude"].isna()
+    if unknown.all():
+        raise InputError(
+            "Carte des communes : aucune commune n'a de position connue ; la carte ne peut "
+            "pas être dessinée. Vérifiez les codes INSEE."
+        )
+    return table[~unknown], table[unknown]
+
+
 def plot_commune_points(
     points: pd.DataFrame,
     structures: pd.DataFrame | None = None,
@@ -375,19 +395,7 @@ def plot_commune_points(
         InputError: a missing column, no commune with a position, or a structure in a
             commune without position.
     """
-    missing = [c for c in POINT_COLUMNS if c not in points.columns]
-    if missing:
-        raise InputError(
-            f"Carte des communes : colonne(s) manquante(s) {', '.join(missing)}. Il faut "
-            f"{', '.join(POINT_COLUMNS)}."
-        )
-    placed = points.dropna(subset=["latitude", "longitude"])
-    if placed.empty:
-        raise InputError(
-            "Carte des communes : aucune commune n'a de position connue ; la carte ne peut "
-            "pas être dessinée."
-        )
-    lacking = points[points["latitude"].isna() | points["longitude"].isna()]
+    placed, lacking = split_by_position(points, POINT_COLUMNS)
     scale = math.cos(math.radians(float(placed["latitude"].mean())))
 
     def xy(lon: float, lat: float) -> tuple[float, float]:

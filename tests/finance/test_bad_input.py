@@ -65,7 +65,7 @@ def test_renumbered_accounts_are_refused_from_2025(old, new):
 
 
 def test_missing_column_text_negative_and_duplicate():
-    assert "colonne(s) manquante(s) credit" in refused(make_tb(SMALL).drop(columns="credit"))
+    assert "colonne(s) manquante(s) : credit" in refused(make_tb(SMALL).drop(columns="credit"))
     text = make_tb(SMALL).astype({"debit": object})
     text.loc[1, "debit"] = "cinq cents"
     message = refused(text)

@@ -21,12 +21,12 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr, format_number_fr
 from cpts_training.territory.case_study import load_territory
 from cpts_training.territory.maps import (
     commune_colours,
     require_map_values,
+    split_by_position,
     structure_positions,
     structure_style,
 )
@@ -358,18 +358,7 @@ def interactive_communes_map(
     """
     import ipyleaflet
 
-    missing = [c for c in REAL_COMMUNE_COLUMNS if c not in communes.columns]
-    if missing:
-        raise InputError(
-            f"Carte des communes : colonne(s) manquante(s) {', '.join(missing)}. Il faut "
-            f"{', '.join(REAL_COMMUNE_COLUMNS)}."
-        )
-    placed = communes.dropna(subset=["latitude", "longitude"])
-    if placed.empty:
-        raise InputError(
-            "Carte des communes : aucune commune n'a de position connue ; la carte ne peut "
-            "pas être dessinée. Vérifiez les codes INSEE."
-        )
+    placed, _ = split_by_position(communes, REAL_COMMUNE_COLUMNS)
     figure = _base_map(placed["latitude"], placed["longitude"], basemap)
     largest = float(placed["population"].max())
     features = [
