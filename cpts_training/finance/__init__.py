@@ -77,3 +77,23 @@ __all__ = [
     "rubric_of",
     "trial_balance_file",
 ]
+
+from cpts_training.finance.plan import (  # noqa: E402  (plan pluriannuel de financement)
+    PLAN_COLUMNS,
+    SIGNAL_COLUMNS,
+    Investment,
+    PlanHypotheses,
+    aci_by_year,
+    plan_signals,
+    plan_trajectory,
+)
+
+__all__ += [
+    "PLAN_COLUMNS",
+    "SIGNAL_COLUMNS",
+    "Investment",
+    "PlanHypotheses",
+    "aci_by_year",
+    "plan_signals",
+    "plan_trajectory",
+]
