@@ -259,7 +259,8 @@ def test_a_negative_amount_is_refused():
     raw = copy.deepcopy(SMALL_EPRD)
     raw["crpp"]["produits"][0]["montant_eur"] = -650
     message = refused(raw)
-    assert "invalide" in message and "montant_eur" in message
+    assert "ligne de produits n°1" in message and "montant_eur" in message
+    assert "doit être supérieure ou égale à 0" in message
 
 
 def test_a_missing_year_of_the_loans_is_refused():
