@@ -12,7 +12,9 @@ Modules:
 - :mod:`~cpts_training.finance.analysis`: CAF, tableau de financement, bilan financier
   (FRI, FRE, FRNG, BFR, trésorerie), ratios and their reading against dated thresholds;
 - :mod:`~cpts_training.finance.case_study`: the trial balances 2024 and 2025 of the
-  fictional « CPTS de la Vallée de l'Aubrenne ».
+  fictional « CPTS de la Vallée de l'Aubrenne »;
+- :mod:`~cpts_training.finance.eprd`: EPRD and ERRD of a partner ESSMS under CPOM
+  (groupes fonctionnels, CAF, TFP, PGFP, variances), with the fictional « SSIAD du Causse ».
 
 Money is in euros; rates are fractions between 0 and 1.
 """
@@ -35,6 +37,20 @@ from cpts_training.finance.case_study import (
     trial_balance_file,
 )
 from cpts_training.finance.chart import AccountRubric, chart_table, load_chart, rubric_of
+from cpts_training.finance.eprd import (
+    Eprd,
+    Errd,
+    FunctionalGroups,
+    crpp_by_group,
+    eprd_caf,
+    eprd_errd_variances,
+    functional_groups_table,
+    load_eprd,
+    load_errd,
+    load_functional_groups,
+    pgfp,
+    tableau_de_financement_previsionnel,
+)
 from cpts_training.finance.statements import (
     BalanceSheet,
     IncomeStatement,
@@ -76,6 +92,18 @@ __all__ = [
     "require_trial_balance",
     "rubric_of",
     "trial_balance_file",
+    "Eprd",
+    "Errd",
+    "FunctionalGroups",
+    "crpp_by_group",
+    "eprd_caf",
+    "eprd_errd_variances",
+    "functional_groups_table",
+    "load_eprd",
+    "load_errd",
+    "load_functional_groups",
+    "pgfp",
+    "tableau_de_financement_previsionnel",
 ]
 
 from cpts_training.finance.plan import (  # noqa: E402  (plan pluriannuel de financement)

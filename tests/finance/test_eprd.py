@@ -1,0 +1,366 @@
+"""EPRD and ERRD of a partner ESSMS: CRPP by groupe fonctionnel, CAF, TFP, PGFP and
+EPRD/ERRD variances, on a small example computed by hand and on the SSIAD case files."""
+
+import copy
+import math
+
+import pytest
+
+from cpts_training.errors import DataError, InputError
+from cpts_training.finance import (
+    crpp_by_group,
+    eprd_caf,
+    eprd_errd_variances,
+    functional_groups_table,
+    load_eprd,
+    load_errd,
+    load_functional_groups,
+    pgfp,
+    tableau_de_financement_previsionnel,
+)
+from cpts_training.finance.eprd import (
+    GROUPS,
+    GROUPS_FILE,
+    eprd_file,
+    eprd_from_dict,
+    errd_from_dict,
+    resultat,
+)
+from tests.finance.helpers import plain
+
+# Small EPRD 2025, by hand:
+#   charges : I 601 = 100 ; II 641 = 500 ; III 6811 = 50 + 661 = 10 → 60 ; total 660
+#   produits : I 731 = 650 ; II 741 = 40 ; III 747 = 20 ; total 710
+#   résultat = 710 − 660 = 50
+#   CAF = 50 + 50 (6811) − 0 (78) + 0 (657) − 0 (757) − 20 (747) = 80
+#   TFP : emplois = 0 (IAF) + 20 (remboursement) + 200 (investissement) = 220
+#         ressources = 80 (CAF) + 60 (emprunt) + 30 (subvention) + 0 (cession) = 170
+#         apport = 170 − 220 = −50 (prélèvement sur fonds de roulement)
+#   FRNG 31/12 = 300 − 50 = 250 ; BFR = 100 × 1,10 = 110 ; trésorerie = 250 − 110 = 140
+SMALL_EPRD = {
+    "etat": "EPRD",
+    "etablissement": "SSIAD test",
+    "exercice": 2025,
+    "crpp": {
+        "charges": [
+            {"groupe": "I", "compte": "601", "libelle": "Achats", "montant_eur": 100},
+            {"groupe": "II", "compte": "641", "libelle": "Salaires", "montant_eur": 500},
+            {"groupe": "III", "compte": "6811", "libelle": "Dotations", "montant_eur": 50},
+            {"groupe": "III", "compte": "661", "libelle": "Intérêts", "montant_eur": 10},
+        ],
+        "produits": [
+            {"groupe": "I", "compte": "731", "libelle": "Dotation de soins", "montant_eur": 650},
+            {"groupe": "II", "compte": "741", "libelle": "Subvention", "montant_eur": 40},
+            {"groupe": "III", "compte": "747", "libelle": "Quote-part", "montant_eur": 20},
+        ],
+    },
+    "investissements": [
+        {"annee": 2025, "libelle": "Véhicule", "montant_eur": 200, "subvention_eur": 30}
+    ],
+    "emprunts": {
+        "encours_ouverture_eur": 100,
+        "par_annee": [
+            {"annee": 2025, "nouveaux_eur": 60, "remboursement_capital_eur": 20},
+            {"annee": 2026, "remboursement_capital_eur": 20},
+        ],
+    },
+    "bilan_ouverture": {"frng_eur": 300, "bfr_eur": 100, "tresorerie_eur": 200},
+    "hypotheses_pgfp": {
+        "taux_evolution_charges": {"I": 0.10, "II": 0.0, "III": 0.0},
+        "taux_evolution_produits": {"I": 0.0, "II": 0.0, "III": 0.0},
+        "taux_evolution_bfr": 0.10,
+    },
+}
+
+# Small ERRD 2025, by hand: charges II 641 = 520 (instead of 500), produits I 731 = 640
+# (instead of 650), investment 180 (instead of 200), BFR at 31/12 = 130.
+#   charges 100 + 520 + 60 = 680 ; produits 640 + 40 + 20 = 700 ; résultat = 20
+#   CAF = 20 + 50 − 20 = 50 ; emplois = 20 + 180 = 200 ; ressources = 50 + 60 + 30 = 140
+#   apport = −60 ; FRNG = 300 − 60 = 240 ; trésorerie = 240 − 130 = 110
+SMALL_ERRD = copy.deepcopy(SMALL_EPRD)
+SMALL_ERRD["etat"] = "ERRD"
+del SMALL_ERRD["hypotheses_pgfp"]
+SMALL_ERRD["crpp"]["charges"][1]["montant_eur"] = 520
+SMALL_ERRD["crpp"]["produits"][0]["montant_eur"] = 640
+SMALL_ERRD["investissements"][0]["montant_eur"] = 180
+SMALL_ERRD["emprunts"]["par_annee"] = SMALL_ERRD["emprunts"]["par_annee"][:1]
+SMALL_ERRD["bfr_cloture_eur"] = 130
+
+
+def small_eprd(**changes):
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw.update(changes)
+    return raw
+
+
+def refused(raw, error=DataError) -> str:
+    with pytest.raises(error) as info:
+        eprd_from_dict(raw)
+    return plain(info.value)
+
+
+# ------------------------------------------------------------------ hand-computed example
+
+
+def test_crpp_by_group_matches_the_hand_computation():
+    table = crpp_by_group(eprd_from_dict(SMALL_EPRD)).set_index("groupe")
+    assert table["charges_eur"].to_dict() == {"I": 100, "II": 500, "III": 60, "Total": 660}
+    assert table["produits_eur"].to_dict() == {"I": 650, "II": 40, "III": 20, "Total": 710}
+    assert table.loc["Total", "solde_eur"] == 50
+    assert table.loc["I", "charges"] == "Charges afférentes à l'exploitation courante"
+    assert table.loc["I", "produits"] == "Produits de la tarification"
+
+
+def test_caf_matches_the_hand_computation():
+    result = eprd_caf(eprd_from_dict(SMALL_EPRD))
+    assert result.resultat_eur == 50
+    assert result.dotations_eur == 50
+    assert result.quote_part_subventions_eur == 20
+    assert result.caf_eur == 80
+    assert result.taux_caf == pytest.approx(80 / 710)
+
+
+def test_tfp_matches_the_hand_computation():
+    table = tableau_de_financement_previsionnel(eprd_from_dict(SMALL_EPRD))
+    assert table.emplois["montant_eur"].tolist() == [0, 20, 200]
+    assert table.ressources["montant_eur"].tolist() == [80, 60, 30, 0]
+    assert table.total_emplois_eur == 220 and table.total_ressources_eur == 170
+    assert table.variation_fonds_roulement_eur == -50
+
+
+def test_pgfp_matches_the_hand_computation():
+    # 2026: charges I 100 × 1,10 = 110, II 500, III 60 → 670 ; produits 710 ; résultat 40 ;
+    # CAF = 40 + 50 − 20 = 70 ; emplois 20 (remboursement) ; ressources 70 ; apport 50 ;
+    # FRNG 250 + 50 = 300 ; BFR 110 × 1,10 = 121 ; trésorerie 179 ; dette 140 − 20 = 120.
+    plan = pgfp(eprd_from_dict(SMALL_EPRD), years=2).set_index("annee")
+    assert plan.loc[2025, ["resultat_eur", "caf_eur", "apport_fonds_roulement_eur"]].tolist() == [
+        50,
+        80,
+        -50,
+    ]
+    assert plan.loc[2025, ["frng_eur", "bfr_eur", "tresorerie_eur"]].tolist() == pytest.approx(
+        [250, 110, 140]
+    )
+    assert plan.loc[2025, "encours_dette_eur"] == 140
+    row = plan.loc[2026]
+    assert row["total_charges_eur"] == pytest.approx(670)
+    assert row["resultat_eur"] == pytest.approx(40)
+    assert row["caf_eur"] == pytest.approx(70)
+    assert row["apport_fonds_roulement_eur"] == pytest.approx(50)
+    assert [row["frng_eur"], row["bfr_eur"], row["tresorerie_eur"]] == pytest.approx(
+        [300, 121, 179]
+    )
+    assert row["encours_dette_eur"] == 120
+
+
+def test_variances_match_the_hand_computation():
+    table = eprd_errd_variances(eprd_from_dict(SMALL_EPRD), errd_from_dict(SMALL_ERRD))
+    rows = table.set_index("poste")
+    assert rows.loc["Charges – groupe II (Charges afférentes au personnel)", "ecart_eur"] == 20
+    assert rows.loc["Charges – groupe II (Charges afférentes au personnel)", "ecart_pct"] == (
+        pytest.approx(0.04)
+    )
+    assert rows.loc["Produits – groupe I (Produits de la tarification)", "ecart_eur"] == -10
+    assert rows.loc["Total des charges", "ecart_eur"] == 20
+    assert rows.loc["Résultat", ["prevu_eur", "realise_eur", "ecart_eur"]].tolist() == [50, 20, -30]
+    assert rows.loc["Résultat", "ecart_pct"] == pytest.approx(-0.6)
+    assert rows.loc["Capacité d'autofinancement (CAF)", "ecart_eur"] == -30
+    assert rows.loc["Fonds de roulement net global au 31/12/2025", "realise_eur"] == 240
+    assert rows.loc["Fonds de roulement net global au 31/12/2025", "ecart_pct"] == (
+        pytest.approx(-0.04)
+    )
+    assert rows.loc["Trésorerie au 31/12/2025", ["prevu_eur", "realise_eur"]].tolist() == [
+        140,
+        110,
+    ]
+    assert rows.loc["Charges – groupe I (Charges afférentes à l'exploitation courante)",
+                    "ecart_pct"] == 0  # fmt: skip
+
+
+# ------------------------------------------------------------------ identities
+
+
+@pytest.mark.parametrize("doc", ["small", "case"])
+def test_identities(doc):
+    eprd = eprd_from_dict(SMALL_EPRD) if doc == "small" else load_eprd(2025)
+    errd = errd_from_dict(SMALL_ERRD) if doc == "small" else load_errd(2025)
+    for budget in (eprd, errd):
+        table = crpp_by_group(budget).set_index("groupe")
+        produits = sum(table.loc[g, "produits_eur"] for g in GROUPS)
+        charges = sum(table.loc[g, "charges_eur"] for g in GROUPS)
+        assert resultat(budget) == pytest.approx(produits - charges)
+        assert table.loc["Total", "solde_eur"] == pytest.approx(produits - charges)
+        tfp = tableau_de_financement_previsionnel(budget)
+        assert tfp.variation_fonds_roulement_eur == pytest.approx(tfp.delta_frng_eur)
+        assert tfp.variation_fonds_roulement_eur == pytest.approx(
+            tfp.total_ressources_eur - tfp.total_emplois_eur
+        )
+    plan = pgfp(eprd, years=2)
+    previous = eprd.frng_ouverture_eur
+    for _, row in plan.iterrows():
+        assert row["frng_eur"] - previous == pytest.approx(row["apport_fonds_roulement_eur"])
+        assert row["tresorerie_eur"] == pytest.approx(row["frng_eur"] - row["bfr_eur"])
+        previous = row["frng_eur"]
+    variances = eprd_errd_variances(eprd, errd)
+    assert (variances["ecart_eur"] == variances["realise_eur"] - variances["prevu_eur"]).all()
+
+
+def test_zero_forecast_gives_no_percentage():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["produits"][1]["montant_eur"] = 0
+    rows = eprd_errd_variances(eprd_from_dict(raw), errd_from_dict(SMALL_ERRD)).set_index("poste")
+    assert math.isnan(rows.loc["Produits – groupe II (Autres produits relatifs à l'exploitation)",
+                               "ecart_pct"])  # fmt: skip
+
+
+def test_an_iaf_goes_to_the_emplois():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["charges"][1]["montant_eur"] = 700  # résultat −150, CAF −150 + 50 − 20 = −120
+    tfp = tableau_de_financement_previsionnel(eprd_from_dict(raw))
+    assert tfp.emplois["montant_eur"].tolist() == [120, 20, 200]
+    assert tfp.ressources["montant_eur"].tolist()[0] == 0
+    assert tfp.variation_fonds_roulement_eur == 90 - 340
+
+
+# ------------------------------------------------------------------ bad input
+
+
+def test_unknown_group_is_refused_in_french():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["charges"][0]["groupe"] = "IV"
+    message = refused(raw)
+    assert "groupe « IV » inconnu" in message and "I, II et III" in message
+    assert "crpp.charges n°1 (compte 601)" in message
+
+
+def test_an_account_in_two_groups_is_refused():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["charges"].append(
+        {"groupe": "I", "compte": "641", "libelle": "Salaires bis", "montant_eur": 1}
+    )
+    message = refused(raw)
+    assert "le compte 641 est classé dans deux groupes (II et I)" in message
+
+
+def test_an_account_in_the_wrong_group_is_refused():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["charges"][1]["groupe"] = "I"
+    message = refused(raw)
+    assert "déclaré en groupe I mais relève du groupe II" in message
+
+
+def test_a_produit_account_among_charges_is_refused():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["charges"][0]["compte"] = "706"
+    assert "n'est pas un compte de charges (classe 6)" in refused(raw)
+
+
+def test_a_negative_amount_is_refused():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["crpp"]["produits"][0]["montant_eur"] = -650
+    message = refused(raw)
+    assert "ligne de produits n°1" in message and "montant_eur" in message
+    assert "doit être supérieure ou égale à 0" in message
+
+
+def test_a_missing_year_of_the_loans_is_refused():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["emprunts"]["par_annee"] = [{"annee": 2026}]
+    assert "l'année 2025 manque" in refused(raw)
+    # The PGFP needs every year of the plan.
+    with pytest.raises(InputError) as info:
+        pgfp(eprd_from_dict(SMALL_EPRD), years=4)
+    assert "pas de ligne pour 2027, 2028" in plain(info.value)
+
+
+def test_a_missing_exercice_is_refused():
+    raw = small_eprd()
+    del raw["exercice"]
+    assert "exercice" in refused(raw)
+
+
+def test_an_opening_bilan_that_does_not_add_up_is_refused():
+    raw = small_eprd(bilan_ouverture={"frng_eur": 300, "bfr_eur": 100, "tresorerie_eur": 150})
+    assert "doit valoir FRNG − BFR" in refused(raw)
+
+
+def test_rates_of_unknown_or_missing_groups_are_refused():
+    raw = copy.deepcopy(SMALL_EPRD)
+    raw["hypotheses_pgfp"]["taux_evolution_charges"] = {"I": 0.0, "II": 0.0, "IV": 0.0}
+    assert "groupe « IV » inconnu" in refused(raw)
+    raw["hypotheses_pgfp"]["taux_evolution_charges"] = {"I": 0.0, "II": 0.0}
+    assert "il manque le taux du groupe III" in refused(raw)
+    with pytest.raises(InputError):
+        pgfp(eprd_from_dict(SMALL_EPRD), taux_charges={"I": -1.0, "II": 0.0, "III": 0.0})
+
+
+def test_wrong_document_kind_and_mismatched_variances_are_refused():
+    with pytest.raises(DataError, match="ERRD est attendu"):
+        errd_from_dict(SMALL_EPRD)
+    raw = copy.deepcopy(SMALL_ERRD)
+    del raw["bfr_cloture_eur"]
+    with pytest.raises(DataError, match="bfr_cloture_eur"):
+        errd_from_dict(raw)
+    other = copy.deepcopy(SMALL_ERRD)
+    other["exercice"] = 2026
+    other["emprunts"]["par_annee"] = [{"annee": 2026}]
+    other["investissements"] = []
+    with pytest.raises(InputError, match="même exercice"):
+        eprd_errd_variances(eprd_from_dict(SMALL_EPRD), errd_from_dict(other))
+
+
+def test_groups_data_refuses_a_prefix_in_two_groups(tmp_path):
+    text = GROUPS_FILE.read_text(encoding="utf-8")
+    text = text.replace(
+        '  - {prefixe: "69",',
+        '  - {prefixe: "64", nature: charge, groupe: III, libelle: "Doublon", verified: false}\n'
+        '  - {prefixe: "69",',
+    )
+    path = tmp_path / "groupes.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        load_functional_groups(path)
+    assert "le préfixe 64 est classé deux fois (groupes II et III)" in plain(info.value)
+
+
+# ------------------------------------------------------------------ data and case files
+
+
+def test_group_mapping_is_complete_and_flagged_unverified():
+    groups = load_functional_groups()
+    assert groups.verified is False
+    assert not groups.comptes["verified"].any()
+    assert groups.group_of("6411", "charge") == "II"
+    assert groups.group_of("6215", "charge") == "II"
+    assert groups.group_of("6251", "charge") == "I"
+    assert groups.group_of("6132", "charge") == "III"
+    assert groups.group_of("731", "produit") == "I"
+    assert groups.group_of("741", "produit") == "II"
+    assert groups.group_of("747", "produit") == "III"
+    assert groups.group_of("512", "charge") is None
+    table = functional_groups_table()
+    assert set(table["groupe"]) == set(GROUPS)
+
+
+def test_case_files_load_and_are_marked_fictional():
+    eprd, errd = load_eprd(2025), load_errd(2025)
+    assert eprd.etablissement == errd.etablissement == "SSIAD du Causse"
+    assert eprd.warning and eprd.warning.startswith("Données fictives")
+    assert errd.warning and errd.warning.startswith("Données fictives")
+    # Figures checked by hand in the comments of the case files.
+    assert resultat(eprd) == 1500 and eprd_caf(eprd).caf_eur == 14000
+    assert tableau_de_financement_previsionnel(eprd).variation_fonds_roulement_eur == -1000
+    assert resultat(errd) == -16000 and eprd_caf(errd).caf_eur == -2000
+    assert tableau_de_financement_previsionnel(errd).variation_fonds_roulement_eur == -18000
+    plan = pgfp(eprd)
+    assert plan["annee"].tolist() == list(range(2025, 2031))
+    assert plan.loc[0, "tresorerie_eur"] == pytest.approx(43100)
+    rows = eprd_errd_variances(eprd, errd).set_index("poste")
+    assert rows.loc["Trésorerie au 31/12/2025", "realise_eur"] == pytest.approx(20000)
+
+
+def test_loading_the_wrong_year_is_refused():
+    with pytest.raises(DataError, match="introuvable|n'existe pas|2024"):
+        load_eprd(2024)
+    with pytest.raises(DataError, match="exercice demandé est 2026"):
+        load_eprd(2026, path=eprd_file(2025))
