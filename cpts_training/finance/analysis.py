@@ -168,25 +168,37 @@ def caf(tb: pd.DataFrame, year: int) -> Caf:
 
 def _caf(accounts: pd.DataFrame, year: int) -> Caf:
     statement = income_statement_of(accounts, year)
+    return caf_of_terms(accounts, year, statement.resultat_eur, statement.total_produits_eur)
+
+
+def caf_of_terms(
+    accounts: pd.DataFrame, year: int, resultat_eur: float, total_produits_eur: float
+) -> Caf:
+    """The CAF of :func:`caf` from signed account balances and the year's résultat.
+
+    ``accounts`` has the columns ``compte`` and ``solde_eur`` (debit − credit: charges
+    positive, produits negative); the accounts read are those of :func:`caf` for
+    ``year``. Shared by the CPTS's accounts and a partner's EPRD/ERRD
+    (:mod:`~cpts_training.finance.eprd`), so that the CAF has one definition.
+    """
     numbers = _accounts_for(year)
     dotations = _sum(accounts, ("68",), CURRENT_ASSET_PROVISIONS)
     reprises = _sum(accounts, ("78",), CURRENT_ASSET_REVERSALS, credit=True)
     vnc = _sum(accounts, (numbers["vnc"],))
     proceeds = _sum(accounts, (numbers["cessions"],), credit=True)
     quote_part = _sum(accounts, (numbers["quote_part"],), credit=True)
-    value = statement.resultat_eur + dotations - reprises + vnc - proceeds - quote_part
-    produits = statement.total_produits_eur
+    value = resultat_eur + dotations - reprises + vnc - proceeds - quote_part
     return Caf(
         year=year,
-        resultat_eur=statement.resultat_eur,
+        resultat_eur=resultat_eur,
         dotations_eur=dotations,
         reprises_eur=reprises,
         valeur_comptable_cessions_eur=vnc,
         produits_cessions_eur=proceeds,
         quote_part_subventions_eur=quote_part,
         caf_eur=value,
-        total_produits_eur=produits,
-        taux_caf=value / produits if produits > 0 else math.nan,
+        total_produits_eur=total_produits_eur,
+        taux_caf=value / total_produits_eur if total_produits_eur > 0 else math.nan,
     )
 
 

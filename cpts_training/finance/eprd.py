@@ -40,12 +40,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance.analysis import (
-    CURRENT_ASSET_PROVISIONS,
-    CURRENT_ASSET_REVERSALS,
     Caf,
     FinancingTable,
-    _accounts_for,
-    _sum,
+    caf_of_terms,
 )
 from cpts_training.finance.trial_balance import TOLERANCE_EUR
 from cpts_training.formatting import format_euros
@@ -650,28 +647,8 @@ def _signed(lignes: pd.DataFrame) -> pd.DataFrame:
 
 
 def _caf_of(lignes: pd.DataFrame, year: int) -> Caf:
-    table = _signed(lignes)
-    numbers = _accounts_for(year)
-    dotations = _sum(table, ("68",), CURRENT_ASSET_PROVISIONS)
-    reprises = _sum(table, ("78",), CURRENT_ASSET_REVERSALS, credit=True)
-    vnc = _sum(table, (numbers["vnc"],))
-    proceeds = _sum(table, (numbers["cessions"],), credit=True)
-    quote_part = _sum(table, (numbers["quote_part"],), credit=True)
-    result = _resultat(lignes)
-    value = result + dotations - reprises + vnc - proceeds - quote_part
     produits = math.fsum(lignes.loc[lignes["nature"] == "produit", "montant_eur"])
-    return Caf(
-        year=year,
-        resultat_eur=result,
-        dotations_eur=dotations,
-        reprises_eur=reprises,
-        valeur_comptable_cessions_eur=vnc,
-        produits_cessions_eur=proceeds,
-        quote_part_subventions_eur=quote_part,
-        caf_eur=value,
-        total_produits_eur=produits,
-        taux_caf=value / produits if produits > 0 else math.nan,
-    )
+    return caf_of_terms(_signed(lignes), year, _resultat(lignes), produits)
 
 
 def eprd_caf(doc: Budget) -> Caf:
