@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from cpts_training.errors import InputError
 
@@ -75,3 +76,24 @@ def save_pair(
         ) from None
     write_docx(docx_path)
     return html_path, docx_path
+
+
+def a4_docx(title: str, margin_cm: float, font_pt: float, title_pt: float) -> Any:
+    """An empty python-docx ``Document`` laid out for a French A4 page: ``margin_cm`` on
+    every side, Calibri ``font_pt`` as the normal text, the Title style at ``title_pt``,
+    and the document's title and language (fr-FR) in its properties."""
+    import docx
+    from docx.shared import Cm, Pt
+
+    document = docx.Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(margin_cm))
+    normal = document.styles["Normal"]
+    normal.font.name = "Calibri"
+    normal.font.size = Pt(font_pt)
+    document.styles["Title"].font.size = Pt(title_pt)
+    document.core_properties.title = title
+    document.core_properties.language = "fr-FR"
+    return document

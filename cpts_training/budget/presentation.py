@@ -44,7 +44,7 @@ from cpts_training.budget.forecast import (
 )
 from cpts_training.budget.risks import ACI_ACCOUNTS, aci_dependency, reserves_in_months
 from cpts_training.columns import column_label, declared_columns
-from cpts_training.documents import require_target, save_pair
+from cpts_training.documents import a4_docx, require_target, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.reference import load_parameter
@@ -419,27 +419,16 @@ class BudgetPresentation:
         )
 
     def _document(self) -> Any:
-        import docx
         from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm, Pt
+        from docx.shared import Pt
 
-        document = docx.Document()
-        section = document.sections[0]
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(1.5))
-        normal = document.styles["Normal"]
-        normal.font.name = "Calibri"
-        normal.font.size = Pt(9)
-        normal.paragraph_format.space_after = Pt(2)
         # Word's default sizes (Title 26 pt, Heading 2 13 pt) would push the page to two.
-        document.styles["Title"].font.size = Pt(16)
+        document = a4_docx(self.title, margin_cm=1.5, font_pt=9, title_pt=16)
+        document.styles["Normal"].paragraph_format.space_after = Pt(2)
         heading_style = document.styles["Heading 2"]
         heading_style.font.size = Pt(10.5)
         heading_style.paragraph_format.space_before = Pt(6)
         heading_style.paragraph_format.space_after = Pt(2)
-        document.core_properties.title = self.title
-        document.core_properties.language = "fr-FR"
         document.add_heading(self.title, level=0)
         document.add_paragraph(self.subtitle).runs[0].italic = True
         figures = document.add_paragraph()

@@ -40,7 +40,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from cpts_training.budget.aci import aci_size
 from cpts_training.dates import fr_date
-from cpts_training.documents import require_target, save_pair
+from cpts_training.documents import a4_docx, require_target, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import NumberFormatError, format_number_fr, read_typed_number
 from cpts_training.territory.case_study import Territory
@@ -510,20 +510,9 @@ class DiagnosticDocument:
         )
 
     def _document(self) -> Any:
-        import docx
-        from docx.shared import Cm, Pt
+        from docx.shared import Cm
 
-        document = docx.Document()
-        section = document.sections[0]
-        section.page_width, section.page_height = Cm(21), Cm(29.7)
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(section, side, Cm(1.8))
-        normal = document.styles["Normal"]
-        normal.font.name = "Calibri"
-        normal.font.size = Pt(10)
-        document.styles["Title"].font.size = Pt(18)
-        document.core_properties.title = self.title
-        document.core_properties.language = "fr-FR"
+        document = a4_docx(self.title, margin_cm=1.8, font_pt=10, title_pt=18)
         document.add_heading(self.title, level=0)
         document.add_heading("Le territoire", level=2)
         for label, value in self.territory_lines():
