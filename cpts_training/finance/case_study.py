@@ -1,8 +1,9 @@
 """Trial balances of the fictional « CPTS de la Vallée de l'Aubrenne ».
 
 Files ``cpts_training/data/cas/balance_generale_<year>.yaml`` (every figure invented for
-the course; ``fictional: true`` and a French ``warning``), for 2024 (first year, ACI
-signed on 1 April 2024) and 2025 (charges and produits of ``realise_2025.yaml``,
+the course; ``fictional: true`` and a French ``warning``), for 2023 (préfiguration, under
+the chart of accounts before ANC 2022-06: account 791, résultat 0 €), 2024 (first year
+with the ACI, signed on 1 April 2024) and 2025 (charges and produits of ``realise_2025.yaml``,
 résultat 14 689 €). Each file holds ``cpts``, ``exercice``, ``date_cloture``, the
 accounts (``comptes``: ``compte``, ``libelle``, ``debit``, ``credit``) and the declared
 totals (``totaux: {debit, credit}``), checked against the accounts.
@@ -29,7 +30,7 @@ from cpts_training.readers import ErrorPlaces, explain_validation_error, read_ya
 CASE_DIR = Path(__file__).resolve().parent.parent / "data" / "cas"
 """Folder of the case-study files."""
 
-CASE_YEARS = (2024, 2025)
+CASE_YEARS = (2023, 2024, 2025)
 """Financial years whose trial balance the case study holds."""
 
 
@@ -74,7 +75,7 @@ _PLACES = ErrorPlaces(
 
 
 def load_trial_balance(year: int, path: Path | str | None = None) -> pd.DataFrame:
-    """Trial balance of the case study for the financial year ``year`` (2024 or 2025),
+    """Trial balance of the case study for the financial year ``year`` (one of :data:`CASE_YEARS`),
     validated (columns ``compte``, ``libelle``, ``debit``, ``credit``; euros).
 
     ``path`` reads another file of the same format (a trainee's own, or a test copy).

@@ -1,4 +1,4 @@
-"""The case study's trial balances 2024 and 2025: they load, balance and tell one story."""
+"""The case study's trial balances 2023, 2024 and 2025: they load, balance and tell one story."""
 
 import shutil
 
@@ -57,7 +57,26 @@ def test_2025_result_is_14_689_and_matches_the_actuals(balances):
     assert {c: abs(d - k) for c, (d, k) in flows[["debit", "credit"]].iterrows()} == expected
 
 
-def test_2024_first_year(balances):
+def test_2023_prefiguration_under_the_former_chart(balances):
+    tb = balances[2023]
+    statement = income_statement(tb, 2023)
+    # Charges 7 000 + 1 800 + 1 100 + 600 + 300 + 100 = 10 900;
+    # produits FIR 9 000 + cotisations 600 + transfert de charges (791) 1 300 = 10 900.
+    assert statement.total_charges_eur == 10900
+    assert statement.total_produits_eur == 10900
+    assert statement.resultat_eur == 0
+    assert "791" in set(tb["compte"])  # allowed before the ANC 2022-06 chart (2025)
+    fb = financial_balance(tb, 2023)
+    # No fonds propres, no asset: FRNG 0; the consultant's 2 000 unpaid: BFR −2 000;
+    # trésorerie = 0 − (−2 000) = 2 000 = bank.
+    assert fb.frng_eur == 0 and fb.bfr_eur == -2000 and fb.tresorerie_eur == 2000
+    assert caf(tb, 2023).caf_eur == 0
+    # 2024: CAF 45 000, no investment: apport 45 000 = FRNG 45 000 − 0.
+    table = financing_table(tb, balances[2024], 2024)
+    assert table.variation_fonds_roulement_eur == table.delta_frng_eur == 45000
+
+
+def test_2024_first_year_with_the_aci(balances):
     statement = income_statement(balances[2024], 2024)
     # Produits 70 000 + 30 000 + 4 000 + 1 000 = 105 000; charges 60 000.
     assert statement.resultat_eur == 45000
@@ -87,8 +106,8 @@ def test_2025_bilan_financier_caf_and_financing_table(balances):
 
 
 def test_unknown_year_and_broken_copies(tmp_path):
-    with pytest.raises(InputError, match="exercices disponibles 2024, 2025"):
-        load_trial_balance(2023)
+    with pytest.raises(InputError, match="exercices disponibles 2023, 2024, 2025"):
+        load_trial_balance(2022)
     copy = tmp_path / "balance.yaml"
     shutil.copy(trial_balance_file(2025), copy)
     with pytest.raises(DataError, match="« exercice » vaut 2025"):
