@@ -34,8 +34,15 @@ CASE_YEARS = (2023, 2024, 2025)
 """Financial years whose trial balance the case study holds."""
 
 
-def trial_balance_file(year: int) -> Path:
-    """Path of the case study's trial balance of ``year``."""
+OTHER_CPTS = {"coteaux": (2025,)}
+"""Other fictional CPTS (used by the assessments) and the years of their trial balance."""
+
+
+def trial_balance_file(year: int, cpts: str | None = None) -> Path:
+    """Path of the case study's trial balance of ``year`` (of the other fictional CPTS
+    ``cpts``, a key of :data:`OTHER_CPTS`, when given)."""
+    if cpts is not None:
+        return CASE_DIR / f"balance_generale_{cpts}_{year}.yaml"
     return CASE_DIR / f"balance_generale_{year}.yaml"
 
 
@@ -74,11 +81,15 @@ _PLACES = ErrorPlaces(
 )
 
 
-def load_trial_balance(year: int, path: Path | str | None = None) -> pd.DataFrame:
+def load_trial_balance(
+    year: int, path: Path | str | None = None, *, cpts: str | None = None
+) -> pd.DataFrame:
     """Trial balance of the case study for the financial year ``year`` (one of :data:`CASE_YEARS`),
     validated (columns ``compte``, ``libelle``, ``debit``, ``credit``; euros).
 
-    ``path`` reads another file of the same format (a trainee's own, or a test copy).
+    ``path`` reads another file of the same format (a trainee's own, or a test copy);
+    ``cpts`` reads the balance of another fictional CPTS (:data:`OTHER_CPTS`: ``"coteaux"``
+    for 2025, the « CPTS des Coteaux » of evaluation 03).
 
     Raises:
         InputError: ``year`` is not one of :data:`CASE_YEARS` (without ``path``).
@@ -86,6 +97,14 @@ def load_trial_balance(year: int, path: Path | str | None = None) -> pd.DataFram
             differ from the accounts, or an invalid balance (French message naming the
             file and the fix).
     """
+    if path is None and cpts is not None:
+        if cpts not in OTHER_CPTS or year not in OTHER_CPTS[cpts]:
+            known = ", ".join(f"« {n} » ({', '.join(map(str, y))})" for n, y in OTHER_CPTS.items())
+            raise InputError(
+                f"Pas de balance générale {year} pour la CPTS « {cpts} » dans l'étude de cas : "
+                f"balances disponibles {known}."
+            )
+        path = trial_balance_file(year, cpts)
     if path is None and year not in CASE_YEARS:
         raise InputError(
             f"Pas de balance générale {year} dans l'étude de cas : exercices disponibles "

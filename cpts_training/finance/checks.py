@@ -1,4 +1,4 @@
-"""Self-checks of the finance exercises on the case study's accounts: French, never raise.
+"""Self-checks of the finance exercises (module 03): French, never raise.
 
 Each compares the trainee's figure, computed by hand from the trial balance of the
 fictional CPTS (:func:`~cpts_training.finance.case_study.load_trial_balance`), with what
@@ -9,8 +9,10 @@ to read, never the value.
 from __future__ import annotations
 
 from cpts_training.checks.core import CheckResult, as_number, check_number, missing_answer
-from cpts_training.finance.analysis import caf, financial_balance
+from cpts_training.finance.analysis import caf, financial_balance, financing_table
 from cpts_training.finance.case_study import load_trial_balance
+from cpts_training.finance.eprd import Eprd, Errd, crpp_by_group, load_eprd, load_errd
+from cpts_training.finance.plan import PlanHypotheses
 from cpts_training.formatting import format_euros
 
 TOLERANCE_EUR = 1.0
@@ -80,4 +82,58 @@ def check_tresorerie(frng: object, bfr: object, year: int = 2025) -> CheckResult
         f"FRNG − BFR = {format_euros(computed)}, mais les comptes de banque (51…) de la "
         f"balance font {format_euros(bank)} : l'un de vos deux montants est à revoir.",
         "vérifiez d'abord le FRNG et le BFR avec leurs propres vérifications.",
+    )
+
+
+def check_apport_frng(answer: object, year: int = 2025) -> CheckResult:
+    """Exercise: the apport au fonds de roulement of ``year`` read in the tableau de
+    financement (ressources − emplois), in euros; it equals FRNG(year) − FRNG(year − 1)."""
+    table = financing_table(load_trial_balance(year - 1), load_trial_balance(year), year)
+    return check_number(
+        answer,
+        table.variation_fonds_roulement_eur,
+        f"l'apport au fonds de roulement {year}",
+        tolerance=TOLERANCE_EUR,
+        unit="€",
+        hint="apport = ressources (CAF, emprunts, subventions d'investissement, cessions) "
+        "− emplois (acquisitions d'immobilisations, remboursements d'emprunts) ; il doit "
+        f"égaler le FRNG fin {year} moins le FRNG fin {year - 1}.",
+    )
+
+
+def check_variance_groupe_ii(answer: object, year: int = 2025) -> CheckResult:
+    """Exercise: the variance on the charges of groupe II (personnel) of the partner SSIAD,
+    ERRD − EPRD of ``year``, in euros (positive when more was spent than planned)."""
+    expected = _group_charges(load_errd(year), "II") - _group_charges(load_eprd(year), "II")
+    return check_number(
+        answer,
+        expected,
+        f"l'écart sur les charges du groupe II en {year}",
+        tolerance=TOLERANCE_EUR,
+        unit="€",
+        hint="écart = charges du groupe II réalisées (ERRD) − charges du groupe II prévues "
+        "(EPRD) ; il est positif quand le SSIAD a dépensé plus que prévu.",
+    )
+
+
+def _group_charges(doc: Eprd | Errd, group: str) -> float:
+    table = crpp_by_group(doc).set_index("groupe")
+    return float(table.loc[group, "charges_eur"])
+
+
+def check_cout_poste(answer: object) -> CheckResult:
+    """Exercise (module 03, plan pluriannuel): the employer cost in 2027 of the 0.8 ETP
+    chargé(e) de mission the CA considers, at the plan's cost per ETP of 2026
+    (``PlanHypotheses.case_study``: 51 120 € per ETP) raised by the plan's 2 % salary
+    increase: 0.8 × 51 120 × 1.02, in euros."""
+    hypotheses = PlanHypotheses.case_study()
+    expected = 0.8 * hypotheses.cost_per_etp_eur * (1 + hypotheses.salary_growth_rate)
+    return check_number(
+        answer,
+        expected,
+        "le coût employeur du poste en 2027",
+        tolerance=TOLERANCE_EUR,
+        unit="€",
+        hint="coût = nombre d'ETP × coût employeur d'un ETP en 2026 × (1 + hausse annuelle "
+        "des salaires) pour passer de 2026 à 2027.",
     )

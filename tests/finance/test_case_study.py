@@ -127,3 +127,28 @@ def test_unknown_year_and_broken_copies(tmp_path):
     copy.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataError, match="fictional"):
         load_trial_balance(2025, copy)
+
+
+def test_the_coteaux_balance_of_evaluation_03_by_hand():
+    tb = load_trial_balance(2025, cpts="coteaux")
+    # Résultat 159 000 − 162 300 = −3 300 (déficit).
+    assert income_statement(tb, 2025).resultat_eur == -3300
+    # CAF = −3 300 + dotations (2 800 + 3 000) − reprise 1 500 + VNC cédée 800
+    #       − produit de cession 300 − quote-part de subvention 1 000 = 500.
+    assert caf(tb, 2025).caf_eur == 500
+    fb = financial_balance(tb, 2025)
+    # FRI = 131 6 000 − 139 2 000 + 164 12 000 + amortissements 4 500 + 1 000
+    #       − immobilisations 13 000 = 8 500; FRE = 20 000 + 8 000 + 151 3 000 − 3 300 = 27 700.
+    assert fb.fri_eur == 8500 and fb.fre_eur == 27700 and fb.frng_eur == 36200
+    # BFR = (25 000 + 600) − (2 500 + 4 200 + 18 000) = 900.
+    assert fb.bfr_eur == 900
+    # Trésorerie = 36 200 − 900 = 35 300 = bank 38 300 − concours bancaires 3 000.
+    assert fb.tresorerie_eur == 35300
+    assert fb.disponibilites_eur == 38300 and fb.concours_bancaires_eur == 3000
+
+
+def test_an_unknown_other_cpts_or_year_is_named_in_french():
+    with pytest.raises(InputError, match="« coteaux » \\(2025\\)"):
+        load_trial_balance(2024, cpts="coteaux")
+    with pytest.raises(InputError, match="CPTS « plateau »"):
+        load_trial_balance(2025, cpts="plateau")

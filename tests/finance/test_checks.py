@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from cpts_training.finance.checks import check_bfr, check_caf, check_frng, check_tresorerie
+from cpts_training.finance.checks import (
+    check_apport_frng,
+    check_bfr,
+    check_caf,
+    check_cout_poste,
+    check_frng,
+    check_tresorerie,
+    check_variance_groupe_ii,
+)
 
 # 2025: résultat 209 875 − 195 186 = 14 689 €; dotations 6811 = 1 300 €; no reprise,
 # disposal or investment subsidy: CAF = 14 689 + 1 300 = 15 989 €.
@@ -43,3 +51,28 @@ def test_tresorerie_is_frng_minus_bfr_against_the_bank() -> None:
     assert not wrong.correct and "38\u202f889" in wrong.message
     assert "FRNG" in check_tresorerie(..., BFR).message
     assert not check_tresorerie(FRNG, "beaucoup").correct
+
+
+def test_apport_au_fonds_de_roulement_2025() -> None:
+    # Ressources: CAF 15 989; emplois: the laptop 3 900 → apport 12 089
+    # = FRNG 2025 57 089 − FRNG 2024 45 000.
+    assert check_apport_frng(12_089).correct
+    assert check_apport_frng(12_089 + 0.4).correct
+    wrong = check_apport_frng(15_989)
+    assert not wrong.correct and "trop élevée" in wrong.message
+    assert "12" not in (wrong.hint or "")
+
+
+def test_variance_of_the_ssiad_personnel_group() -> None:
+    # Groupe II: ERRD 538 000 − EPRD 526 000 = +12 000 (more spent than planned).
+    assert check_variance_groupe_ii(12_000).correct
+    assert not check_variance_groupe_ii(-12_000).correct
+    assert "aucune réponse" in check_variance_groupe_ii(...).message
+
+
+def test_employer_cost_of_the_new_post_in_2027() -> None:
+    # 0,8 ETP × 51 120 € × 1,02 = 41 713,92 €.
+    assert check_cout_poste(41_713.92).correct
+    assert check_cout_poste(41_714).correct
+    wrong = check_cout_poste(0.8 * 51_120)  # the 2 % increase forgotten: 40 896
+    assert not wrong.correct and "trop faible" in wrong.message
