@@ -117,8 +117,8 @@ def check_variance_groupe_ii(answer: object, year: int = 2025) -> CheckResult:
 
 
 def _group_charges(doc: Eprd | Errd, group: str) -> float:
-    table = crpp_by_group(doc).set_index("groupe")
-    return float(table.loc[group, "charges_eur"])
+    table = crpp_by_group(doc)
+    return float(table.loc[table["groupe"] == group, "charges_eur"].sum())
 
 
 def check_cout_poste(answer: object) -> CheckResult:
