@@ -97,7 +97,8 @@ def answer_text(label: str, value: object, unit: str = "") -> str:
     (:func:`~cpts_training.answers.answer_problem`).
     """
     if isinstance(value, Real) and not isinstance(value, bool):
-        shown = format_decimal_fr(float(value), 4)
+        # An amount in euros shows its cents at most (31 911,15 €, not 31 911,1488 €).
+        shown = format_decimal_fr(float(value), 2 if unit == "€" else 4)
         return f"{label} : {shown}{' ' + unit if unit else ''}"
     problem = answer_problem(value, "cette réponse")
     if problem is None:  # pragma: no cover - answer_problem accepts only real numbers

@@ -89,6 +89,8 @@ def test_numbers_use_french_separators_and_one_precision_per_column() -> None:
         (11.9, "%", "Financement : 11,9 %"),
         (-19235, "€", "Financement : -19 235 €"),
         (6552.000000001, "€", "Financement : 6 552 €"),
+        # 0,6 × 36 000 × 1,42 × 1,02² = 31 911,1488: an amount shows its cents at most.
+        (0.6 * 36000 * 1.42 * 1.02 * 1.02, "€", "Financement : 31 911,15 €"),
         (2, "", "Financement : 2"),
         ("deux", "", "Financement : ⚠ cette réponse est un texte (« deux »)"),
         (True, "", "Financement : ⚠ cette réponse doit être un nombre"),

@@ -150,6 +150,60 @@ SUBMISSIONS: dict[str, dict[str, tuple[dict[str, str], float]]] = {
             10,
         ),
     },
+    "evaluation_03": {
+        # CPTS des Coteaux 2025: résultat 159 000 − 162 300 = −3 300; CAF = −3 300 + 2 800
+        # + 3 000 − 1 500 + 800 − 300 − 1 000 = 500; FRNG = 20 000 + 8 000 − 3 300 + 6 000
+        # − 2 000 + 3 000 + 12 000 + 4 500 + 1 000 − 13 000 = 36 200; BFR = 25 000 + 600
+        # − 2 500 − 4 200 − 18 000 = 900; trésorerie 36 200 − 900 = 35 300 (= 38 300 − 3 000).
+        # SSIAD: groupe I 31 500 − 28 000 = 3 500; CAF ERRD = −16 000 + 16 000 − 2 000
+        # = −2 000. Post: 0,6 × 36 000 × 1,42 × 1,02² = 31 911,15.
+        "alice": (
+            {
+                "q1_reponse": "caf_coteaux = 500\nfrng_coteaux = 36200\nbfr_coteaux = 900\n"
+                "tresorerie_coteaux = 35300",
+                "q1_diagnostic": "Déficit de 3 300 € mais CAF positive.",
+                "q2_reponse": "ecart_groupe_i = 3500\ncaf_errd = -2000",
+                "q2_texte": "L'intérim explique l'écart.",
+                "q3_reponse": "cout_poste_2028 = 0.6 * 36000 * 1.42 * 1.02**2",
+                "q3_texte": "La part variable est versée l'année suivante.",
+                "q4_tableau_de_bord": "Trésorerie en jours, cible 60 jours, mensuelle.",
+                "q5_rapport": "Le déficit est imputé sur le report à nouveau.",
+            },
+            8,
+        ),
+        # Bruno makes the usual mistakes: the résultat for the CAF, the stable resources
+        # without deducting the fixed assets, the BFR's sign, the bank alone for the
+        # trésorerie, planned − actual, the ERRD's résultat, the gross salary alone.
+        "bruno": (
+            {
+                "q1_reponse": "caf_coteaux = -3300\nfrng_coteaux = 49200\nbfr_coteaux = -900\n"
+                "tresorerie_coteaux = 38300",
+                "q1_diagnostic": "RAS.",
+                "q2_reponse": "ecart_groupe_i = -3500\ncaf_errd = -16000",
+                "q2_texte": "RAS.",
+                "q3_reponse": "cout_poste_2028 = 0.6 * 36000",
+                "q3_texte": "RAS.",
+                "q4_tableau_de_bord": "RAS.",
+                "q5_rapport": "RAS.",
+            },
+            0,
+        ),
+        "denis": (
+            {
+                "q1_reponse": "caf_coteaux = -3 300 + 2 800 + 3 000 - 1 500 + 800 - 300 - 1 000\n"
+                "frng_coteaux = 36 200 €\nbfr_coteaux = 900 €\n"
+                "tresorerie_coteaux = 36 200 - 900",
+                "q1_diagnostic": "La CAF reste positive.",
+                "q2_reponse": "ecart_groupe_i = 3 500 €\ncaf_errd = -2 000 €",
+                "q2_texte": "Postes vacants remplacés par de l'intérim.",
+                "q3_reponse": "cout_poste_2028 = 31 911,15 €",
+                "q3_texte": "Affecter les excédents aux missions.",
+                "q4_tableau_de_bord": "Résultat cumulé, trimestriel.",
+                "q5_rapport": "Rapport financier 2025.",
+            },
+            8,
+        ),
+    },
 }
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance.statements import account_table, income_statement_of, result_of
 from cpts_training.finance.trial_balance import REFORM_YEAR, TOLERANCE_EUR
@@ -513,6 +514,9 @@ def financing_table(
 # --------------------------------------------------------------------------------------
 
 RATIO_COLUMNS = ("code", "ratio", "valeur", "unite", "formule", "source")
+
+COLUMNS = declare_columns(Column("unite", "Unité"))
+"""French label of the ratios' unit column."""
 """Columns of :func:`ratios`."""
 
 UNITS = {"taux": "fraction (0,25 = 25 %)", "années": "années", "jours": "jours"}

@@ -20,10 +20,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import DataError
 from cpts_training.finance.chart import SECTIONS, rubric_of
 from cpts_training.finance.trial_balance import TOLERANCE_EUR, require_trial_balance
 from cpts_training.formatting import format_euros
+
+COLUMNS = declare_columns(
+    Column("debit", "Débit (€)", "€"),
+    Column("credit", "Crédit (€)", "€"),
+    Column("prefixe", "Préfixe"),
+)
+"""French labels of the trial balance's and the statements' columns."""
 
 ACCOUNT_TABLE_COLUMNS = (
     "compte",
