@@ -34,6 +34,7 @@ from cpts_training.finance.analysis import (
 from cpts_training.finance.case_study import (
     CASE_YEARS,
     case_warning,
+    load_annex,
     load_trial_balance,
     trial_balance_file,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "caf",
     "caf_of_terms",
     "case_warning",
+    "load_annex",
     "chart_table",
     "current_cash_charges",
     "diagnosis_table",

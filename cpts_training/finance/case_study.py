@@ -62,6 +62,15 @@ class _Totals(BaseModel):
     credit: float = Field(ge=0)
 
 
+class _AnnexItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rubrique: str = Field(min_length=1)
+    valeur: float
+    unite: str
+    precision: str = ""
+
+
 class _TrialBalanceFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -71,12 +80,13 @@ class _TrialBalanceFile(BaseModel):
     exercice: int
     date_cloture: dt.date
     comptes: list[_Line] = Field(min_length=1)
+    annexe: list[_AnnexItem] = Field(default_factory=list)
     totaux: _Totals
 
 
 _PLACES = ErrorPlaces(
     model=_TrialBalanceFile,
-    item_nouns={"comptes": "compte"},
+    item_nouns={"comptes": "compte", "annexe": "information de l'annexe"},
     field_hints={"fictional": "true", "totaux": "{debit: …, credit: …}"},
 )
 
@@ -147,3 +157,34 @@ def case_warning(year: int) -> str:
     """The French warning of the case study's trial balance of ``year`` (fictional data)."""
     raw = read_yaml(trial_balance_file(year), f"Fichier {trial_balance_file(year).name}")
     return str(raw["warning"]).strip()
+
+
+ANNEX_COLUMNS = ("rubrique", "valeur", "unite", "precision")
+"""Columns of :func:`load_annex`."""
+
+
+def load_annex(year: int) -> pd.DataFrame:
+    """The annexe figures of the case study's accounts of ``year`` (one of
+    :data:`CASE_YEARS`): what the trial balance does not show (average staff in ETP,
+    members, volunteer hours, public subsidies received against the 153 000 € threshold of
+    the commissaire aux comptes, fonds dédiés, off-balance-sheet commitments). One row per
+    figure, columns :data:`ANNEX_COLUMNS` (``valeur`` in ``unite``: euros, ETP, hours,
+    members). The content of an association's annexe is set by ANC 2018-06.
+
+    Raises:
+        InputError: ``year`` is not one of :data:`CASE_YEARS`.
+        DataError: invalid file (French message naming the file and the entry).
+    """
+    if year not in CASE_YEARS:
+        raise InputError(
+            f"Pas d'annexe {year} dans l'étude de cas : exercices disponibles "
+            f"{', '.join(map(str, CASE_YEARS))}."
+        )
+    file = trial_balance_file(year)
+    label = f"Fichier {file.name}"
+    raw = read_yaml(file, label)
+    try:
+        parsed = _TrialBalanceFile.model_validate(raw)
+    except ValidationError as exc:
+        raise DataError(explain_validation_error(exc, raw, label, _PLACES)) from None
+    return pd.DataFrame([item.model_dump() for item in parsed.annexe], columns=list(ANNEX_COLUMNS))

@@ -30,6 +30,7 @@ COLUMNS = declare_columns(
     Column("debit", "Débit (€)", "€"),
     Column("credit", "Crédit (€)", "€"),
     Column("prefixe", "Préfixe"),
+    Column("precision", "Précision"),
 )
 """French labels of the trial balance's and the statements' columns."""
 

@@ -16,6 +16,7 @@ from cpts_training.finance import (
     financial_balance,
     financing_table,
     income_statement,
+    load_annex,
     load_trial_balance,
     ratios,
     trial_balance_file,
@@ -152,3 +153,22 @@ def test_an_unknown_other_cpts_or_year_is_named_in_french():
         load_trial_balance(2024, cpts="coteaux")
     with pytest.raises(InputError, match="CPTS « plateau »"):
         load_trial_balance(2025, cpts="plateau")
+
+
+def test_the_annexe_tells_what_the_balance_cannot():
+    annex = {year: load_annex(year).set_index("rubrique") for year in CASE_YEARS}
+    # 2025 public money: ACI 196 375 + FIR 8 000 + collectivité 4 000 = 208 375 €, above the
+    # 153 000 € threshold: the 2025 accounts carry a commissaire aux comptes (62262).
+    public_2025 = annex[2025].loc["Subventions et concours publics reçus", "valeur"]
+    tb = load_trial_balance(2025).set_index("compte")
+    assert public_2025 == tb.loc[["741", "742", "743"], "credit"].sum() == 208375
+    assert public_2025 > 153000 and "62262" in tb.index
+    # 2024: 70 000 + 30 000 + 4 000 = 104 000 €, under the threshold, and no 62262.
+    assert annex[2024].loc["Subventions et concours publics reçus", "valeur"] == 104000
+    assert "62262" not in set(load_trial_balance(2024)["compte"])
+    # The ACI receivable of the annexe is the balance's 4418; the members pay the 756.
+    assert annex[2025].loc["Part variable ACI à recevoir", "valeur"] == tb.loc["4418", "debit"]
+    assert annex[2025].loc["Adhérents au 31 décembre", "valeur"] * 30 == tb.loc["756", "credit"]
+    assert annex[2023].loc["Adhérents au 31 décembre", "valeur"] * 30 == 600
+    with pytest.raises(InputError, match="Pas d'annexe 2022"):
+        load_annex(2022)
