@@ -10,6 +10,11 @@ comptes de résultat (CRPP, CRPA) → résultat → CAF → TFP → apport (+) o
 sur fonds de roulement (= ΔFRNG) → PGFP over 6 years → bilan financier (FRNG, BFR,
 trésorerie = FRNG − BFR).
 
+:func:`eprd_with_measures` changes a filed EPRD by the mesures nouvelles a trainee decides
+(amounts added to each groupe fonctionnel, new investments with their subsidy and
+dotation, new loans); :func:`forecast_balance` gives FRNG, BFR and trésorerie at 31/12 of
+N with the trésorerie in days, :func:`eprd_alerts` the factual alerts of a PGFP.
+
 Data:
 
 - ``cpts_training/data/finance/groupes_fonctionnels.yaml``: account prefix → groupe

@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance import (
@@ -539,3 +541,23 @@ def test_bad_measures_are_refused_in_french():
         investissements=_investment(duree_amortissement_ans=2.5)
     )
     assert "n'est pas un nombre fini" in _refused_measure(charges_by_group={"I": math.inf})
+
+
+_CASE = load_eprd(2025)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    group=st.sampled_from(GROUPS),
+    amount=st.integers(min_value=-28000, max_value=100000),
+    nature=st.sampled_from(["charges_by_group", "produits_by_group"]),
+)
+def test_a_cash_measure_moves_resultat_caf_and_cash_by_its_amount(group, amount, nature):
+    # Smallest groups of the case: charges I 28 000, produits II and III 5 000.
+    if nature == "produits_by_group" and group != "I":
+        amount = max(amount, -5000)
+    changed = eprd_with_measures(_CASE, **{nature: {group: float(amount)}})
+    sign = -1 if nature == "charges_by_group" else 1
+    assert resultat(changed) == pytest.approx(1500 + sign * amount)
+    assert eprd_caf(changed).caf_eur == pytest.approx(14000 + sign * amount)
+    assert forecast_balance(changed).tresorerie_eur == pytest.approx(43100 + sign * amount)
