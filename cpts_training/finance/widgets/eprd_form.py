@@ -132,12 +132,16 @@ class EprdForm(widgets.VBox):
 
     Controls: ``charges_fields`` and ``produits_fields`` (groupe → field),
     ``investment_rows`` (:class:`InvestmentRow`), ``loan_fields`` (year → field),
-    ``compute_button``. Displays: ``status`` (refusals, figures out of date),
-    ``results`` (HTML) and ``chart`` (PNG). Properties:
+    ``compute_button``. Displays: ``status`` (figures out of date until « Calculer »),
+    ``results`` (HTML tables, alerts, or the French refusal) and ``chart`` (PNG).
+    ``caption`` (a fictional case says so) and ``notice`` are shown above the fields.
+    Properties:
     :attr:`input_errors`, :attr:`measures`, :attr:`modified`.
     """
 
-    def __init__(self, eprd: Eprd, *, notice: str | None = None) -> None:
+    def __init__(
+        self, eprd: Eprd, *, caption: str | None = None, notice: str | None = None
+    ) -> None:
         self.eprd = eprd
         self.years = [eprd.exercice + k for k in range(PGFP_YEARS)]
         self._original_plan = pgfp(eprd)
@@ -187,7 +191,8 @@ class EprdForm(widgets.VBox):
             control.observe(self._on_change, names="value")
 
         header = heading(f"EPRD {eprd.exercice} du {eprd.etablissement} : vos mesures nouvelles")
-        header += message_box(FICTIONAL_CAPTION, "warning", title="Cas fictif")
+        if caption:
+            header += message_box(caption, "warning", title="Cas fictif")
         if notice:
             header += message_box(notice, "info")
         measures_help = (
@@ -232,7 +237,7 @@ class EprdForm(widgets.VBox):
     def from_case_study(cls, year: int = 2025) -> EprdForm:
         """The form on the EPRD of the fictional « SSIAD du Causse » (``year``)."""
         eprd = load_eprd(year)
-        return cls(eprd, notice=eprd.warning)
+        return cls(eprd, caption=FICTIONAL_CAPTION, notice=eprd.warning)
 
     # -- state --------------------------------------------------------------------------
 
