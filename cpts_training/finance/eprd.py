@@ -10,6 +10,11 @@ comptes de résultat (CRPP, CRPA) → résultat → CAF → TFP → apport (+) o
 sur fonds de roulement (= ΔFRNG) → PGFP over 6 years → bilan financier (FRNG, BFR,
 trésorerie = FRNG − BFR).
 
+:func:`eprd_with_measures` changes a filed EPRD by the mesures nouvelles a trainee decides
+(amounts added to each groupe fonctionnel, new investments with their subsidy and
+dotation, new loans); :func:`forecast_balance` gives FRNG, BFR and trésorerie at 31/12 of
+N with the trésorerie in days, :func:`eprd_alerts` the factual alerts of a PGFP.
+
 Data:
 
 - ``cpts_training/data/finance/groupes_fonctionnels.yaml``: account prefix → groupe
@@ -30,7 +35,8 @@ Money is in euros; rates are fractions (0.02 for 2 %).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +46,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance.analysis import (
+    DAYS_PER_YEAR,
     Caf,
     FinancingTable,
     caf_of_terms,
@@ -310,7 +317,11 @@ class Eprd:
     - opening bilan financier at 31/12 of N−1: ``frng_ouverture_eur``,
       ``bfr_ouverture_eur``, ``tresorerie_ouverture_eur`` (= FRNG − BFR);
     - PGFP hypotheses: yearly growth rates by group (``taux_charges``, ``taux_produits``:
-      ``{groupe: rate}``) and of the BFR (``taux_bfr``), ``None`` when not given.
+      ``{groupe: rate}``) and of the BFR (``taux_bfr``), ``None`` when not given;
+    - ``lignes_fixes``: CRPP lines of given years that the PGFP does not grow (columns
+      ``annee`` then :data:`LINE_COLUMNS`; the dotations of new investments added by
+      :func:`eprd_with_measures`), ``None`` for a filed EPRD. The lines of year N count in
+      the CRPP, résultat, CAF and TFP of the EPRD (see :func:`crpp_lines`).
     """
 
     etablissement: str
@@ -326,6 +337,7 @@ class Eprd:
     taux_produits: dict[str, float] | None = None
     taux_bfr: float = 0.0
     warning: str | None = None
+    lignes_fixes: pd.DataFrame | None = None
 
     @property
     def bfr_fin_eur(self) -> float:
@@ -581,6 +593,29 @@ def _lines(parsed: _BudgetFile, label: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
+def _fixed_lines(doc: Budget, year: int) -> pd.DataFrame:
+    """The ``lignes_fixes`` of ``year`` (columns :data:`LINE_COLUMNS`), empty when none."""
+    fixed = getattr(doc, "lignes_fixes", None)
+    if fixed is None or fixed.empty:
+        return pd.DataFrame(columns=list(LINE_COLUMNS))
+    return fixed.loc[fixed["annee"] == year, list(LINE_COLUMNS)].reset_index(drop=True)
+
+
+def _with_fixed(lignes: pd.DataFrame, fixed: pd.DataFrame) -> pd.DataFrame:
+    if fixed.empty:
+        return lignes
+    combined = pd.concat([lignes, fixed], ignore_index=True)
+    combined["montant_eur"] = combined["montant_eur"].astype(float)
+    return combined
+
+
+def crpp_lines(doc: Budget) -> pd.DataFrame:
+    """The CRPP lines of the document's year N (columns :data:`LINE_COLUMNS`):
+    ``lignes`` plus, for an :class:`Eprd` changed by :func:`eprd_with_measures`, the
+    ``lignes_fixes`` of year N (dotations of the new investments)."""
+    return _with_fixed(doc.lignes, _fixed_lines(doc, doc.exercice))
+
+
 def _totals(lignes: pd.DataFrame) -> dict[tuple[str, str], float]:
     return {
         (nature, group): math.fsum(
@@ -599,7 +634,7 @@ def _resultat(lignes: pd.DataFrame) -> float:
 
 def resultat(doc: Budget) -> float:
     """Résultat of the CRPP (euros) = Σ produits − Σ charges of the groups I, II, III."""
-    return _resultat(doc.lignes)
+    return _resultat(crpp_lines(doc))
 
 
 def crpp_by_group(doc: Budget) -> pd.DataFrame:
@@ -611,7 +646,7 @@ def crpp_by_group(doc: Budget) -> pd.DataFrame:
     the résultat (excédent when positive, déficit when negative).
     """
     names = load_functional_groups().names
-    totals = _totals(doc.lignes)
+    totals = _totals(crpp_lines(doc))
     rows: list[tuple[str, str, float, str, float, float]] = []
     for group in GROUPS:
         charges, produits = totals[("charge", group)], totals[("produit", group)]
@@ -663,7 +698,7 @@ def eprd_caf(doc: Budget) -> Caf:
     Sources: PCG additive method; guide M22 of the UNCCAS « Le lien compte de résultat –
     TFP »; ANC 2022-06 for the 2025 account numbers.
     """
-    return _caf_of(doc.lignes, doc.exercice)
+    return _caf_of(crpp_lines(doc), doc.exercice)
 
 
 # --------------------------------------------------------------------------------------
@@ -821,7 +856,9 @@ def pgfp(
     775) stay in year N only; the BFR grows by ``taux_bfr`` a year (BFR of N = opening
     BFR × (1 + ``taux_bfr``)). The rates default to the EPRD's ``hypotheses_pgfp``.
     Investments, subsidies and loans come from the EPRD's plans (a year without
-    investment has none; the loans table must hold every year).
+    investment has none; the loans table must hold every year). The ``lignes_fixes`` of
+    each year (dotations of the investments added by :func:`eprd_with_measures`) are
+    added as they are, without growth.
 
     Each year: résultat = Σ produits − Σ charges; CAF (:func:`eprd_caf` formula);
     apport = ressources − emplois of the year's tableau de financement; FRNG = FRNG of
@@ -869,7 +906,7 @@ def pgfp(
     frng, bfr, debt = eprd.frng_ouverture_eur, eprd.bfr_ouverture_eur, eprd.encours_ouverture_eur
     rows = []
     for k, year in enumerate(plan_years):
-        lignes = _project(eprd.lignes, rates, k)
+        lignes = _with_fixed(_project(eprd.lignes, rates, k), _fixed_lines(eprd, year))
         autofinancement = _caf_of(lignes, year)
         amounts = _year_amounts(eprd, year)
         table = _financing(autofinancement, year, amounts, frng)
@@ -932,7 +969,7 @@ def eprd_errd_variances(eprd: Eprd, errd: Errd) -> pd.DataFrame:
             "même établissement et du même exercice."
         )
     names = load_functional_groups().names
-    planned, actual = _totals(eprd.lignes), _totals(errd.lignes)
+    planned, actual = _totals(crpp_lines(eprd)), _totals(crpp_lines(errd))
     rows: list[tuple[str, float, float]] = []
     for nature, title in (("charge", "Charges"), ("produit", "Produits")):
         for group in GROUPS:
@@ -965,3 +1002,365 @@ def eprd_errd_variances(eprd: Eprd, errd: Errd) -> pd.DataFrame:
         for gap, plan in zip(table["ecart_eur"], table["prevu_eur"], strict=True)
     ]
     return table[list(VARIANCE_COLUMNS)]
+
+
+# --------------------------------------------------------------------------------------
+# Mesures nouvelles: the EPRD changed by the trainee's choices
+# --------------------------------------------------------------------------------------
+
+MEASURE_LABEL = "Mesures nouvelles groupe {groupe}"
+"""Libellé of the line carrying the mesures nouvelles of a group."""
+
+DOTATION_ACCOUNT = "6811"
+"""Account of the dotations aux amortissements of the new investments (groupe III)."""
+
+INVESTMENT_COLUMNS = (
+    "annee",
+    "libelle",
+    "montant_eur",
+    "subvention_eur",
+    "duree_amortissement_ans",
+)
+"""Columns of the ``investissements`` given to :func:`eprd_with_measures`."""
+
+NON_CASH_PREFIXES = ("68", "78", "79", "657", "675", "747", "757", "775", "777")
+"""Accounts left out when choosing the account of the mesures nouvelles: dotations and
+reprises, transferts de charges and the CAF's adjustments (cessions, quote-part)."""
+
+
+def measure_account(nature: str, groupe: str) -> str:
+    """Account carrying the mesures nouvelles of ``groupe`` (``nature`` ``charge`` or
+    ``produit``): the shortest prefix of that group in ``groupes_fonctionnels.yaml`` (file
+    order on a tie) outside :data:`NON_CASH_PREFIXES`, so that a mesure nouvelle moves the
+    CAF by its own amount (charges I → 60, II → 64, III → 61; produits I → 73, II → 70,
+    III → 76 with the course's file).
+
+    Raises :class:`~cpts_training.errors.InputError` (French) for an unknown group or
+    nature, :class:`~cpts_training.errors.DataError` when the mapping has no such account.
+    """
+    if nature not in NATURES:
+        raise InputError(f"Nature « {nature} » inconnue : écrivez « charge » ou « produit ».")
+    if groupe not in GROUPS:
+        raise InputError(
+            f"Groupe « {groupe} » inconnu. Les groupes fonctionnels sont I, II et III."
+        )
+    groups = load_functional_groups()
+    rows = groups.comptes[
+        (groups.comptes["nature"] == nature) & (groups.comptes["groupe"] == groupe)
+    ]
+    candidates = [
+        str(p)
+        for p in rows["prefixe"]
+        if not str(p).startswith(NON_CASH_PREFIXES) and groups.group_of(str(p), nature) == groupe
+    ]
+    if not candidates:
+        raise DataError(
+            f"{GROUPS_FILE.name} : aucun compte encaissable ou décaissable dans le groupe "
+            f"{groupe} des {nature}s. Ajoutez-en un au classement."
+        )
+    return min(candidates, key=len)
+
+
+def _finite(value: Any, place: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(
+            f"{place} : « {value} » n'est pas un nombre. Saisissez un montant."
+        ) from None
+    if not math.isfinite(number):
+        raise InputError(f"{place} : le montant n'est pas un nombre fini. Saisissez un montant.")
+    return number
+
+
+def _plan_years(eprd: Eprd) -> list[int]:
+    return [eprd.exercice + k for k in range(PGFP_YEARS)]
+
+
+def _check_plan_year(eprd: Eprd, year: Any, place: str) -> int:
+    years = _plan_years(eprd)
+    try:
+        number = float(year)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or not number.is_integer():
+        raise InputError(
+            f"{place} : l'année « {year} » n'est pas lisible. Choisissez une année de "
+            f"{years[0]} à {years[-1]}."
+        )
+    value = int(number)
+    if value < years[0]:
+        raise InputError(
+            f"{place} : l'année {value} précède l'exercice de l'EPRD ({years[0]}). Choisissez "
+            f"une année de {years[0]} à {years[-1]}."
+        )
+    if value > years[-1]:
+        raise InputError(
+            f"{place} : l'année {value} dépasse les {PGFP_YEARS} années du PGFP "
+            f"({years[0]} à {years[-1]}). Choisissez une année de {years[0]} à {years[-1]}."
+        )
+    return value
+
+
+def _measure_lines(
+    eprd: Eprd, amounts: Mapping[str, float] | None, nature: str
+) -> list[tuple[str, str, str, str, float]]:
+    if not amounts:
+        return []
+    title = "charges" if nature == "charge" else "produits"
+    totals = _totals(crpp_lines(eprd))
+    rows = []
+    for groupe, raw in amounts.items():
+        if groupe not in GROUPS:
+            raise InputError(
+                f"Mesures nouvelles des {title} : groupe « {groupe} » inconnu. Les groupes "
+                "fonctionnels sont I, II et III (chiffres romains)."
+            )
+        amount = _finite(raw, f"Mesures nouvelles des {title}, groupe {groupe}")
+        total = totals[(nature, groupe)]
+        if total + amount < -TOLERANCE_EUR:
+            raise InputError(
+                f"Mesures nouvelles des {title}, groupe {groupe} : {format_euros(amount)} "
+                f"rendrait le groupe négatif ({format_euros(total)} à l'EPRD déposé, "
+                f"{format_euros(total + amount)} après la mesure). Une baisse ne peut pas "
+                f"dépasser {format_euros(total)} : corrigez le montant."
+            )
+        if abs(amount) > 0:
+            rows.append(
+                (
+                    nature,
+                    groupe,
+                    measure_account(nature, groupe),
+                    MEASURE_LABEL.format(groupe=groupe),
+                    amount,
+                )
+            )
+    return rows
+
+
+def _new_investments(
+    eprd: Eprd, investissements: pd.DataFrame | None
+) -> list[tuple[int, str, float, float, int]]:
+    if investissements is None or investissements.empty:
+        return []
+    missing = [c for c in INVESTMENT_COLUMNS if c not in investissements.columns and c != "libelle"]
+    if missing:
+        raise InputError(
+            f"Investissements nouveaux : la colonne « {missing[0]} » manque. Donnez les "
+            f"colonnes {', '.join(INVESTMENT_COLUMNS)}."
+        )
+    rows = []
+    for rank, item in enumerate(investissements.to_dict("records"), start=1):
+        label = str(item.get("libelle") or "").strip() or f"Investissement nouveau n°{rank}"
+        place = f"Investissement nouveau n°{rank} (« {label} »)"
+        year = _check_plan_year(eprd, item["annee"], place)
+        amount = _finite(item["montant_eur"], place)
+        grant = _finite(item["subvention_eur"], place)
+        duration = _finite(item["duree_amortissement_ans"], place)
+        if amount < 0:
+            raise InputError(
+                f"{place}, {year} : le montant ({format_euros(amount)}) est négatif. Saisissez "
+                "le coût de l'investissement, positif."
+            )
+        if grant < 0 or grant > amount + TOLERANCE_EUR:
+            raise InputError(
+                f"{place}, {year} : la subvention ({format_euros(grant)}) doit être comprise "
+                f"entre 0 et le montant ({format_euros(amount)}). Corrigez la subvention."
+            )
+        if duration < 1 or not float(duration).is_integer():
+            raise InputError(
+                f"{place}, {year} : la durée d'amortissement vaut {duration:g} ; saisissez un "
+                "nombre entier d'années, au moins 1 (par exemple 5 pour un véhicule)."
+            )
+        rows.append((year, label, amount, grant, int(duration)))
+    return rows
+
+
+def eprd_with_measures(
+    eprd: Eprd,
+    *,
+    charges_by_group: Mapping[str, float] | None = None,
+    produits_by_group: Mapping[str, float] | None = None,
+    investissements: pd.DataFrame | None = None,
+    nouveaux_emprunts: Mapping[int, float] | None = None,
+) -> Eprd:
+    """The EPRD ``eprd`` changed by the trainee's mesures nouvelles (a new :class:`Eprd`;
+    ``eprd`` is left unchanged).
+
+    - ``charges_by_group`` / ``produits_by_group``: ``{groupe: euros}``, a signed amount
+      ADDED to groupe I, II or III (negative for a saving or a lost produit), as one line
+      « Mesures nouvelles groupe X » on the cash account of :func:`measure_account` (never
+      a 68/78 account): résultat and CAF move by the same amount. The line is part of the
+      base of the PGFP (it grows at the group's rate from N+1, like the other lines).
+    - ``investissements``: one row per new investment, columns
+      :data:`INVESTMENT_COLUMNS` (``annee`` from N to N+5, ``libelle``, ``montant_eur`` ≥ 0,
+      ``subvention_eur`` from 0 to the amount, ``duree_amortissement_ans`` a whole number
+      ≥ 1). The investment and its subsidy go to the tableau de financement of its year;
+      its dotation aux amortissements = montant / durée (euros a year, straight-line, a
+      full year from the year of purchase, the course's simplification) is added to
+      groupe III (account 6811) for each year from ``annee`` to ``annee + durée − 1``
+      within the PGFP: in the EPRD when the year is N, in the PGFP's later years through
+      ``lignes_fixes`` (not grown by the rates). The dotation lowers the résultat, not
+      the CAF (it is added back). The quote-part of the subsidy virée au résultat (747)
+      is not modelled.
+    - ``nouveaux_emprunts``: ``{année: euros ≥ 0}``, added to the year's ``nouveaux_eur``
+      (a ressource of the tableau de financement and a rise of the encours de la dette);
+      the repayments and interest of these loans are not modelled.
+
+    Formulas and sources: those of :func:`eprd_caf`, :func:`tableau_de_financement_previsionnel`
+    and :func:`pgfp` (guide M22 of the UNCCAS, « EPRD » and « Le lien compte de résultat –
+    TFP »; CASF R314-210 and following).
+
+    Raises :class:`~cpts_training.errors.InputError` (French, naming the group or the
+    year and the fix): unknown group, a group that the measure would make negative, a
+    year before N or beyond the PGFP's 6 years, a negative investment or loan, a subsidy
+    above the investment, a duration that is not a whole number of years ≥ 1, an amount
+    that is not a finite number.
+    """
+    measures = _measure_lines(eprd, charges_by_group, "charge") + _measure_lines(
+        eprd, produits_by_group, "produit"
+    )
+    new_investments = _new_investments(eprd, investissements)
+    loans = eprd.emprunts.copy()
+    for year, raw in (nouveaux_emprunts or {}).items():
+        place = "Nouveaux emprunts"
+        checked = _check_plan_year(eprd, year, f"{place} {year}")
+        amount = _finite(raw, f"{place} {checked}")
+        if amount < 0:
+            raise InputError(
+                f"{place} {checked} : le montant ({format_euros(amount)}) est négatif. "
+                "Saisissez le capital emprunté, positif (0 pour aucun emprunt)."
+            )
+        if checked in set(loans["annee"]):
+            loans.loc[loans["annee"] == checked, "nouveaux_eur"] += amount
+        else:
+            extra = pd.DataFrame(
+                [(checked, amount, 0.0)],
+                columns=["annee", "nouveaux_eur", "remboursement_capital_eur"],
+            )
+            loans = pd.concat([loans, extra], ignore_index=True)
+    loans = loans.sort_values("annee").reset_index(drop=True)
+
+    lignes = eprd.lignes
+    if measures:
+        lignes = pd.concat(
+            [lignes, pd.DataFrame(measures, columns=list(LINE_COLUMNS))], ignore_index=True
+        )
+    investments = eprd.investissements
+    fixed_rows = []
+    last_year = _plan_years(eprd)[-1]
+    for year_bought, label, amount, grant, duration in new_investments:
+        investments = pd.concat(
+            [
+                investments,
+                pd.DataFrame(
+                    [(year_bought, label, amount, grant)],
+                    columns=["annee", "libelle", "montant_eur", "subvention_eur"],
+                ),
+            ],
+            ignore_index=True,
+        )
+        dotation = amount / duration
+        for year in range(year_bought, min(year_bought + duration, last_year + 1)):
+            if dotation == 0:
+                break
+            fixed_rows.append(
+                (
+                    year,
+                    "charge",
+                    "III",
+                    DOTATION_ACCOUNT,
+                    f"Dotation aux amortissements : {label}",
+                    dotation,
+                )
+            )
+    fixed = eprd.lignes_fixes
+    if fixed_rows:
+        new_fixed = pd.DataFrame(fixed_rows, columns=["annee", *LINE_COLUMNS])
+        fixed = new_fixed if fixed is None else pd.concat([fixed, new_fixed], ignore_index=True)
+    return replace(
+        eprd,
+        lignes=lignes,
+        investissements=investments.reset_index(drop=True),
+        emprunts=loans,
+        lignes_fixes=fixed,
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Bilan financier at 31/12 of N and factual alerts
+# --------------------------------------------------------------------------------------
+
+CASH_CHARGE_PREFIXES = ("60", "61", "62", "63", "64", "65")
+"""Charges décaissables of the trésorerie in days: accounts 60 to 65 but 657 (the
+course's convention, as :func:`cpts_training.finance.analysis.current_cash_charges`)."""
+
+
+@dataclass(frozen=True)
+class ForecastBalance:
+    """Bilan financier forecast at 31/12 of N of an EPRD (euros, days).
+
+    ``frng_ouverture_eur`` + ``apport_eur`` (apport > 0 or prélèvement < 0 of the TFP)
+    = ``frng_eur``; ``tresorerie_eur`` = ``frng_eur`` − ``bfr_eur``;
+    ``charges_decaissables_eur`` = CRPP charges on accounts 60 to 65 but 657;
+    ``tresorerie_jours`` = trésorerie × 365 / charges décaissables (NaN when they are 0).
+    """
+
+    annee: int
+    frng_ouverture_eur: float
+    apport_eur: float
+    frng_eur: float
+    bfr_eur: float
+    tresorerie_eur: float
+    charges_decaissables_eur: float
+    tresorerie_jours: float
+
+
+def forecast_balance(doc: Budget) -> ForecastBalance:
+    """FRNG, BFR and trésorerie at 31/12 of N (the TFP's apport added to the opening
+    FRNG; BFR of :attr:`Eprd.bfr_fin_eur`) and the trésorerie in days of charges
+    décaissables: trésorerie × 365 / Σ charges of accounts 60 to 65 but 657 (the course's
+    convention, denominator not confirmed by a source; guide M22 for FRNG, BFR and
+    trésorerie = FRNG − BFR)."""
+    frng, bfr, cash = _closing(doc)
+    lignes = crpp_lines(doc)
+    charges = lignes[
+        (lignes["nature"] == "charge")
+        & lignes["compte"].str.startswith(CASH_CHARGE_PREFIXES)
+        & ~lignes["compte"].str.startswith("657")
+    ]
+    cash_charges = math.fsum(charges["montant_eur"])
+    return ForecastBalance(
+        annee=doc.exercice,
+        frng_ouverture_eur=doc.frng_ouverture_eur,
+        apport_eur=frng - doc.frng_ouverture_eur,
+        frng_eur=frng,
+        bfr_eur=bfr,
+        tresorerie_eur=cash,
+        charges_decaissables_eur=cash_charges,
+        tresorerie_jours=(
+            cash * DAYS_PER_YEAR / cash_charges if cash_charges > TOLERANCE_EUR else math.nan
+        ),
+    )
+
+
+def eprd_alerts(plan: pd.DataFrame) -> list[str]:
+    """Factual French statements on a PGFP (:func:`pgfp`), year by year: « Résultat
+    déficitaire en 20XX », « Capacité d'autofinancement négative (IAF) en 20XX »,
+    « Trésorerie négative au 31/12/20XX », each with the amount. No advice. Empty list
+    when none applies."""
+    alerts = []
+    for row in plan.to_dict("records"):
+        year = int(row["annee"])
+        if row["resultat_eur"] < -TOLERANCE_EUR:
+            alerts.append(f"Résultat déficitaire en {year} : {format_euros(row['resultat_eur'])}.")
+        if row["caf_eur"] < -TOLERANCE_EUR:
+            alerts.append(
+                f"Capacité d'autofinancement négative (insuffisance d'autofinancement) en "
+                f"{year} : {format_euros(row['caf_eur'])}."
+            )
+        if row["tresorerie_eur"] < -TOLERANCE_EUR:
+            alerts.append(
+                f"Trésorerie négative au 31/12/{year} : {format_euros(row['tresorerie_eur'])}."
+            )
+    return alerts

@@ -4,7 +4,10 @@ EPRD/ERRD variances, on a small example computed by hand and on the SSIAD case f
 import copy
 import math
 
+import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance import (
@@ -21,9 +24,13 @@ from cpts_training.finance import (
 from cpts_training.finance.eprd import (
     GROUPS,
     GROUPS_FILE,
+    eprd_alerts,
     eprd_file,
     eprd_from_dict,
+    eprd_with_measures,
     errd_from_dict,
+    forecast_balance,
+    measure_account,
     resultat,
 )
 from tests.finance.helpers import plain
@@ -365,3 +372,192 @@ def test_loading_the_wrong_year_is_refused():
         load_eprd(2024)
     with pytest.raises(DataError, match="exercice demandé est 2026"):
         load_eprd(2026, path=eprd_file(2025))
+
+
+# ------------------------------------------------------------------ mesures nouvelles
+#
+# The case's EPRD 2025 (hand values in the comments of ssiad_eprd_2025.yaml): résultat
+# 1 500, CAF 14 000, apport −1 000, FRNG 89 000, BFR 45 900, trésorerie 43 100.
+
+
+def _investment(**changes):
+    row = {
+        "annee": 2025,
+        "libelle": "Troisième véhicule",
+        "montant_eur": 30000.0,
+        "subvention_eur": 10000.0,
+        "duree_amortissement_ans": 5,
+    }
+    row.update(changes)
+    return pd.DataFrame([row])
+
+
+def test_a_group_ii_charge_lowers_resultat_caf_and_cash_by_the_same_amount():
+    eprd = load_eprd(2025)
+    changed = eprd_with_measures(eprd, charges_by_group={"II": 10000})
+    # résultat 1 500 − 10 000 = −8 500 ; CAF 14 000 − 10 000 = 4 000
+    assert resultat(changed) == -8500
+    assert eprd_caf(changed).caf_eur == 4000
+    # apport −1 000 − 10 000 = −11 000 ; FRNG 90 000 − 11 000 = 79 000 ;
+    # trésorerie 79 000 − 45 900 = 33 100
+    balance = forecast_balance(changed)
+    assert balance.apport_eur == -11000
+    assert balance.frng_eur == 79000
+    assert balance.tresorerie_eur == pytest.approx(33100)
+    table = crpp_by_group(changed).set_index("groupe")
+    assert table.loc["II", "charges_eur"] == 526000 + 10000
+    line = changed.lignes.iloc[-1]
+    assert (line["compte"], line["libelle"], line["montant_eur"]) == (
+        "64",
+        "Mesures nouvelles groupe II",
+        10000,
+    )
+    # The filed EPRD is left as it was.
+    assert resultat(eprd) == 1500 and forecast_balance(eprd).tresorerie_eur == pytest.approx(43100)
+
+
+def test_a_produit_measure_and_a_saving_move_the_caf_by_their_amount():
+    eprd = load_eprd(2025)
+    changed = eprd_with_measures(
+        eprd, produits_by_group={"I": 5000, "III": 1000}, charges_by_group={"I": -3000}
+    )
+    # résultat 1 500 + 5 000 + 1 000 + 3 000 = 10 500 ; CAF 14 000 + 9 000 = 23 000
+    assert resultat(changed) == 10500
+    assert eprd_caf(changed).caf_eur == 23000
+    added = changed.lignes.iloc[len(eprd.lignes) :]
+    assert list(zip(added["nature"], added["compte"], added["montant_eur"], strict=True)) == [
+        ("charge", "60", -3000),
+        ("produit", "73", 5000),
+        ("produit", "76", 1000),
+    ]
+
+
+def test_measure_accounts_are_cash_accounts_of_their_group():
+    expected = {
+        ("charge", "I"): "60",
+        ("charge", "II"): "64",
+        ("charge", "III"): "61",
+        ("produit", "I"): "73",
+        ("produit", "II"): "70",
+        ("produit", "III"): "76",
+    }
+    groups = load_functional_groups()
+    for (nature, group), account in expected.items():
+        assert measure_account(nature, group) == account
+        assert groups.group_of(account, nature) == group
+
+
+def test_an_investment_with_a_subsidy_and_a_loan():
+    eprd = load_eprd(2025)
+    changed = eprd_with_measures(
+        eprd, investissements=_investment(), nouveaux_emprunts={2025: 20000}
+    )
+    # dotation = 30 000 / 5 = 6 000 (groupe III, 6811) ; résultat 1 500 − 6 000 = −4 500
+    assert resultat(changed) == -4500
+    assert crpp_by_group(changed).set_index("groupe").loc["III", "charges_eur"] == 54500 + 6000
+    # CAF = −4 500 + (16 000 + 6 000) + 1 500 − 3 000 − 2 000 = 14 000: unchanged
+    caf = eprd_caf(changed)
+    assert caf.dotations_eur == 22000 and caf.caf_eur == 14000
+    # emplois 12 000 + 36 000 + 30 000 = 78 000 ;
+    # ressources 14 000 + (20 000 + 20 000) + (10 000 + 10 000) + 3 000 = 77 000 ;
+    # apport −1 000 ; trésorerie 43 100 as filed
+    tfp = tableau_de_financement_previsionnel(changed)
+    assert tfp.total_emplois_eur == 78000 and tfp.total_ressources_eur == 77000
+    assert tfp.variation_fonds_roulement_eur == -1000
+    assert forecast_balance(changed).tresorerie_eur == pytest.approx(43100)
+    # PGFP: the dotation (not grown by the 1 % of groupe III) lowers the résultat by
+    # 6 000 from 2025 to 2029 (5 years), not in 2030; the CAF does not move; the debt is
+    # 20 000 higher every year (repayments of the new loan not modelled).
+    before, after = pgfp(eprd).set_index("annee"), pgfp(changed).set_index("annee")
+    gap = after - before
+    assert gap.loc[2025:2029, "resultat_eur"].tolist() == pytest.approx([-6000] * 5)
+    assert gap.loc[2030, "resultat_eur"] == pytest.approx(0)
+    assert gap["caf_eur"].tolist() == pytest.approx([0] * 6, abs=1e-6)
+    assert gap["encours_dette_eur"].tolist() == [20000] * 6
+    assert gap["tresorerie_eur"].tolist() == pytest.approx([0] * 6, abs=1e-6)
+
+
+def test_a_later_investment_stays_out_of_the_eprd_and_enters_the_pgfp():
+    eprd = load_eprd(2025)
+    changed = eprd_with_measures(
+        eprd, investissements=_investment(annee=2027, subvention_eur=0.0, duree_amortissement_ans=3)
+    )
+    # 2025 unchanged ; 2027: investment 8 000 (filed) + 30 000 = 38 000 ; dotation
+    # 30 000 / 3 = 10 000 in 2027, 2028, 2029 ; apport of 2027 lower by 30 000
+    assert resultat(changed) == 1500
+    before, after = pgfp(eprd).set_index("annee"), pgfp(changed).set_index("annee")
+    assert after.loc[2027, "investissements_eur"] == 38000
+    gap = after - before
+    assert gap["resultat_eur"].tolist() == pytest.approx([0, 0, -10000, -10000, -10000, 0])
+    assert gap.loc[2027, "apport_fonds_roulement_eur"] == pytest.approx(-30000)
+    assert gap.loc[2030, "tresorerie_eur"] == pytest.approx(-30000)
+
+
+def test_cash_in_days_and_alerts():
+    # Charges décaissables of the case (60 to 65 but 657): I 28 000 + II 526 000 +
+    # III (6132 24 000 + 6155 6 000 + 616 5 000) = 589 000 ;
+    # 43 100 × 365 / 589 000 = 26,71 jours
+    balance = forecast_balance(load_eprd(2025))
+    assert balance.charges_decaissables_eur == 589000
+    assert balance.tresorerie_jours == pytest.approx(43100 * 365 / 589000)
+    # Small EPRD with +200 of charges II: résultat 50 − 200 = −150, CAF 80 − 200 = −120,
+    # apport −50 − 200 = −250, FRNG 300 − 250 = 50, trésorerie 50 − 110 = −60.
+    changed = eprd_with_measures(eprd_from_dict(SMALL_EPRD), charges_by_group={"II": 200})
+    alerts = [plain(a) for a in eprd_alerts(pgfp(changed, years=1))]
+    assert alerts == [
+        "Résultat déficitaire en 2025 : -150 €.",
+        "Capacité d'autofinancement négative (insuffisance d'autofinancement) en 2025 : -120 €.",
+        "Trésorerie négative au 31/12/2025 : -60 €.",
+    ]
+    assert eprd_alerts(pgfp(eprd_from_dict(SMALL_EPRD), years=1)) == []
+
+
+def _refused_measure(**kwargs) -> str:
+    with pytest.raises(InputError) as info:
+        eprd_with_measures(load_eprd(2025), **kwargs)
+    return plain(info.value)
+
+
+def test_bad_measures_are_refused_in_french():
+    message = _refused_measure(charges_by_group={"IV": 1000})
+    assert "groupe « IV » inconnu" in message and "I, II et III" in message
+    # Groupe I of the charges is 28 000: −30 000 would leave −2 000.
+    message = _refused_measure(charges_by_group={"I": -30000})
+    assert "groupe I" in message and "rendrait le groupe négatif" in message
+    assert "-2 000 €" in message
+    message = _refused_measure(produits_by_group={"II": -6000})
+    assert "produits, groupe II" in message
+    message = _refused_measure(nouveaux_emprunts={2024: 1000})
+    assert "2024 précède l'exercice" in message and "2025 à 2030" in message
+    message = _refused_measure(nouveaux_emprunts={2031: 1000})
+    assert "2031 dépasse les 6 années du PGFP" in message
+    assert "est négatif" in _refused_measure(nouveaux_emprunts={2026: -1000})
+    message = _refused_measure(investissements=_investment(annee=2031))
+    assert "Investissement nouveau n°1" in message and "2031" in message
+    message = _refused_measure(investissements=_investment(montant_eur=-30000))
+    assert "2025 : le montant (-30 000 €) est négatif" in message
+    assert "subvention" in _refused_measure(investissements=_investment(subvention_eur=40000))
+    assert "durée d'amortissement" in _refused_measure(
+        investissements=_investment(duree_amortissement_ans=2.5)
+    )
+    assert "n'est pas un nombre fini" in _refused_measure(charges_by_group={"I": math.inf})
+
+
+_CASE = load_eprd(2025)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    group=st.sampled_from(GROUPS),
+    amount=st.integers(min_value=-28000, max_value=100000),
+    nature=st.sampled_from(["charges_by_group", "produits_by_group"]),
+)
+def test_a_cash_measure_moves_resultat_caf_and_cash_by_its_amount(group, amount, nature):
+    # Smallest groups of the case: charges I 28 000, produits II and III 5 000.
+    if nature == "produits_by_group" and group != "I":
+        amount = max(amount, -5000)
+    changed = eprd_with_measures(_CASE, **{nature: {group: float(amount)}})
+    sign = -1 if nature == "charges_by_group" else 1
+    assert resultat(changed) == pytest.approx(1500 + sign * amount)
+    assert eprd_caf(changed).caf_eur == pytest.approx(14000 + sign * amount)
+    assert forecast_balance(changed).tresorerie_eur == pytest.approx(43100 + sign * amount)

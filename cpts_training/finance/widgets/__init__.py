@@ -1,0 +1,1 @@
+"""Forms over the finance domain (module 03)."""
