@@ -323,3 +323,70 @@ def test_module_02_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
     assert "ERREUR" not in text and "Traceback" not in text
     right = [c for c in answered.cells if "Bonne réponse" in str(c.get("outputs", []))]
     assert len(right) == 5
+
+
+MODULE_03 = "03_comptes_eprd_analyse_financiere.ipynb"
+
+
+@pytest.mark.parametrize(
+    ("answer", "must_not_show"),
+    [
+        # Exercise 1: CAF 2025 = 209 875 − 195 186 + 1 300 (6811) = 15 989.
+        ("caf_2025 = ...", ["15 989", "15989"]),
+        # Exercise 2: FRNG = 30 000 + 15 000 + 14 689 + 1 300 − 3 900 = 57 089;
+        # BFR = 31 000 − 49 200 = −18 200; trésorerie 75 289 is the bank line (shown).
+        ("frng_2025 = ...", ["57 089", "57089", "18 200", "18200"]),
+        # Exercise 3: apport = 15 989 − 3 900 = 12 089.
+        ("apport_fonds_de_roulement_2025 = ...", ["12 089", "12089"]),
+        # Exercise 5: groupe II 538 000 − 526 000 = 12 000 (the variance table is not shown).
+        ("ecart_groupe_ii = ...", ["Écart", "écart (€)", "+12 000"]),
+        # Exercise 7: 0,8 × 51 120 × 1,02 = 41 713,92.
+        ("cout_poste_2027 = ...", ["41 713", "41713", "41 714"]),
+    ],
+)
+def test_module_03_no_widget_prints_an_answer_before_it_is_asked(
+    executed, answer: str, must_not_show: list[str]
+) -> None:
+    seen = shown_before(executed[MODULE_03], answer)
+    assert len(seen) > 1000
+    assert [text for text in must_not_show if text in seen] == []
+
+
+def test_module_03_every_exercise_waits_for_the_trainee_in_french(executed) -> None:
+    waiting = [c for c in executed[MODULE_03].cells if "Pas encore" in str(c.get("outputs", []))]
+    # CAF, FRNG, BFR (the trésorerie waits for both), apport, écart, coût du poste.
+    assert len(waiting) == 6
+    assert all(
+        "Indice" in str(c["outputs"]) or "aucune réponse" in str(c["outputs"]) for c in waiting
+    )
+
+
+def test_module_03_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
+    path = modules_dir() / MODULE_03
+    notebook = nbformat.read(path, as_version=4)
+    answers = {
+        "caf_2025 = ...": "caf_2025 = 209 875 - 195 186 + 1 300",
+        "frng_2025 = ...": "frng_2025 = 30 000 + 15 000 + 14 689 + 1 300 - 3 900",
+        "bfr_2025 = ...": "bfr_2025 = 30 000 + 1 000 - 3 600 - 5 000 - 600 - 40 000",
+        "apport_fonds_de_roulement_2025 = ...": "apport_fonds_de_roulement_2025 = 15 989 - 3 900",
+        "ecart_groupe_ii = ...": "ecart_groupe_ii = 538 000 - 526 000",
+        "cout_poste_2027 = ...": "cout_poste_2027 = 0,8 * 51 120 * 1,02",
+    }
+    for cell in notebook.cells:
+        for placeholder, answer in answers.items():
+            cell.source = cell.source.replace(placeholder, answer)
+    edited = tmp_path / "rempli" / path.name
+    edited.parent.mkdir()
+    nbformat.write(notebook, edited)
+    answered = execute(edited, tmp_path / "execution")
+    text = outputs_text(answered)
+    assert "ERREUR" not in text and "Traceback" not in text
+    # Seven verdicts: CAF, FRNG, BFR, trésorerie (FRNG − BFR = the bank), apport, écart, coût.
+    right = [
+        output
+        for c in answered.cells
+        for output in c.get("outputs", [])
+        if "Bonne réponse" in str(output)
+        or "identité du bilan financier est vérifiée" in str(output)
+    ]
+    assert len(right) == 7

@@ -35,6 +35,7 @@ Money is in euros; rates are fractions (0.02 for 2 %).
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -1176,6 +1177,20 @@ def _new_investments(
     return rows
 
 
+def _loan_duration(value: Any) -> int:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not float(value).is_integer()
+        or not 1 <= float(value) <= 30
+    ):
+        raise InputError(
+            f"Durée de remboursement des nouveaux emprunts : « {value} » ne convient pas. "
+            "Saisissez un nombre entier d'années, de 1 à 30 (par exemple 5)."
+        )
+    return int(value)
+
+
 def eprd_with_measures(
     eprd: Eprd,
     *,
@@ -1183,6 +1198,7 @@ def eprd_with_measures(
     produits_by_group: Mapping[str, float] | None = None,
     investissements: pd.DataFrame | None = None,
     nouveaux_emprunts: Mapping[int, float] | None = None,
+    duree_emprunts_ans: int = 5,
 ) -> Eprd:
     """The EPRD ``eprd`` changed by the trainee's mesures nouvelles (a new :class:`Eprd`;
     ``eprd`` is left unchanged).
@@ -1205,7 +1221,10 @@ def eprd_with_measures(
       is not modelled.
     - ``nouveaux_emprunts``: ``{année: euros ≥ 0}``, added to the year's ``nouveaux_eur``
       (a ressource of the tableau de financement and a rise of the encours de la dette);
-      the repayments and interest of these loans are not modelled.
+      each is repaid in equal capital instalments (capital / ``duree_emprunts_ans``, in
+      euros a year) from the year after it is taken, added to the year's
+      ``remboursement_capital_eur`` within the PGFP; interest is not modelled (the
+      course's simplification).
 
     Formulas and sources: those of :func:`eprd_caf`, :func:`tableau_de_financement_previsionnel`
     and :func:`pgfp` (guide M22 of the UNCCAS, « EPRD » and « Le lien compte de résultat –
@@ -1217,6 +1236,7 @@ def eprd_with_measures(
     above the investment, a duration that is not a whole number of years ≥ 1, an amount
     that is not a finite number.
     """
+    loan_years = _loan_duration(duree_emprunts_ans)
     measures = _measure_lines(eprd, charges_by_group, "charge") + _measure_lines(
         eprd, produits_by_group, "produit"
     )
@@ -1239,6 +1259,18 @@ def eprd_with_measures(
                 columns=["annee", "nouveaux_eur", "remboursement_capital_eur"],
             )
             loans = pd.concat([loans, extra], ignore_index=True)
+        for later in range(checked + 1, checked + 1 + loan_years):
+            if later >= eprd.exercice + PGFP_YEARS:
+                break
+            instalment = amount / loan_years
+            if later in set(loans["annee"]):
+                loans.loc[loans["annee"] == later, "remboursement_capital_eur"] += instalment
+            else:
+                extra = pd.DataFrame(
+                    [(later, 0.0, instalment)],
+                    columns=["annee", "nouveaux_eur", "remboursement_capital_eur"],
+                )
+                loans = pd.concat([loans, extra], ignore_index=True)
     loans = loans.sort_values("annee").reset_index(drop=True)
 
     lignes = eprd.lignes

@@ -466,15 +466,31 @@ def test_an_investment_with_a_subsidy_and_a_loan():
     assert tfp.variation_fonds_roulement_eur == -1000
     assert forecast_balance(changed).tresorerie_eur == pytest.approx(43100)
     # PGFP: the dotation (not grown by the 1 % of groupe III) lowers the résultat by
-    # 6 000 from 2025 to 2029 (5 years), not in 2030; the CAF does not move; the debt is
-    # 20 000 higher every year (repayments of the new loan not modelled).
+    # 6 000 from 2025 to 2029 (5 years), not in 2030; the CAF does not move; the new loan
+    # is repaid 20 000 / 5 = 4 000 a year from 2026: the debt is 20 000 higher at the end
+    # of 2025, then 16 000, 12 000, 8 000, 4 000 and 0 higher; each repayment is an emploi,
+    # so the trésorerie is 4 000, 8 000, … 20 000 lower from 2026 (the loan only spreads
+    # the investment's cost).
     before, after = pgfp(eprd).set_index("annee"), pgfp(changed).set_index("annee")
     gap = after - before
     assert gap.loc[2025:2029, "resultat_eur"].tolist() == pytest.approx([-6000] * 5)
     assert gap.loc[2030, "resultat_eur"] == pytest.approx(0)
     assert gap["caf_eur"].tolist() == pytest.approx([0] * 6, abs=1e-6)
-    assert gap["encours_dette_eur"].tolist() == [20000] * 6
-    assert gap["tresorerie_eur"].tolist() == pytest.approx([0] * 6, abs=1e-6)
+    assert gap["encours_dette_eur"].tolist() == [20000, 16000, 12000, 8000, 4000, 0]
+    assert gap["tresorerie_eur"].tolist() == pytest.approx(
+        [0, -4000, -8000, -12000, -16000, -20000], abs=1e-6
+    )
+
+
+def test_a_loan_over_three_years_and_a_bad_duration():
+    eprd = load_eprd(2025)
+    changed = eprd_with_measures(eprd, nouveaux_emprunts={2027: 9000}, duree_emprunts_ans=3)
+    # 9 000 / 3 = 3 000 repaid in 2028, 2029 and 2030 (filed: 8 000, 9 000, 9 000).
+    loans = changed.emprunts.set_index("annee")
+    assert loans.loc[2027, "nouveaux_eur"] == 9000
+    assert loans.loc[2028:2030, "remboursement_capital_eur"].tolist() == [11000, 12000, 12000]
+    with pytest.raises(InputError, match="nombre entier d'années, de 1 à 30"):
+        eprd_with_measures(eprd, nouveaux_emprunts={2025: 1000}, duree_emprunts_ans=2.5)
 
 
 def test_a_later_investment_stays_out_of_the_eprd_and_enters_the_pgfp():

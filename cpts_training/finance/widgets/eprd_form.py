@@ -178,6 +178,13 @@ class EprdForm(widgets.VBox):
             )
             for year in self.years
         }
+        self.loan_duration = FrenchNumberText(
+            5,
+            unit="",
+            description="Durée de remboursement (années)",
+            style=_STYLE,
+            layout=_width("24em"),
+        )
         self.compute_button = widgets.Button(
             description=COMPUTE_LABEL, icon="calculator", button_style="primary"
         )
@@ -209,8 +216,8 @@ class EprdForm(widgets.VBox):
             "calculée).</p>"
         )
         loan_help = (
-            "<p>Capital emprunté chaque année (le remboursement et les intérêts de ces "
-            "nouveaux emprunts ne sont pas calculés).</p>"
+            "<p>Capital emprunté chaque année. Il est remboursé par parts égales à partir de "
+            "l'année suivante, sur la durée choisie ; les intérêts ne sont pas calculés.</p>"
         )
         super().__init__(
             [
@@ -225,6 +232,7 @@ class EprdForm(widgets.VBox):
                 widgets.HBox(
                     list(self.loan_fields.values()), layout=widgets.Layout(flex_flow="row wrap")
                 ),
+                self.loan_duration,
                 self.compute_button,
                 self.status,
                 self.results,
@@ -245,7 +253,7 @@ class EprdForm(widgets.VBox):
         controls: list[Any] = [*self.charges_fields.values(), *self.produits_fields.values()]
         for row in self.investment_rows:
             controls += [row.year, row.label, row.amount, row.grant, row.duration]
-        controls += list(self.loan_fields.values())
+        controls += [*self.loan_fields.values(), self.loan_duration]
         return controls
 
     @property
@@ -276,6 +284,11 @@ class EprdForm(widgets.VBox):
         for year, field in self.loan_fields.items():
             if field.value.strip() and field.error:
                 errors.append(f"Nouveaux emprunts {year} : {field.error}")
+        if self.loan_duration.error or not self.loan_duration.value.strip():
+            errors.append(
+                "Durée de remboursement des nouveaux emprunts : "
+                + (self.loan_duration.error or "saisissez un nombre d'années (par exemple 5).")
+            )
         return errors
 
     @property
@@ -301,6 +314,7 @@ class EprdForm(widgets.VBox):
             "nouveaux_emprunts": {
                 y: _number(f) for y, f in self.loan_fields.items() if f.value.strip()
             },
+            "duree_emprunts_ans": _number(self.loan_duration),
         }
 
     @property
