@@ -1188,7 +1188,7 @@ def _loan_duration(value: Any) -> int:
             f"Durée de remboursement des nouveaux emprunts : « {value} » ne convient pas. "
             "Saisissez un nombre entier d'années, de 1 à 30 (par exemple 5)."
         )
-    return int(value)
+    return int(float(value))
 
 
 def eprd_with_measures(
