@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import math
 import numbers
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,18 +60,29 @@ _HEADER_ALIASES = {
     "n de compte": "compte",
     "n compte": "compte",
     "no compte": "compte",
+    "n": "compte",
+    "numero compte": "compte",
+    "compte general": "compte",
+    "n compte general": "compte",
     "libelle": "libelle",
     "intitule": "libelle",
     "libelle du compte": "libelle",
     "intitule du compte": "libelle",
+    "libelle compte": "libelle",
+    "intitule compte": "libelle",
+    "designation": "libelle",
     "debit": "debit",
     "debits": "debit",
     "solde debit": "debit",
     "solde debiteur": "debit",
+    "soldes debiteurs": "debit",
+    "solde debit fin": "debit",
     "credit": "credit",
     "credits": "credit",
     "solde credit": "credit",
     "solde crediteur": "credit",
+    "soldes crediteurs": "credit",
+    "solde credit fin": "credit",
 }
 
 
@@ -320,7 +332,9 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     """Read a trial balance exported by accounting software (CSV or XLSX) and validate it.
 
     CSV: « ; » or « , » between columns, decimal comma or point, thousands grouped by
-    spaces (``1 234,56``), UTF-8 with or without byte-order mark. XLSX: the first sheet.
+    spaces (``1 234,56``), UTF-8 with or without byte-order mark, or Windows-1252 /
+    Latin-1 (the encoding of many French accounting programs' exports, read when the file
+    is not UTF-8). XLSX: the first sheet.
     The header line names the columns (accents and case ignored): ``Compte`` (or
     ``N° de compte``), ``Libellé`` (or ``Intitulé``, optional), ``Débit`` (or ``Solde
     débiteur``) and ``Crédit`` (or ``Solde créditeur``). Lines whose account cell starts
@@ -329,8 +343,9 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     Returns the trial balance validated by :func:`require_trial_balance`.
 
     Raises:
-        DataError: unreadable file, unknown extension, missing column, or a line of the
-            CSV with a wrong number of cells (French message naming file and line).
+        DataError: unreadable file, unknown extension, a CSV that is not text (a
+            workbook renamed .csv), missing column, or a line of the CSV with a wrong
+            number of cells (French message naming file and line).
         InputError: every problem of :func:`require_trial_balance`, naming the file and
             the line.
     """
@@ -338,9 +353,7 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     label = f"Fichier {file.name}"
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        if file.is_file():
-            _require_regular_csv(file, label)
-        frame = read_csv_table(file, label).frame
+        frame = _read_csv_frame(file, label)
     elif suffix in {".xlsx", ".xlsm"}:
         if not file.is_file():
             raise DataError(f"{label} : fichier introuvable ({file}). Vérifiez le chemin.")
@@ -364,3 +377,55 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     kept = frame[~subtotal.to_numpy(dtype=bool)]
     lines = [_line(int(position)) for position in kept.index]
     return require_trial_balance(kept.reset_index(drop=True), year, source=label, lines=lines)
+
+
+def _read_csv_frame(file: Path, label: str) -> pd.DataFrame:
+    """The cells of a CSV export as text, UTF-8 or else Windows-1252 (Latin-1)."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return read_csv_table(file, label).frame  # its French message (missing file...)
+    if b"\x00" in data or data.startswith(b"PK\x03\x04"):
+        raise DataError(
+            f"{label} : ce fichier n'est pas un texte CSV (c'est peut-être un classeur Excel "
+            "renommé en .csv). Enregistrez-le au format « CSV (point-virgule) » ou gardez "
+            "l'extension .xlsx."
+        )
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        with tempfile.TemporaryDirectory() as folder:
+            copy = Path(folder) / file.name
+            copy.write_text(text, encoding="utf-8")
+            _require_regular_csv(copy, label)
+            return read_csv_table(copy, label).frame
+    _require_regular_csv(file, label)
+    return read_csv_table(file, label).frame
+
+
+def read_uploaded_trial_balance(name: str, content: bytes, year: int) -> pd.DataFrame:
+    """Read a trial balance received as bytes (a file uploaded in a form).
+
+    ``name`` is the file's name as the trainee's computer gave it (its extension,
+    ``.csv``, ``.xlsx`` or ``.xlsm``, says how to read it; a folder part is ignored);
+    ``content`` its bytes. Same rules, result and errors as :func:`read_trial_balance`,
+    the messages naming the file by ``name``.
+
+    Raises:
+        DataError: empty file, and the errors of :func:`read_trial_balance`.
+        InputError: the errors of :func:`require_trial_balance`.
+    """
+    base = Path(str(name).replace("\\", "/")).name or "balance.csv"
+    if not content:
+        raise DataError(
+            f"Fichier {base} : le fichier est vide. Exportez à nouveau la balance générale "
+            "depuis votre logiciel comptable."
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / base
+        copy.write_bytes(bytes(content))
+        return read_trial_balance(copy, year)

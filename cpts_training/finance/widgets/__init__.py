@@ -1,0 +1,1 @@
+"""Forms of the finance module (ipywidgets): « Ma CPTS » and the ratio dashboard."""
