@@ -299,7 +299,8 @@ def accounts_report(tb: pd.DataFrame, year: int, *, cpts_name: str = "") -> Acco
 
     Raises:
         InputError: invalid balance (French message naming the account and the fix, see
-            :func:`~cpts_training.finance.trial_balance.require_trial_balance`).
+            :func:`~cpts_training.finance.trial_balance.require_trial_balance`), or a
+            year before the first value of the thresholds (2020).
     """
     table = ratios(tb, year)
     return AccountsReport(

@@ -122,7 +122,9 @@ def test_account_79_in_a_2025_balance_names_the_line_and_the_fix(form):
     content = case_csv(change=transfer)[:-1] + b"\n791;Transfert de charges;;375\n"
     upload(form, "balance.csv", content)
     message = text_of(form.status.value)
-    assert message.startswith("Balance refusée. Fichier balance.csv, ligne 33 (compte 791)")
+    assert message.startswith(
+        "Balance refusée (exercice choisi : 2025). Fichier balance.csv, ligne 33 (compte 791)"
+    )
     assert "le compte 79 (transferts de charges) n'existe plus" in message
     assert form.report is None and form.results.layout.display == "none"
     form.year.value = 2024  # the same file is valid for 2024

@@ -41,8 +41,9 @@ débiteur », « Solde créditeur », a total line), financial year :data:`EXAMP
 
 EXAMPLE_YEAR = 2025
 
-FIRST_YEAR = 2019
-"""Earliest financial year offered (CPTS were created from 2019)."""
+FIRST_YEAR = 2020
+"""Earliest financial year offered: the first year of the reading thresholds
+(``data/parametres/finance/seuil_*.yaml``, from 1 January 2020)."""
 
 NOTE = (
     "Exportez la balance générale de clôture depuis votre logiciel comptable (ou demandez-la "
@@ -255,8 +256,9 @@ class MyAccounts(widgets.VBox):
             self.results.layout.display = "none"
             self.diagnosis_box.layout.display = "none"
             self.status.value = message_box(
-                f"Balance refusée. {error}\nCorrigez le fichier dans votre tableur (ou "
-                "l'export du logiciel), puis choisissez-le à nouveau.",
+                f"Balance refusée (exercice choisi : {year}). {error}\nCorrigez le fichier "
+                "dans votre tableur (ou l'export du logiciel), ou l'exercice, puis "
+                "choisissez à nouveau le fichier.",
                 "error",
             )
             return None
