@@ -154,6 +154,17 @@ def test_missing_column_and_unreadable_number(form):
     assert "ligne 13 (compte 604), colonne « debit » : « 12 5OO » n'est pas un montant" in message
 
 
+def test_unknown_account_and_class_8_are_named(form):
+    def wrong(row):
+        return ["8011", row[1], row[2], row[3]] if row[0] == "616" else row
+
+    upload(form, "balance.csv", case_csv(change=wrong))
+    message = text_of(form.status.value)
+    # 616 is the 15th account: line 16
+    assert "Fichier balance.csv, ligne 16 (compte 8011) : la classe 8 n'existe pas" in message
+    assert "retirez-la" in message
+
+
 def test_latin1_export_and_xlsx_are_read(form):
     upload(form, "balance_ebp.csv", case_csv(encoding="cp1252"))
     assert form.report is not None and form.report.caf.caf_eur == pytest.approx(15_989)
