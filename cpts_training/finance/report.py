@@ -145,6 +145,25 @@ class AccountsReport:
     # French tables
     # ------------------------------------------------------------------------------
 
+    def key_figures_section(self) -> Section:
+        """The key figures of the year: résultat, CAF, taux de CAF, FRNG, BFR, trésorerie
+        (in euros and in days of charges)."""
+        days = self.ratios.set_index("code")["valeur"]
+        b = self.balance
+        rows = (
+            ("Résultat de l'exercice", euros(self.income.resultat_eur)),
+            ("Capacité d'autofinancement (CAF)", euros(self.caf.caf_eur)),
+            ("Taux de CAF (CAF / produits)", format_value(self.caf.taux_caf, "taux")),
+            ("Fonds de roulement net global (FRNG)", euros(b.frng_eur)),
+            ("Besoin en fonds de roulement (BFR)", euros(b.bfr_eur)),
+            ("Trésorerie (FRNG − BFR)", euros(b.tresorerie_eur)),
+            (
+                "Trésorerie en jours de charges courantes",
+                format_value(float(days["tresorerie_jours"]), "jours"),
+            ),
+        )
+        return Section(f"Chiffres clés {self.year}", ("Indicateur", "Valeur"), rows, (1,))
+
     def income_section(self) -> Section:
         """Compte de résultat by section and rubric: charges, produits."""
         table = self.income.table
@@ -279,6 +298,7 @@ class AccountsReport:
     def sections(self) -> tuple[Section, ...]:
         """Every table, in the order of the document."""
         return (
+            self.key_figures_section(),
             self.income_section(),
             self.result_section(),
             self.assets_section(),

@@ -83,6 +83,10 @@ def test_upload_shows_the_statements_caf_and_bilan_financier(form):
     )
     assert "Résultat 14 689 € (excédent)" in text_of(form.status.value)
     assert form.results.layout.display == ""
+    assert cells(form.key_view.value)[1:3] == [
+        ["Résultat de l'exercice", "14 689 €"],
+        ["Capacité d'autofinancement (CAF)", "15 989 €"],
+    ]
     income = cells(form.income_view.value)
     assert ["Total", "", "", "195 186 €", "209 875 €"] in income
     assert ["Résultat de l'exercice (excédent)", "14 689 €"] in income

@@ -112,9 +112,20 @@ def test_docx_holds_the_trainee_text_the_caf_and_every_table(tb2025, tmp_path):
     assert "Le BFR est négatif : les dettes financent l'activité." in paragraphs
     caf_table = next(t for t in tables if t[0] == ["Terme", "Comptes", "Signe", "Montant"])
     assert caf_table[-1] == ["Capacité d'autofinancement (CAF)", "", "=", "15 989 €"]
-    assert (
-        len(tables) == 8
-    )  # résultat, par section, actif, passif, CAF, bilan fin., ratios, lecture
+    # chiffres clés, résultat, par section, actif, passif, CAF, bilan financier, ratios,
+    # lecture
+    assert len(tables) == 9
+    assert tables[0][1:4] == [
+        ["Résultat de l'exercice", "14 689 €"],
+        ["Capacité d'autofinancement (CAF)", "15 989 €"],
+        ["Taux de CAF (CAF / produits)", "7,6 %"],
+    ]
+    assert tables[0][4:] == [
+        ["Fonds de roulement net global (FRNG)", "57 089 €"],
+        ["Besoin en fonds de roulement (BFR)", "−18 200 €"],
+        ["Trésorerie (FRNG − BFR)", "75 289 €"],
+        ["Trésorerie en jours de charges courantes", "141,7 jours"],
+    ]
     flat = [cell for t in tables for row in t for cell in row]
     assert "57 089 €" in flat and "−18 200 €" in flat and "75 289 €" in flat
 

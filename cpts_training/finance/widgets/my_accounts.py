@@ -96,8 +96,8 @@ class MyAccounts(widgets.VBox):
 
     Controls (attributes): ``upload`` (FileUpload, .csv/.xlsx), ``year`` (Dropdown of
     financial years), ``example_button`` (« Utiliser l'exemple »), ``cpts_name``,
-    ``status``, ``results`` (Tab: compte de résultat, bilan, CAF, bilan financier,
-    ratios et lecture), ``diagnosis_text`` (Textarea « Votre diagnostic (vos mots) »),
+    ``status``, ``results`` (Tab: chiffres clés, compte de résultat, bilan, CAF, bilan
+    financier, ratios et lecture), ``diagnosis_text`` (Textarea « Votre diagnostic (vos mots) »),
     ``file_name``, ``overwrite`` (« Remplacer le fichier s'il existe »),
     ``export_button`` (Word), ``html_button`` (page web), ``export_status``.
 
@@ -138,6 +138,7 @@ class MyAccounts(widgets.VBox):
                 "info",
             )
         )
+        self.key_view = widgets.HTML()
         self.income_view = widgets.HTML()
         self.sheet_view = widgets.HTML()
         self.caf_view = widgets.HTML()
@@ -145,6 +146,7 @@ class MyAccounts(widgets.VBox):
         self.ratios_view = widgets.HTML()
         self.results = widgets.Tab(
             children=[
+                self.key_view,
                 self.income_view,
                 self.sheet_view,
                 self.caf_view,
@@ -152,6 +154,7 @@ class MyAccounts(widgets.VBox):
                 self.ratios_view,
             ],
             titles=(
+                "Chiffres clés",
                 "Compte de résultat",
                 "Bilan",
                 "CAF",
@@ -335,6 +338,7 @@ class MyAccounts(widgets.VBox):
             f"équilibrée. Résultat {euros(income.resultat_eur)} ({nature}).",
             "ok",
         )
+        self.key_view.value = _section_html(report.key_figures_section())
         self.income_view.value = _section_html(report.income_section()) + _section_html(
             report.result_section()
         )
