@@ -395,7 +395,8 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     first :data:`HEADER_SEARCH_LINES` lines naming an account and a debit (or solde)
     column: title lines above it (company, period) are left out, and messages give the
     line in the file. Lines whose account cell starts with « Total » (totals and
-    sub-totals of the export) are left out.
+    sub-totals of the export), blank lines and headings with neither account nor amount
+    (« Classe 1 – Capitaux ») are left out.
 
     Returns the trial balance validated by :func:`require_trial_balance`.
 
@@ -421,12 +422,26 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
         )
     frame = _rename_columns(frame, label, header + 1, lines)
     # Total and sub-total lines (« Total classe 6 », « Total général ») would count twice;
-    # the other rows keep the line numbers of the file.
+    # blank lines and headings without account nor amount (« Classe 1 – Capitaux ») hold
+    # nothing; the other rows keep the line numbers of the file.
     subtotal = frame["compte"].map(lambda v: _account_text(v).lower().startswith("total"))
-    keep = ~subtotal.to_numpy(dtype=bool)
+    empty = [
+        not _account_text(account) and _blank(debit) and _blank(credit)
+        for account, debit, credit in frame[["compte", "debit", "credit"]].itertuples(
+            index=False, name=None
+        )
+    ]
+    keep = ~(subtotal.to_numpy(dtype=bool) | pd.Series(empty, dtype=bool).to_numpy())
     kept = frame[keep]
     kept_lines = [line for line, kept_row in zip(lines, keep, strict=True) if kept_row]
     return require_trial_balance(kept.reset_index(drop=True), year, source=label, lines=kept_lines)
+
+
+def _blank(value: Any) -> bool:
+    """True for an empty cell (None, NaN or blank text)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and not value.strip()
 
 
 def _read_xlsx_frame(file: Path, label: str) -> tuple[pd.DataFrame, int, list[int]]:

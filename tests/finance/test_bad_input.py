@@ -270,3 +270,25 @@ def test_xlsx_with_a_title_above_the_header(tmp_path):
         read_trial_balance(path, 2025)
     assert "balance.xlsx, ligne 5 (compte 7911)" in plain(info.value)
     assert read_trial_balance(path, 2024)["credit"].tolist() == [0, 1500]
+
+
+def test_class_headings_and_blank_lines_of_an_export_are_left_out(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Compte;Intitulé;Débit;Crédit\n"
+        ";Classe 5 - Comptes financiers;;\n"
+        "512;Banque;1000;\n"
+        ";;;\n"
+        ";Classe 6 - Charges;;\n"
+        "641;Salaires;500;\n"
+        ";ACI sans numéro;;1500\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    # a line with an amount but no account is still refused, at its line in the file
+    assert "export.csv, ligne 7 : le numéro de compte est vide" in plain(info.value)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(";ACI sans numéro", "741;ACI"), encoding="utf-8"
+    )
+    assert read_trial_balance(path, 2025)["compte"].tolist() == ["512", "641", "741"]
