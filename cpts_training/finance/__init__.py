@@ -137,3 +137,27 @@ __all__ += [
     "plan_signals",
     "plan_trajectory",
 ]
+
+from cpts_training.finance.report import (  # noqa: E402  (documents of the analysis)
+    AccountsReport,
+    Section,
+    accounts_report,
+    evolution_section,
+    evolution_table,
+    financial_diagnosis_docx,
+    financial_diagnosis_html,
+    save_financial_diagnosis_html,
+)
+from cpts_training.finance.trial_balance import read_uploaded_trial_balance  # noqa: E402
+
+__all__ += [
+    "AccountsReport",
+    "Section",
+    "accounts_report",
+    "evolution_section",
+    "evolution_table",
+    "financial_diagnosis_docx",
+    "financial_diagnosis_html",
+    "read_uploaded_trial_balance",
+    "save_financial_diagnosis_html",
+]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import math
 import numbers
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -59,19 +60,39 @@ _HEADER_ALIASES = {
     "n de compte": "compte",
     "n compte": "compte",
     "no compte": "compte",
+    "n": "compte",
+    "numero compte": "compte",
+    "compte general": "compte",
+    "n compte general": "compte",
     "libelle": "libelle",
     "intitule": "libelle",
     "libelle du compte": "libelle",
     "intitule du compte": "libelle",
+    "libelle compte": "libelle",
+    "intitule compte": "libelle",
+    "designation": "libelle",
     "debit": "debit",
     "debits": "debit",
     "solde debit": "debit",
     "solde debiteur": "debit",
+    "soldes debiteurs": "debit",
+    "solde debit fin": "debit",
     "credit": "credit",
     "credits": "credit",
     "solde credit": "credit",
     "solde crediteur": "credit",
+    "soldes crediteurs": "credit",
+    "solde credit fin": "credit",
 }
+
+
+_SIGNED_BALANCE_HEADERS = frozenset(
+    {"solde", "soldes", "solde final", "solde fin", "solde de cloture", "solde cloture"}
+)
+"""Headers of a single signed balance column (positive: debit, negative: credit)."""
+
+HEADER_SEARCH_LINES = 20
+"""Lines searched for the header (exports often start with a title, the period...)."""
 
 
 def _line(position: int) -> int:
@@ -269,23 +290,67 @@ def _normalise_header(name: Any) -> str:
     return " ".join(text.split())
 
 
-def _rename_columns(frame: pd.DataFrame, label: str) -> pd.DataFrame:
+def _header_keys(cells: Sequence[Any]) -> set[str]:
+    keys = set()
+    for cell in cells:
+        name = _normalise_header(cell) if cell is not None and cell == cell else ""
+        if name in _SIGNED_BALANCE_HEADERS:
+            keys.add("solde")
+        elif name in _HEADER_ALIASES:
+            keys.add(_HEADER_ALIASES[name])
+    return keys
+
+
+def _header_row(rows: Sequence[Sequence[Any]]) -> int:
+    """Index of the header among the first :data:`HEADER_SEARCH_LINES` rows: the first
+    naming an account column and a debit (or signed balance) column; 0 when none does."""
+    for index, cells in enumerate(rows[:HEADER_SEARCH_LINES]):
+        keys = _header_keys(cells)
+        if "compte" in keys and ("debit" in keys or "solde" in keys):
+            return index
+    return 0
+
+
+def _rename_columns(
+    frame: pd.DataFrame, label: str, header_line: int = 1, lines: Sequence[int] | None = None
+) -> pd.DataFrame:
     renamed: dict[Any, str] = {}
+    signed: Any = None
     for column in frame.columns:
-        key = _HEADER_ALIASES.get(_normalise_header(column))
+        name = _normalise_header(column)
+        key = _HEADER_ALIASES.get(name)
         if key and key not in renamed.values():
             renamed[column] = key
+        elif name in _SIGNED_BALANCE_HEADERS and signed is None:
+            signed = column
     missing = [c for c in TRIAL_BALANCE_COLUMNS if c not in renamed.values()]
     if "libelle" in missing:
         frame = frame.assign(libelle="")
         renamed["libelle"] = "libelle"
         missing.remove("libelle")
+    if signed is not None and "debit" in missing and "credit" in missing:
+        # One signed column « Solde »: a debit balance is positive, a credit one negative.
+        debits, credits = [], []
+        accounts = (
+            frame[next(c for c, k in renamed.items() if k == "compte")]
+            if ("compte" not in missing)
+            else pd.Series([""] * len(frame))
+        )
+        for position, (account, value) in enumerate(zip(accounts, frame[signed], strict=True)):
+            line = lines[position] if lines is not None else _line(position)
+            amount = _amount(value, _where(label, line, _account_text(account)), str(signed))
+            debits.append(max(amount, 0.0))
+            credits.append(max(-amount, 0.0))
+        frame = frame.assign(debit=debits, credit=credits)
+        renamed["debit"], renamed["credit"] = "debit", "credit"
+        missing = [c for c in missing if c not in ("debit", "credit")]
     if missing:
         raise DataError(
-            f"{label}, ligne 1 : colonne(s) introuvable(s) : {', '.join(missing)}. Colonnes "
-            f"lues : {', '.join(map(str, frame.columns))}. La première ligne doit nommer les "
-            "colonnes « Compte », « Libellé », « Débit » et « Crédit » (export « balance "
-            "générale » du logiciel comptable)."
+            f"{label}, ligne {header_line} : colonne(s) introuvable(s) : {', '.join(missing)}. "
+            f"Colonnes lues : {', '.join(map(str, frame.columns))}. La ligne d'en-tête doit "
+            "nommer les colonnes « Compte », « Libellé », « Débit » et « Crédit » (ou "
+            "« Solde débiteur » et « Solde créditeur », ou un seul « Solde » signé) : export "
+            "« balance générale » du logiciel comptable."
         )
     return frame.rename(columns=renamed)[list(TRIAL_BALANCE_COLUMNS)]
 
@@ -320,17 +385,25 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     """Read a trial balance exported by accounting software (CSV or XLSX) and validate it.
 
     CSV: « ; » or « , » between columns, decimal comma or point, thousands grouped by
-    spaces (``1 234,56``), UTF-8 with or without byte-order mark. XLSX: the first sheet.
+    spaces (``1 234,56``), UTF-8 with or without byte-order mark, or Windows-1252 /
+    Latin-1 (the encoding of many French accounting programs' exports, read when the file
+    is not UTF-8). XLSX: the first sheet.
     The header line names the columns (accents and case ignored): ``Compte`` (or
     ``N° de compte``), ``Libellé`` (or ``Intitulé``, optional), ``Débit`` (or ``Solde
-    débiteur``) and ``Crédit`` (or ``Solde créditeur``). Lines whose account cell starts
-    with « Total » (totals and sub-totals of the export) are left out.
+    débiteur``) and ``Crédit`` (or ``Solde créditeur``), or a single signed ``Solde``
+    (positive: debit balance, negative: credit balance). The header is the first of the
+    first :data:`HEADER_SEARCH_LINES` lines naming an account and a debit (or solde)
+    column: title lines above it (company, period) are left out, and messages give the
+    line in the file. Lines whose account cell starts with « Total » (totals and
+    sub-totals of the export), blank lines and headings with neither account nor amount
+    (« Classe 1 – Capitaux ») are left out.
 
     Returns the trial balance validated by :func:`require_trial_balance`.
 
     Raises:
-        DataError: unreadable file, unknown extension, missing column, or a line of the
-            CSV with a wrong number of cells (French message naming file and line).
+        DataError: unreadable file, unknown extension, a CSV that is not text (a
+            workbook renamed .csv), missing column, or a line of the CSV with a wrong
+            number of cells (French message naming file and line).
         InputError: every problem of :func:`require_trial_balance`, naming the file and
             the line.
     """
@@ -338,29 +411,123 @@ def read_trial_balance(path: Path | str, year: int) -> pd.DataFrame:
     label = f"Fichier {file.name}"
     suffix = file.suffix.lower()
     if suffix == ".csv":
-        if file.is_file():
-            _require_regular_csv(file, label)
-        frame = read_csv_table(file, label).frame
+        frame, header = _read_csv_frame(file, label)
+        lines = [header + _line(position) for position in range(len(frame))]
     elif suffix in {".xlsx", ".xlsm"}:
-        if not file.is_file():
-            raise DataError(f"{label} : fichier introuvable ({file}). Vérifiez le chemin.")
-        try:
-            frame = pd.read_excel(file, dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise DataError(
-                f"{label} : le classeur n'a pas pu être lu ({type(exc).__name__}). "
-                "Enregistrez-le à nouveau au format « Classeur Excel (.xlsx) »."
-            ) from None
-        frame = frame.dropna(how="all").reset_index(drop=True)
+        frame, header, lines = _read_xlsx_frame(file, label)
     else:
         raise DataError(
             f"{label} : format « {suffix or 'sans extension'} » non pris en charge. "
             "Exportez la balance générale au format CSV (.csv) ou Excel (.xlsx)."
         )
-    frame = _rename_columns(frame, label)
+    frame = _rename_columns(frame, label, header + 1, lines)
     # Total and sub-total lines (« Total classe 6 », « Total général ») would count twice;
-    # the other rows keep the line numbers of the file.
+    # blank lines and headings without account nor amount (« Classe 1 – Capitaux ») hold
+    # nothing; the other rows keep the line numbers of the file.
     subtotal = frame["compte"].map(lambda v: _account_text(v).lower().startswith("total"))
-    kept = frame[~subtotal.to_numpy(dtype=bool)]
-    lines = [_line(int(position)) for position in kept.index]
-    return require_trial_balance(kept.reset_index(drop=True), year, source=label, lines=lines)
+    empty = [
+        not _account_text(account) and _blank(debit) and _blank(credit)
+        for account, debit, credit in frame[["compte", "debit", "credit"]].itertuples(
+            index=False, name=None
+        )
+    ]
+    keep = ~(subtotal.to_numpy(dtype=bool) | pd.Series(empty, dtype=bool).to_numpy())
+    kept = frame[keep]
+    kept_lines = [line for line, kept_row in zip(lines, keep, strict=True) if kept_row]
+    return require_trial_balance(kept.reset_index(drop=True), year, source=label, lines=kept_lines)
+
+
+def _blank(value: Any) -> bool:
+    """True for an empty cell (None, NaN or blank text)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _read_xlsx_frame(file: Path, label: str) -> tuple[pd.DataFrame, int, list[int]]:
+    """The first sheet's rows under its header (found among the first lines), the
+    header's index (0 for row 1) and the sheet row of each data row."""
+    if not file.is_file():
+        raise DataError(f"{label} : fichier introuvable ({file}). Vérifiez le chemin.")
+    try:
+        raw = pd.read_excel(file, dtype=object, engine="openpyxl", header=None)
+    except Exception as exc:  # openpyxl raises many kinds for a broken workbook
+        raise DataError(
+            f"{label} : le classeur n'a pas pu être lu ({type(exc).__name__}). "
+            "Enregistrez-le à nouveau au format « Classeur Excel (.xlsx) »."
+        ) from None
+    if raw.empty:
+        raise DataError(f"{label} : la première feuille est vide. Exportez à nouveau la balance.")
+    header = _header_row([list(row) for row in raw.itertuples(index=False, name=None)])
+    names = [str(c).strip() if c is not None and c == c else "" for c in raw.iloc[header]]
+    body = raw.iloc[header + 1 :].dropna(how="all")
+    frame = pd.DataFrame(body.to_numpy(), columns=names)
+    return frame, header, [int(index) + 1 for index in body.index]
+
+
+def _read_csv_frame(file: Path, label: str) -> tuple[pd.DataFrame, int]:
+    """The cells of a CSV export as text (UTF-8, or else Windows-1252 / Latin-1), from
+    its header line (found among the first lines), and the header's index (0: line 1)."""
+    try:
+        data = file.read_bytes()
+    except OSError:
+        return read_csv_table(file, label).frame, 0  # its French message (missing file...)
+    if b"\x00" in data or data.startswith(b"PK\x03\x04"):
+        raise DataError(
+            f"{label} : ce fichier n'est pas un texte CSV (c'est peut-être un classeur Excel "
+            "renommé en .csv). Enregistrez-le au format « CSV (point-virgule) » ou gardez "
+            "l'extension .xlsx."
+        )
+    try:
+        text = data.decode("utf-8-sig")
+        converted = False
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+        converted = True
+    lines = text.splitlines()
+    header = max(
+        _header_row([next(csv.reader([line], delimiter=sep), []) for line in lines])
+        for sep in (";", ",")
+    )
+    if not converted and header == 0:
+        _require_regular_csv(file, label)
+        return read_csv_table(file, label).frame, 0
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / file.name
+        copy.write_text("\n".join(lines[header:]) + "\n", encoding="utf-8")
+        try:
+            _require_regular_csv(copy, label)
+            return read_csv_table(copy, label).frame, header
+        except DataError as error:
+            if not header:
+                raise
+            raise DataError(
+                f"{error} (lignes comptées à partir de l'en-tête, ligne {header + 1} du fichier)"
+            ) from None
+
+
+def read_uploaded_trial_balance(name: str, content: bytes, year: int) -> pd.DataFrame:
+    """Read a trial balance received as bytes (a file uploaded in a form).
+
+    ``name`` is the file's name as the trainee's computer gave it (its extension,
+    ``.csv``, ``.xlsx`` or ``.xlsm``, says how to read it; a folder part is ignored);
+    ``content`` its bytes. Same rules, result and errors as :func:`read_trial_balance`,
+    the messages naming the file by ``name``.
+
+    Raises:
+        DataError: empty file, and the errors of :func:`read_trial_balance`.
+        InputError: the errors of :func:`require_trial_balance`.
+    """
+    base = Path(str(name).replace("\\", "/")).name or "balance.csv"
+    if not content:
+        raise DataError(
+            f"Fichier {base} : le fichier est vide. Exportez à nouveau la balance générale "
+            "depuis votre logiciel comptable."
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / base
+        copy.write_bytes(bytes(content))
+        return read_trial_balance(copy, year)

@@ -172,3 +172,123 @@ def test_total_lines_of_an_export_are_left_out_and_lines_keep_their_number(tmp_p
     with pytest.raises(InputError) as info:
         read_trial_balance(path, 2025)
     assert "export.csv, ligne 4 (compte 7911)" in plain(info.value)
+
+
+def test_latin1_export_with_solde_headers_is_read(tmp_path):
+    # Windows-1252 export of a French accounting program: « N° compte », « Intitulé »,
+    # « Solde débiteur », « Solde créditeur ». Debit 1 234,56 + 765,44 = 2 000 = credit.
+    path = tmp_path / "balance_ebp.csv"
+    path.write_bytes(
+        "N° compte;Intitulé;Solde débiteur;Solde créditeur\n"
+        "512;Banque Crédit Agricole;1 234,56;\n"
+        "6411;Salaires bruts;765,44;\n"
+        "741;Subvention d'exploitation (ACI);;2 000,00\n".encode("cp1252")
+    )
+    tb = read_trial_balance(path, 2025)
+    assert tb["compte"].tolist() == ["512", "6411", "741"]
+    assert tb["libelle"].tolist()[0] == "Banque Crédit Agricole"
+    assert tb["debit"].tolist() == [1234.56, 765.44, 0]
+    assert tb["credit"].tolist() == [0, 0, 2000]
+
+
+def test_latin1_export_still_names_the_line_of_an_error(tmp_path):
+    path = tmp_path / "balance.csv"
+    path.write_bytes(
+        "Compte;Libellé;Débit;Crédit\n512;Banque;1000;\n641;Salaires;5OO;\n741;ACI;;1500\n".encode(
+            "latin-1"
+        )
+    )
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    assert "Fichier balance.csv, ligne 3 (compte 641), colonne « debit » : « 5OO »" in plain(
+        info.value
+    )
+
+
+def test_uploaded_bytes_are_read_by_their_name_and_refused_in_french(tmp_path):
+    from cpts_training.finance.trial_balance import read_uploaded_trial_balance
+
+    content = "\ufeffCompte;Libellé;Débit;Crédit\n512;Banque;1 500,50;\n741;ACI;;1 500,50\n"
+    tb = read_uploaded_trial_balance("C:\\Users\\moi\\balance.csv", content.encode(), 2025)
+    assert tb["debit"].tolist() == [1500.5, 0]
+    with pytest.raises(DataError, match="^Fichier balance.csv : le fichier est vide"):
+        read_uploaded_trial_balance("balance.csv", b"", 2025)
+    with pytest.raises(DataError, match="n'est pas un texte CSV"):
+        read_uploaded_trial_balance("balance.csv", b"PK\x03\x04\x00\x00rest", 2025)
+    with pytest.raises(DataError, match="format « .pdf » non pris en charge"):
+        read_uploaded_trial_balance("balance.pdf", b"%PDF-1.4", 2025)
+
+
+def test_title_lines_above_the_header_are_skipped_and_lines_stay_those_of_the_file(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Association Exemple;;;\n"
+        "Balance générale du 01/01/2025 au 31/12/2025;;;\n"
+        ";;;\n"
+        "Compte;Intitulé;Débit;Crédit\n"
+        "512;Banque;1000;\n"
+        "641;Salaires;500;\n"
+        "741;ACI;;1500\n",
+        encoding="utf-8",
+    )
+    assert read_trial_balance(path, 2025)["compte"].tolist() == ["512", "641", "741"]
+    path.write_text(path.read_text(encoding="utf-8").replace("641;", "791;"), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    assert "export.csv, ligne 6 (compte 791)" in plain(info.value)  # 3 title lines, header 4
+
+
+def test_single_signed_solde_column_is_split_into_debit_and_credit(tmp_path):
+    # Solde 512 +1 000, 641 +500, 741 −1 500: debit 1 500 = credit 1 500.
+    path = tmp_path / "soldes.csv"
+    path.write_text(
+        "Compte;Libellé;Solde\n512;Banque;1 000,00\n641;Salaires;500\n741;ACI;−1 500,00\n",
+        encoding="utf-8",
+    )
+    tb = read_trial_balance(path, 2025)
+    assert tb["debit"].tolist() == [1000, 500, 0]
+    assert tb["credit"].tolist() == [0, 0, 1500]
+    path.write_text("Compte;Libellé;Solde\n512;Banque;mille\n741;ACI;-1000\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    assert "soldes.csv, ligne 2 (compte 512), colonne « Solde » : « mille »" in plain(info.value)
+
+
+def test_xlsx_with_a_title_above_the_header(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Balance générale 2025"])
+    sheet.append([])
+    sheet.append(["N° compte", "Intitulé", "Solde débiteur", "Solde créditeur"])
+    sheet.append([512, "Banque", 1500, None])
+    sheet.append([7911, "Transfert", None, 1500])
+    path = tmp_path / "balance.xlsx"
+    book.save(path)
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    assert "balance.xlsx, ligne 5 (compte 7911)" in plain(info.value)
+    assert read_trial_balance(path, 2024)["credit"].tolist() == [0, 1500]
+
+
+def test_class_headings_and_blank_lines_of_an_export_are_left_out(tmp_path):
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Compte;Intitulé;Débit;Crédit\n"
+        ";Classe 5 - Comptes financiers;;\n"
+        "512;Banque;1000;\n"
+        ";;;\n"
+        ";Classe 6 - Charges;;\n"
+        "641;Salaires;500;\n"
+        ";ACI sans numéro;;1500\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        read_trial_balance(path, 2025)
+    # a line with an amount but no account is still refused, at its line in the file
+    assert "export.csv, ligne 7 : le numéro de compte est vide" in plain(info.value)
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(";ACI sans numéro", "741;ACI"), encoding="utf-8"
+    )
+    assert read_trial_balance(path, 2025)["compte"].tolist() == ["512", "641", "741"]
