@@ -620,7 +620,10 @@ def _shown(value: float, unit: str) -> str:
         return "non calculable"
     if unit == "taux":
         return format_percent(value, 1)
-    return f"{format_decimal_fr(round(value, 1), 1)} {unit}"
+    shown = round(value, 1)
+    if abs(shown) < 2 and unit.endswith("s"):  # French: 0,5 année, 1 jour, 2 jours
+        unit = unit[:-1]
+    return f"{format_decimal_fr(shown, 1)} {unit}"
 
 
 def _threshold(code: str, at: dt.date | str | None) -> tuple[Any, str]:
