@@ -584,8 +584,8 @@ def evolution_table(balances: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
     earlier one (a rate's variation is a difference of fractions: 0,012 = 1,2 point).
 
     Raises:
-        InputError: no year given, or an invalid balance (French message naming the
-            year, the account and the fix).
+        InputError: no year given, a year missing between the first and the last, or an
+            invalid balance (French message naming the year, the account and the fix).
     """
     if not balances:
         raise InputError(
@@ -593,6 +593,13 @@ def evolution_table(balances: Mapping[int, pd.DataFrame]) -> pd.DataFrame:
             "{2025: balance_2025}."
         )
     years = sorted(int(y) for y in balances)
+    gaps = [y for y in range(years[0], years[-1] + 1) if y not in years]
+    if gaps:
+        raise InputError(
+            f"Il manque l'exercice {gaps[0]} entre {years[0]} et {years[-1]} : ajoutez sa "
+            "balance générale, ou retirez les exercices qui l'encadrent (les variations se "
+            "lisent d'un exercice au suivant)."
+        )
     values: dict[int, dict[str, float]] = {}
     for year in years:
         tb = balances[year]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import csv
 import math
 import numbers
+import re
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -121,6 +122,10 @@ def _account_text(value: Any) -> str:
     return str(value).strip()
 
 
+_THOUSANDS = re.compile(r"\b(k|K|M)\s*€|\bk?euros?\s*\(?k|\bmilliers?\b|\bK€|\bM€", re.I)
+"""An amount or a header in thousands (k€) or millions (M€) of euros."""
+
+
 def _amount(value: Any, where: str, column: str) -> float:
     """Amount of one cell: a number, an empty cell (0) or a French-typed number."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -137,6 +142,13 @@ def _amount(value: Any, where: str, column: str) -> float:
     try:
         return parse_number_fr(text, unit="€")
     except NumberFormatError:
+        if _THOUSANDS.search(text):
+            raise InputError(
+                f"{where}, colonne « {column} » : « {text} » est en milliers ou en millions "
+                "d'euros, les autres montants en euros. Une balance ne mélange pas les "
+                "unités : écrivez ce montant en euros (12 k€ → 12 000) ou ré-exportez la "
+                "balance en euros."
+            ) from None
         raise InputError(
             f"{where}, colonne « {column} » : « {text} » n'est pas un montant. Saisissez un "
             "nombre en euros, par exemple 1500 ou 1 500,50, ou laissez la cellule vide pour 0."
@@ -219,7 +231,7 @@ def require_trial_balance(
         except InputError as exc:
             raise InputError(f"{where} : {exc}") from None
         amounts = []
-        for column, value in (("debit", debit), ("credit", credit)):
+        for column, value in (("Débit", debit), ("Crédit", credit)):
             amount = _amount(value, where, column)
             if not math.isfinite(amount):
                 raise InputError(
@@ -344,6 +356,13 @@ def _rename_columns(
         frame = frame.assign(debit=debits, credit=credits)
         renamed["debit"], renamed["credit"] = "debit", "credit"
         missing = [c for c in missing if c not in ("debit", "credit")]
+    scaled = [str(c) for c in frame.columns if _THOUSANDS.search(str(c))]
+    if scaled:
+        raise DataError(
+            f"{label}, ligne {header_line} : la colonne « {scaled[0]} » est en milliers ou en "
+            "millions d'euros. Le cours lit une balance en euros, dans une seule unité : "
+            "ré-exportez la balance générale en euros (sans arrondi au millier)."
+        )
     if missing:
         raise DataError(
             f"{label}, ligne {header_line} : colonne(s) introuvable(s) : {', '.join(missing)}. "

@@ -69,7 +69,7 @@ def test_missing_column_text_negative_and_duplicate():
     text = make_tb(SMALL).astype({"debit": object})
     text.loc[1, "debit"] = "cinq cents"
     message = refused(text)
-    assert "ligne 3 (compte 641), colonne « debit »" in message
+    assert "ligne 3 (compte 641), colonne « Débit »" in message
     assert "« cinq cents » n'est pas un montant" in message
     negative = make_tb(dict(SMALL, **{"641": (-500, 0)}))
     assert "est négatif" in refused(negative)
@@ -200,7 +200,7 @@ def test_latin1_export_still_names_the_line_of_an_error(tmp_path):
     )
     with pytest.raises(InputError) as info:
         read_trial_balance(path, 2025)
-    assert "Fichier balance.csv, ligne 3 (compte 641), colonne « debit » : « 5OO »" in plain(
+    assert "Fichier balance.csv, ligne 3 (compte 641), colonne « Débit » : « 5OO »" in plain(
         info.value
     )
 

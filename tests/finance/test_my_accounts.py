@@ -155,7 +155,7 @@ def test_missing_column_and_unreadable_number(form):
 
     upload(form, "balance2.csv", case_csv(change=garbled))
     message = text_of(form.status.value)
-    assert "ligne 13 (compte 604), colonne « debit » : « 12 5OO » n'est pas un montant" in message
+    assert "ligne 13 (compte 604), colonne « Débit » : « 12 5OO » n'est pas un montant" in message
 
 
 def test_unknown_account_and_class_8_are_named(form):
