@@ -1,0 +1,1 @@
+"""Forms of the finance module (plan pluriannuel, tableau de bord)."""
