@@ -16,7 +16,6 @@ import ipywidgets as widgets
 from cpts_training.errors import CPTSError, InputError
 from cpts_training.figures import figure_png
 from cpts_training.finance.plan import (
-    ALLOCATION_LABELS,
     ALLOCATIONS,
     RESERVES_PARAMETER,
     Investment,
@@ -25,6 +24,7 @@ from cpts_training.finance.plan import (
     plan_signals,
     plan_table,
     plan_trajectory,
+    plot_plan,
 )
 from cpts_training.formatting import (
     NumberFormatError,
@@ -314,7 +314,7 @@ class PlanForm(widgets.VBox):
             return
         self._trajectory = trajectory
         self.table.value = _trajectory_html(trajectory)
-        figure = _plot(trajectory)
+        figure = plot_plan(trajectory)
         try:
             self.chart.value = figure_png(figure)
         finally:
@@ -342,12 +342,6 @@ class PlanForm(widgets.VBox):
             f"« {Path(written).name} » › Télécharger.",
             "ok",
         )
-
-
-def _plot(trajectory: Any) -> Any:
-    from cpts_training.finance.plan import plot_plan
-
-    return plot_plan(trajectory)
 
 
 def _trajectory_html(trajectory: Any) -> str:
@@ -396,4 +390,4 @@ def _whole(value: float) -> Any:
     return int(value) if float(value).is_integer() else value
 
 
-__all__ = ["ALLOCATION_LABELS", "MAX_INVESTMENTS", "PlanForm"]
+__all__ = ["MAX_INVESTMENTS", "YEARLY_FIELDS", "PlanForm"]
