@@ -341,6 +341,13 @@ def indicator_values(
       ``indemnite_horaire`` = 6228 / heures indemnisées; ``charges_par_adherent`` =
       charges / adhérents.
 
+    Sources (the catalogue's ``source``): PCG and ANC 2018-06 (résultat); additive method
+    of the PCG and guide M22 of the UNCCAS (CAF, :data:`~cpts_training.finance.analysis.
+    SOURCE_CAF`); ANAP (taux de CAF, :data:`~cpts_training.finance.analysis.SOURCE_ANAP`);
+    bilan financier (:data:`~cpts_training.finance.analysis.SOURCE_BILAN_FINANCIER`); the
+    denominators of the ratios and the structure shares are the course's conventions;
+    activity: the CPTS's own data (fictional for the case).
+
     ``years`` defaults to :func:`available_years`; ``trial_balances`` (year → balance)
     defaults to the case study's, ``activity`` to :func:`load_activity`.
 
