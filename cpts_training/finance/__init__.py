@@ -118,17 +118,47 @@ __all__ = [
     "tableau_de_financement_previsionnel",
 ]
 
+from cpts_training.finance.indicators import (  # noqa: E402  (tableau de bord)
+    IndicatorChoice,
+    dashboard_table,
+    export_dashboard_xlsx,
+    indicator_catalogue,
+    indicator_values,
+    load_activity,
+    plot_dashboard,
+    target_from_text,
+    validate_choices,
+)
 from cpts_training.finance.plan import (  # noqa: E402  (plan pluriannuel de financement)
     PLAN_COLUMNS,
+    PLAN_LABELS,
     SIGNAL_COLUMNS,
     Investment,
     PlanHypotheses,
     aci_by_year,
+    export_plan_xlsx,
+    hypotheses_table,
     plan_signals,
+    plan_table,
     plan_trajectory,
+    plot_plan,
 )
 
 __all__ += [
+    "IndicatorChoice",
+    "dashboard_table",
+    "export_dashboard_xlsx",
+    "indicator_catalogue",
+    "indicator_values",
+    "load_activity",
+    "plot_dashboard",
+    "target_from_text",
+    "validate_choices",
+    "PLAN_LABELS",
+    "export_plan_xlsx",
+    "hypotheses_table",
+    "plan_table",
+    "plot_plan",
     "PLAN_COLUMNS",
     "SIGNAL_COLUMNS",
     "Investment",

@@ -622,3 +622,250 @@ def plan_signals(trajectory: pd.DataFrame, at: dt.date | str | None = None) -> p
                  "l'ACI est enregistré (73 ou 74) relève de l'expert-comptable.")
             )  # fmt: skip
     return pd.DataFrame(rows, columns=list(SIGNAL_COLUMNS))
+
+
+# --------------------------------------------------------------------------------------
+# Presentation of a plan: French labels, hypotheses table, chart and XLSX export
+# --------------------------------------------------------------------------------------
+
+PLAN_LABELS: dict[str, str] = {
+    "annee": "Année",
+    "aci_part_fixe_eur": "ACI, part fixe (€)",
+    "aci_part_variable_eur": "ACI, part variable (€)",
+    "autres_produits_eur": "Autres produits (€)",
+    "produits_eur": "Total des produits (€)",
+    "personnel_eur": "Charges de personnel (€)",
+    "indemnites_eur": "Indemnités des professionnels (€)",
+    "autres_charges_eur": "Autres charges (€)",
+    "dotations_eur": "Dotations aux amortissements (€)",
+    "charges_eur": "Total des charges (€)",
+    "resultat_eur": "Résultat (€)",
+    "caf_eur": "Capacité d'autofinancement (CAF) (€)",
+    "investissements_eur": "Investissements (€)",
+    "variation_frng_eur": "Variation du FRNG (€)",
+    "frng_eur": "Fonds de roulement net global (FRNG) (€)",
+    "creance_aci_eur": "Part variable ACI à recevoir (€)",
+    "bfr_eur": "Besoin en fonds de roulement (BFR) (€)",
+    "tresorerie_eur": "Trésorerie (€)",
+    "reserves_eur": "Fonds propres hors fonds dédiés (€)",
+    "fonds_dedies_eur": "Fonds dédiés (€)",
+    "affecte_fonds_dedies_eur": "Excédent affecté en fonds dédiés (€)",
+    "reserves_mois": "Réserves en mois de charges décaissables",
+}
+"""French label of each column of :data:`PLAN_COLUMNS`."""
+
+HYPOTHESIS_LABELS: dict[str, str] = {
+    "aci_fixed_eur": "ACI, part fixe (€)",
+    "aci_variable_max_eur": "ACI, part variable maximale (€)",
+    "aci_achievement": "Taux d'atteinte de la part variable",
+    "other_income_eur": "Autres produits (€)",
+    "etp": "ETP salariés",
+    "indemnities_eur": "Indemnités des professionnels (€)",
+    "other_charges_eur": "Autres charges (€)",
+    "existing_depreciation_eur": "Dotations des immobilisations existantes (€)",
+    "variable_received_share": "Part de la part variable reçue dans l'année",
+}
+"""French label of each yearly hypothesis (keys of :attr:`PlanHypotheses.values`)."""
+
+ALLOCATION_LABELS = {
+    "report_a_nouveau": "report à nouveau",
+    "reserves": "réserves",
+    "fonds_dedies": "fonds dédiés",
+}
+"""French name of each destination of :data:`ALLOCATIONS`."""
+
+_RATE_HYPOTHESES = ("aci_achievement", "variable_received_share")
+
+
+def plan_table(trajectory: pd.DataFrame) -> pd.DataFrame:
+    """The trajectory the French way: one row per quantity (French label of
+    :data:`PLAN_LABELS` as index, ``annee`` left out), one column per civil year; values
+    unchanged (euros, months). Raises :class:`~cpts_training.errors.InputError` when a
+    column of :data:`PLAN_COLUMNS` is missing."""
+    missing = [c for c in PLAN_COLUMNS if c not in getattr(trajectory, "columns", ())]
+    if missing:
+        raise InputError(
+            f"Le tableau du plan n'a pas la colonne « {missing[0]} » : donnez le tableau que "
+            "renvoie plan_trajectory(hypotheses)."
+        )
+    body = trajectory.set_index("annee")[list(PLAN_COLUMNS[1:])].T
+    body.index = [PLAN_LABELS[c] for c in body.index]
+    body.columns = [int(y) for y in body.columns]
+    return body
+
+
+def hypotheses_table(hypotheses: PlanHypotheses) -> pd.DataFrame:
+    """The yearly hypotheses the French way: one row per hypothesis (French label as
+    index), one column per civil year. Rates are fractions (0.7 = 70 %); the allocation
+    rows give the share of the surplus sent to each destination; the yearly cost of one
+    ETP is coût d'un ETP × (1 + hausse)^(rang de l'année)."""
+    years = hypotheses.plan_years
+    rows: dict[str, list[float]] = {}
+    for key, label in HYPOTHESIS_LABELS.items():
+        rows[label] = [hypotheses.values[key][y] for y in years]
+    rows["Coût employeur annuel d'un ETP (€)"] = [
+        hypotheses.cost_per_etp_eur * (1 + hypotheses.salary_growth_rate) ** rank
+        for rank in range(len(years))
+    ]
+    for name in ALLOCATIONS:
+        rows[f"Part de l'excédent en {ALLOCATION_LABELS[name]}"] = [
+            hypotheses.allocations[y][name] for y in years
+        ]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=list(years))
+
+
+def plot_plan(trajectory: pd.DataFrame) -> Any:
+    """Bar chart of the résultat and lines of the trésorerie and the FRNG by civil year
+    (euros), with the zero line: a :class:`~cpts_training.figures.CourseFigure`."""
+    from matplotlib.ticker import FuncFormatter
+
+    from cpts_training.figures import CourseFigure
+
+    table = plan_table(trajectory)
+    years = list(table.columns)
+    # A fixed layout: the constrained one triples the drawing time of this small chart.
+    fig = CourseFigure(figsize=(9, 4.2))
+    fig.subplots_adjust(left=0.13, right=0.98, top=0.91, bottom=0.09)
+    ax = fig.subplots()
+    ax.bar(years, list(trajectory["resultat_eur"]), color="#9bbb59", label="Résultat", width=0.5)
+    ax.plot(years, list(trajectory["tresorerie_eur"]), marker="o", color="#4f81bd",
+            label="Trésorerie fin d'année")  # fmt: skip
+    ax.plot(years, list(trajectory["frng_eur"]), marker="s", color="#8064a2", linestyle="--",
+            label="FRNG fin d'année")  # fmt: skip
+    ax.axhline(0, color="#c0504d", linewidth=1)
+    ax.set_xticks(years, [str(y) for y in years])
+    ax.set_ylabel("Euros")
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _position: format_euros(value)))
+    ax.legend(loc="best", fontsize=8)
+    ax.set_title("Plan pluriannuel : résultat, FRNG et trésorerie par année")
+    return fig
+
+
+def export_plan_xlsx(
+    path: Any,
+    hypotheses: PlanHypotheses,
+    *,
+    notice: str | None = None,
+    overwrite: bool = False,
+) -> Any:
+    """Write the plan to an XLSX workbook (openpyxl) and return its path.
+
+    Sheets: « Hypothèses » (:func:`hypotheses_table`, plus the opening position, the
+    salary growth and the investments), « Trajectoire » (:func:`plan_table` of
+    :func:`plan_trajectory`) and « Constats » (:func:`plan_signals`). Amounts in euros
+    with a euro number format, rates as percentages, months with one decimal. ``notice``
+    (the fictional-data warning) is written under each title.
+
+    Raises :class:`~cpts_training.errors.InputError` (French) for a name without
+    ``.xlsx``, an existing file when ``overwrite`` is false, a folder that does not exist.
+    """
+    from pathlib import Path
+
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    target = Path(path)
+    if target.suffix.lower() != ".xlsx":
+        raise InputError(
+            f"Le fichier « {target.name} » doit avoir l'extension .xlsx (classeur Excel)."
+        )
+    if target.exists() and not overwrite:
+        raise InputError(
+            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
+            "autre nom, ou cochez la case « Remplacer le fichier s'il existe »."
+        )
+    if not target.parent.is_dir():
+        raise InputError(
+            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
+            "emplacement."
+        )
+    trajectory = plan_trajectory(hypotheses)
+    signals = plan_signals(trajectory)
+    euro = '#,##0\\ "€"'
+    title = hypotheses.name or "Plan pluriannuel de financement"
+    book = openpyxl.Workbook()
+
+    def start(sheet: Any, heading: str) -> int:
+        sheet["A1"] = f"{title} — {heading}"
+        sheet["A1"].font = Font(bold=True, size=13)
+        row = 2
+        if notice:
+            sheet.cell(row=row, column=1, value=notice).font = Font(italic=True)
+            row += 1
+        sheet.column_dimensions["A"].width = 48
+        return row + 1
+
+    def grid(sheet: Any, row: int, table: pd.DataFrame, rate_rows: set[str]) -> int:
+        sheet.cell(row=row, column=1, value="Poste").font = Font(bold=True)
+        for j, year in enumerate(table.columns, start=2):
+            sheet.cell(row=row, column=j, value=int(year)).font = Font(bold=True)
+            sheet.column_dimensions[get_column_letter(j)].width = 14
+        for label, values in table.iterrows():
+            row += 1
+            sheet.cell(row=row, column=1, value=str(label))
+            for j, value in enumerate(values, start=2):
+                cell = sheet.cell(row=row, column=j, value=round(float(value), 6))
+                if str(label) in rate_rows:
+                    cell.number_format = "0.0%"
+                elif "mois" in str(label) and "(€)" not in str(label):
+                    cell.number_format = "0.0"
+                elif "ETP" in str(label) and "(€)" not in str(label):
+                    cell.number_format = "0.00"
+                else:
+                    cell.number_format = euro
+        return row + 2
+
+    sheet: Any = book.active
+    sheet.title = "Hypothèses"
+    row = start(sheet, "hypothèses")
+    opening = hypotheses.first_year - 1
+    for label, value in (
+        (f"Fonds propres hors fonds dédiés fin {opening} (€)", hypotheses.opening_reserves_eur),
+        (f"FRNG fin {opening} (€)", hypotheses.opening_frng_eur),
+        (f"Trésorerie fin {opening} (€)", hypotheses.opening_tresorerie_eur),
+        (f"Part variable ACI à recevoir fin {opening} (€)", hypotheses.opening_aci_receivable_eur),
+        (f"Fonds dédiés fin {opening} (€)", hypotheses.opening_fonds_dedies_eur),
+        (f"Coût employeur annuel d'un ETP en {hypotheses.first_year} (€)",
+         hypotheses.cost_per_etp_eur),
+    ):  # fmt: skip
+        sheet.cell(row=row, column=1, value=label)
+        sheet.cell(row=row, column=2, value=value).number_format = euro
+        row += 1
+    sheet.cell(row=row, column=1, value="Hausse annuelle des salaires")
+    sheet.cell(row=row, column=2, value=hypotheses.salary_growth_rate).number_format = "0.0%"
+    row += 2
+    rates = {HYPOTHESIS_LABELS[k] for k in _RATE_HYPOTHESES} | {
+        f"Part de l'excédent en {ALLOCATION_LABELS[n]}" for n in ALLOCATIONS
+    }
+    row = grid(sheet, row, hypotheses_table(hypotheses), rates)
+    sheet.cell(row=row, column=1, value="Investissements").font = Font(bold=True)
+    row += 1
+    for j, header in enumerate(("Libellé", "Année", "Montant (€)", "Durée (années)"), start=1):
+        sheet.cell(row=row, column=j, value=header).font = Font(bold=True)
+    for item in hypotheses.investments:
+        row += 1
+        sheet.cell(row=row, column=1, value=item.label)
+        sheet.cell(row=row, column=2, value=item.year)
+        sheet.cell(row=row, column=3, value=item.amount_eur).number_format = euro
+        sheet.cell(row=row, column=4, value=item.depreciation_years)
+
+    sheet = book.create_sheet("Trajectoire")
+    row = start(sheet, "trajectoire")
+    grid(sheet, row, plan_table(trajectory), set())
+
+    sheet = book.create_sheet("Constats")
+    row = start(sheet, "constats")
+    for j, header in enumerate(("Année", "Constat", "Détail"), start=1):
+        sheet.cell(row=row, column=j, value=header).font = Font(bold=True)
+    if signals.empty:
+        sheet.cell(row=row + 1, column=1, value="Aucun constat pour ces hypothèses.")
+    for i, (year, signal, fact) in enumerate(signals.itertuples(index=False), start=1):
+        sheet.cell(row=row + i, column=1, value=int(year))
+        sheet.cell(row=row + i, column=2, value=str(signal))
+        sheet.cell(row=row + i, column=3, value=str(fact))
+    try:
+        book.save(target)
+    except OSError as error:
+        raise InputError(f"Le classeur « {target} » n'a pas pu être écrit : {error}.") from None
+    return target

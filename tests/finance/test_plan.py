@@ -202,3 +202,64 @@ def test_without_renewal_the_aci_stops_with_the_contract():
     facts = plan_signals(t)
     assert "résultat négatif" in set(facts.loc[facts["annee"] == 2030, "signal"])
     assert not math.isnan(t["reserves_mois"].iloc[4])
+
+
+# -- presentation: French table, hypotheses table, chart, XLSX export ------------------
+
+
+def test_plan_table_is_french_and_by_year():
+    from cpts_training.finance.plan import PLAN_LABELS, plan_table
+
+    table = plan_table(plan_trajectory(tiny()))
+    assert list(table.columns) == [2026, 2027]
+    assert table.loc["Résultat (€)"].tolist() == [14000, 19000]
+    assert table.loc["Trésorerie (€)"].tolist() == [11500, 24000]
+    assert len(table) == len(PLAN_COLUMNS) - 1
+    assert set(table.index) == {PLAN_LABELS[c] for c in PLAN_COLUMNS[1:]}
+    with pytest.raises(InputError, match="colonne « annee »"):
+        plan_table(plan_trajectory(tiny()).drop(columns="annee"))
+
+
+def test_hypotheses_table_gives_the_cost_of_an_etp_each_year():
+    from cpts_training.finance.plan import hypotheses_table
+
+    table = hypotheses_table(tiny())
+    # 50 000 in 2026, 50 000 × 1,1 = 55 000 in 2027.
+    assert table.loc["Coût employeur annuel d'un ETP (€)"].tolist() == pytest.approx([50000, 55000])
+    assert table.loc["Taux d'atteinte de la part variable"].tolist() == [0.5, 1.0]
+    assert table.loc["Part de l'excédent en fonds dédiés"].tolist() == [0.5, 0.0]
+
+
+def test_plot_plan_draws_one_point_per_year():
+    from cpts_training.finance.plan import plot_plan
+
+    figure = plot_plan(plan_trajectory(tiny()))
+    ax = figure.axes[0]
+    lines = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+    assert lines["Trésorerie fin d'année"] == [11500, 24000]
+    assert lines["FRNG fin d'année"] == [20000, 40000]
+    assert [bar.get_height() for bar in ax.patches] == [14000, 19000]
+
+
+def test_export_plan_xlsx_is_readable_and_never_replaces_silently(tmp_path):
+    import openpyxl
+
+    from cpts_training.finance.plan import export_plan_xlsx
+
+    target = tmp_path / "plan.xlsx"
+    export_plan_xlsx(target, tiny(), notice="Cas fictif")
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["Hypothèses", "Trajectoire", "Constats"]
+    sheet = book["Trajectoire"]
+    rows = {r[0]: r[1:] for r in sheet.iter_rows(values_only=True) if r[0]}
+    assert rows["Poste"][:2] == (2026, 2027)
+    assert rows["Résultat (€)"][:2] == (14000, 19000)
+    assert rows["Trésorerie (€)"][:2] == (11500, 24000)
+    hyp = {r[0]: r[1:] for r in book["Hypothèses"].iter_rows(values_only=True) if r[0]}
+    assert hyp["Ordinateurs"][:3] == (2026, 3000, 3)
+    assert hyp["FRNG fin 2025 (€)"][0] == 8000
+    with pytest.raises(InputError, match="existe déjà"):
+        export_plan_xlsx(target, tiny())
+    export_plan_xlsx(target, tiny(), overwrite=True)
+    with pytest.raises(InputError, match=r"\.xlsx"):
+        export_plan_xlsx(tmp_path / "plan.csv", tiny())
