@@ -354,8 +354,8 @@ def test_module_03_no_widget_prints_an_answer_before_it_is_asked(
 
 def test_module_03_every_exercise_waits_for_the_trainee_in_french(executed) -> None:
     waiting = [c for c in executed[MODULE_03].cells if "Pas encore" in str(c.get("outputs", []))]
-    # CAF, FRNG, BFR (the trésorerie waits for both), apport, écart, coût du poste.
-    assert len(waiting) == 6
+    # Five exercise cells: CAF; FRNG, BFR and trésorerie (one cell); apport; écart; coût.
+    assert len(waiting) == 5
     assert all(
         "Indice" in str(c["outputs"]) or "aucune réponse" in str(c["outputs"]) for c in waiting
     )
