@@ -533,3 +533,77 @@ def _do_module_02_activities(page, base: str, space: Path) -> None:
     assert (folder / "diagnostic_territorial.docx").stat().st_size > 0
     assert (folder / "diagnostic_territorial.html").stat().st_size > 0
     assert "Traceback" not in page.evaluate("document.body.textContent")
+
+
+def test_trainee_does_module_03_activities_through_the_widgets(browser, tmp_path: Path) -> None:
+    space = tmp_path / "espace"
+    in_trainee_lab(
+        browser, tmp_path, 1000, lambda page, base: _do_module_03_activities(page, base, space)
+    )
+
+
+def _do_module_03_activities(page, base: str, space: Path) -> None:
+    page.goto(f"{base}/lab/tree/03_comptes_eprd_analyse_financiere.ipynb")
+    page.wait_for_selector("h1:has-text('Module 03')", timeout=60_000)
+    run_all_cells(page)
+    # The last widget drawn: « Ma CPTS », at the end of the module.
+    page.wait_for_selector('button:has-text("Utiliser l\'exemple")', timeout=120_000)
+
+    # Exercise 1, first forgetting the dotation (6811, 1 300 €): the résultat 209 875
+    # − 195 186 = 14 689 is refused in French; then with it, 15 989 €.
+    cell = _cell(page, "check_caf(")
+    line = cell.locator(".cm-line", has_text="caf_2025 = ...").first
+    line.scroll_into_view_if_needed()
+    line.click()
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.type("caf_2025 = 209 875 - 195 186")
+    page.keyboard.press("Shift+Enter")
+    cell.locator(".jp-OutputArea:has-text('trop faible')").wait_for(timeout=30_000)
+    assert "Traceback" not in _squeezed(cell)
+    _answer(
+        page, "check_caf(", "caf_2025 = 209 875 - 195 186", "caf_2025 = 209 875 - 195 186 + 1 300"
+    )
+    # Exercise 2: FRNG 30 000 + 15 000 + 14 689 + 1 300 − 3 900 = 57 089 and BFR
+    # 30 000 + 1 000 − (3 600 + 5 000 + 600 + 40 000) = −18 200, typed the French way.
+    balance = _cell(page, "check_tresorerie(")
+    for placeholder, typed in (
+        ("frng_2025 = ...", "frng_2025 = 30 000 + 15 000 + 14 689 + 1 300 - 3 900"),
+        ("bfr_2025 = ...", "bfr_2025 = 30 000 + 1 000 - 3 600 - 5 000 - 600 - 40 000"),
+    ):
+        line = balance.locator(".cm-line", has_text=placeholder).first
+        line.scroll_into_view_if_needed()
+        line.click()
+        page.keyboard.press("Home")
+        page.keyboard.press("Shift+End")
+        page.keyboard.type(typed)
+    page.keyboard.press("Shift+Enter")
+    balance.locator(".jp-OutputArea:has-text('identité du bilan financier est vérifiée')").wait_for(
+        timeout=30_000
+    )
+
+    # Exercise 6: the CPOM's measures typed in the EPRD form. Groupe II + 30 000 €
+    # alone: résultat 1 500 − 30 000 = −28 500 €; then a bad number is refused in French.
+    eprd = _cell(page, "EprdForm.from_case_study(").locator(".jp-OutputArea")
+    personnel = eprd.locator(".widget-text:has-text('Groupe II – Charges') input")
+    _type_french(personnel, "30 000")
+    eprd.locator("button:has-text('Calculer')").click()
+    _wait_squeezed(eprd, "-28500€")
+    _wait_squeezed(eprd, "+30000€")
+    _type_french(personnel, "10 000,5,0")
+    _wait_squeezed(eprd, "10000,5,0")
+    assert "Traceback" not in _squeezed(eprd)
+
+    # Exercise 8: 2,3 ETP in 2027 (1,5 + the 0,8 ETP post): personnel 2,3 × 51 120 × 1,02
+    # = 119 927,52 €; résultat 2027 = 32 431,40 − 0,8 × 51 120 × 1,02 = −9 282,52 €.
+    plan = _cell(page, "PlanForm.from_case_study(").locator(".jp-OutputArea")
+    etp_2027 = plan.locator(".widget-text input").nth(1)  # ETP row: 2026, 2027, …
+    _type_french(etp_2027, "2,3")
+    _wait_squeezed(plan, "119928€")
+    _wait_squeezed(plan, "-9283€")
+
+    # « Ma CPTS »: the example balance analysed (résultat 6 310,40 €), no traceback.
+    mine = _cell(page, "MyAccounts(").locator(".jp-OutputArea")
+    mine.locator('button:has-text("Utiliser l\'exemple")').click()
+    _wait_squeezed(mine, "6310,40€")
+    assert "Traceback" not in _squeezed_outputs(page)
