@@ -14,7 +14,8 @@ from cpts_training.errors import InputError
 
 
 def require_target(path: Path | str, suffix: str, overwrite: bool) -> Path:
-    """``path`` as a file to write with extension ``suffix`` (``.html`` or ``.docx``).
+    """``path`` as a file to write with extension ``suffix`` (``.html``, ``.docx`` or
+    ``.xlsx``).
 
     Raises:
         InputError: French message for a wrong extension, an existing file when
@@ -22,19 +23,36 @@ def require_target(path: Path | str, suffix: str, overwrite: bool) -> Path:
     """
     target = Path(path)
     if target.suffix.lower() != suffix:
-        kind = "document Word" if suffix == ".docx" else "page web"
+        kind = {".docx": "document Word", ".xlsx": "classeur Excel"}.get(suffix, "page web")
         raise InputError(f"Le fichier « {target.name} » doit avoir l'extension {suffix} ({kind}).")
     if target.exists() and not overwrite:
         raise InputError(
             f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom de fichier, ou cochez la case « Remplacer » du formulaire pour le "
-            "remplacer."
+            "autre nom, ou cochez la case « Remplacer le fichier s'il existe »."
         )
     if not target.parent.is_dir():
         raise InputError(
             f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
             "emplacement."
         )
+    return target
+
+
+def save_docx(document: Any, target: Path) -> Path:
+    """Save a python-docx ``document`` at ``target`` (checked by :func:`require_target`).
+
+    Raises:
+        InputError: French message when the file cannot be written (open in a word
+            processor, no right to write in the folder).
+    """
+    try:
+        document.save(str(target))
+    except OSError as error:
+        raise InputError(
+            f"Impossible d'écrire « {target} » ({error}). Fermez le document s'il est "
+            "ouvert dans un traitement de texte, vérifiez les droits du dossier, puis "
+            "réessayez."
+        ) from None
     return target
 
 

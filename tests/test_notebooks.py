@@ -37,6 +37,23 @@ def outputs_text(notebook: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+def executed_with_answers(
+    notebook: nbformat.NotebookNode, answers: dict[str, str], tmp_path: Path, name: str
+) -> tuple[nbformat.NotebookNode, str]:
+    """``notebook`` with each placeholder line replaced by the trainee's answer, executed:
+    the executed notebook and its outputs' text (no error, no traceback: asserted)."""
+    for cell in notebook.cells:
+        for placeholder, answer in answers.items():
+            cell.source = cell.source.replace(placeholder, answer)
+    edited = tmp_path / "rempli" / name
+    edited.parent.mkdir()
+    nbformat.write(notebook, edited)
+    answered = execute(edited, tmp_path / "execution")
+    text = outputs_text(answered)
+    assert "ERREUR" not in text and "Traceback" not in text
+    return answered, text
+
+
 @pytest.fixture(scope="module")
 def executed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, nbformat.NotebookNode]:
     """Every course notebook executed once, as a trainee opens it (shared by the tests)."""
@@ -312,15 +329,7 @@ def test_module_02_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
         ),
         "densite_mg_dans_5_ans = ...": "densite_mg_dans_5_ans = 4,7",
     }
-    for cell in notebook.cells:
-        for placeholder, answer in answers.items():
-            cell.source = cell.source.replace(placeholder, answer)
-    edited = tmp_path / "rempli" / path.name
-    edited.parent.mkdir()
-    nbformat.write(notebook, edited)
-    answered = execute(edited, tmp_path / "execution")
-    text = outputs_text(answered)
-    assert "ERREUR" not in text and "Traceback" not in text
+    answered, _ = executed_with_answers(notebook, answers, tmp_path, path.name)
     right = [c for c in answered.cells if "Bonne réponse" in str(c.get("outputs", []))]
     assert len(right) == 5
 
@@ -372,15 +381,7 @@ def test_module_03_accepts_a_trainee_who_does_the_work(tmp_path: Path) -> None:
         "ecart_groupe_ii = ...": "ecart_groupe_ii = 538 000 - 526 000",
         "cout_poste_2027 = ...": "cout_poste_2027 = 0,8 * 51 120 * 1,02",
     }
-    for cell in notebook.cells:
-        for placeholder, answer in answers.items():
-            cell.source = cell.source.replace(placeholder, answer)
-    edited = tmp_path / "rempli" / path.name
-    edited.parent.mkdir()
-    nbformat.write(notebook, edited)
-    answered = execute(edited, tmp_path / "execution")
-    text = outputs_text(answered)
-    assert "ERREUR" not in text and "Traceback" not in text
+    answered, _ = executed_with_answers(notebook, answers, tmp_path, path.name)
     # Seven verdicts: CAF, FRNG, BFR, trésorerie (FRNG − BFR = the bank), apport, écart, coût.
     right = [
         output

@@ -22,6 +22,7 @@ from cpts_training.budget.builder import BudgetHypotheses, BuiltBudget, build_bu
 from cpts_training.budget.cash import PLAN_COLUMNS, cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, ensure_budget
 from cpts_training.columns import column_label
+from cpts_training.documents import require_target
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_percent
 
@@ -90,21 +91,7 @@ def export_budget_xlsx(
     Refuses to replace an existing file unless ``overwrite=True`` (French
     :class:`InputError`). Returns the path written.
     """
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError(
-            f"Le fichier « {target.name} » doit avoir l'extension .xlsx (classeur Excel)."
-        )
-    if target.exists() and not overwrite:
-        raise InputError(
-            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou cochez la case « Remplacer le fichier s'il existe »."
-        )
-    if not target.parent.is_dir():
-        raise InputError(
-            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
-            "emplacement."
-        )
+    target = require_target(path, ".xlsx", overwrite)
     table = ensure_budget(budget)
     built = build_budget(hypotheses) if isinstance(hypotheses, BudgetHypotheses) else hypotheses
     workbook = xlsxwriter.Workbook(str(target))

@@ -44,7 +44,7 @@ from cpts_training.budget.forecast import (
 )
 from cpts_training.budget.risks import ACI_ACCOUNTS, aci_dependency, reserves_in_months
 from cpts_training.columns import column_label, declared_columns
-from cpts_training.documents import a4_docx, require_target, save_pair
+from cpts_training.documents import a4_docx, require_target, save_docx, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.reference import load_parameter
@@ -392,15 +392,7 @@ class BudgetPresentation:
         """
         target = require_target(path, ".docx", overwrite)
         document = self._document()
-        try:
-            document.save(str(target))
-        except OSError as error:
-            raise InputError(
-                f"Impossible d'écrire « {target} » ({error}). Fermez le document s'il est "
-                "ouvert dans un traitement de texte, vérifiez les droits du dossier, puis "
-                "réessayez."
-            ) from None
-        return target
+        return save_docx(document, target)
 
     def save(self, folder: Path | str, stem: str, overwrite: bool = False) -> tuple[Path, Path]:
         """Write ``stem.html`` and ``stem.docx`` in ``folder``; return both paths.

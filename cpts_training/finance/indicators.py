@@ -28,6 +28,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from cpts_training.documents import require_target
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance.analysis import caf, financial_balance, ratios
 from cpts_training.finance.case_study import CASE_DIR, CASE_YEARS, load_trial_balance
@@ -719,21 +720,7 @@ def export_dashboard_xlsx(
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError(
-            f"Le fichier « {target.name} » doit avoir l'extension .xlsx (classeur Excel)."
-        )
-    if target.exists() and not overwrite:
-        raise InputError(
-            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou cochez la case « Remplacer le fichier s'il existe »."
-        )
-    if not target.parent.is_dir():
-        raise InputError(
-            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
-            "emplacement."
-        )
+    target = require_target(path, ".xlsx", overwrite)
     years = year_columns(table)
     book = openpyxl.Workbook()
     sheet: Any = book.active

@@ -48,6 +48,7 @@ import pandas as pd
 
 from cpts_training.budget._common import require_amount, require_rate, require_whole
 from cpts_training.budget.aci import AciContract, AciMission, calendar_year_funding
+from cpts_training.documents import require_target
 from cpts_training.errors import DataError, InputError
 from cpts_training.finance.analysis import financial_balance
 from cpts_training.finance.case_study import load_trial_balance
@@ -759,27 +760,12 @@ def export_plan_xlsx(
     Raises :class:`~cpts_training.errors.InputError` (French) for a name without
     ``.xlsx``, an existing file when ``overwrite`` is false, a folder that does not exist.
     """
-    from pathlib import Path
 
     import openpyxl
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    target = Path(path)
-    if target.suffix.lower() != ".xlsx":
-        raise InputError(
-            f"Le fichier « {target.name} » doit avoir l'extension .xlsx (classeur Excel)."
-        )
-    if target.exists() and not overwrite:
-        raise InputError(
-            f"Le fichier « {target} » existe déjà et n'a pas été remplacé : choisissez un "
-            "autre nom, ou cochez la case « Remplacer le fichier s'il existe »."
-        )
-    if not target.parent.is_dir():
-        raise InputError(
-            f"Le dossier « {target.parent} » n'existe pas : créez-le ou choisissez un autre "
-            "emplacement."
-        )
+    target = require_target(path, ".xlsx", overwrite)
     trajectory = plan_trajectory(hypotheses)
     signals = plan_signals(trajectory)
     euro = '#,##0\\ "€"'

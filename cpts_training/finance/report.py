@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment
 
-from cpts_training.documents import a4_docx, require_target
+from cpts_training.documents import a4_docx, require_target, save_docx
 from cpts_training.errors import InputError
 from cpts_training.finance.analysis import (
     Caf,
@@ -536,15 +536,7 @@ def financial_diagnosis_docx(
         _docx_table(document, section)
         if section.note:
             document.add_paragraph(section.note).runs[0].italic = True
-    try:
-        document.save(str(target))
-    except OSError as error:
-        raise InputError(
-            f"Impossible d'écrire « {target} » ({error}). Fermez le document s'il est "
-            "ouvert dans un traitement de texte, vérifiez les droits du dossier, puis "
-            "réessayez."
-        ) from None
-    return target
+    return save_docx(document, target)
 
 
 # --------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from cpts_training.budget.aci import aci_size
 from cpts_training.dates import fr_date
-from cpts_training.documents import a4_docx, require_target, save_pair
+from cpts_training.documents import a4_docx, require_target, save_docx, save_pair
 from cpts_training.errors import InputError
 from cpts_training.formatting import NumberFormatError, format_number_fr, read_typed_number
 from cpts_training.territory.case_study import Territory
@@ -486,15 +486,7 @@ class DiagnosticDocument:
         folder does not exist, or the file exists and ``overwrite`` is false.
         """
         target = require_target(path, ".docx", overwrite)
-        try:
-            self._document().save(str(target))
-        except OSError as error:
-            raise InputError(
-                f"Impossible d'écrire « {target} » ({error}). Fermez le document s'il est "
-                "ouvert dans un traitement de texte, vérifiez les droits du dossier, puis "
-                "réessayez."
-            ) from None
-        return target
+        return save_docx(self._document(), target)
 
     def save(self, folder: Path | str, stem: str, overwrite: bool = False) -> tuple[Path, Path]:
         """Write ``stem.html`` and ``stem.docx`` in ``folder`` (created when its parent

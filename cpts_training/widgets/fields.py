@@ -61,3 +61,19 @@ class FrenchNumberText(widgets.Text):
         if self.number is None:
             raise NumberFormatError(self.error)
         return self.number
+
+
+def export_controls(
+    file_name: str, label: str = "Exporter en XLSX", width: str = "13em"
+) -> tuple[widgets.Text, widgets.Checkbox, widgets.Button, widgets.HTML]:
+    """The export row of a form: file name, « Remplacer le fichier s'il existe », the
+    button and the status line (the caller connects the button)."""
+    name = widgets.Text(value=file_name, description="Fichier", layout=widgets.Layout(width="26em"))
+    overwrite = widgets.Checkbox(
+        value=False,
+        description="Remplacer le fichier s'il existe",
+        indent=False,
+        layout=widgets.Layout(width="auto"),
+    )
+    button = widgets.Button(description=label, icon="download", layout=widgets.Layout(width=width))
+    return name, overwrite, button, widgets.HTML()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import ipywidgets as widgets
 import pandas as pd
 
 from cpts_training.dates import fr_date
@@ -13,6 +12,7 @@ from cpts_training.formatting import (
     format_euros,
 )
 from cpts_training.html_blocks import html_table, message_box
+from cpts_training.widgets.fields import export_controls
 
 # --------------------------------------------------------------------------------------
 # Presentation helpers (HTML and number formatting only)
@@ -67,17 +67,4 @@ def _totals_table(summary: Any) -> str:
     )
 
 
-def _export_controls(
-    file_name: str, label: str = "Exporter en XLSX", width: str = "13em"
-) -> tuple[widgets.Text, widgets.Checkbox, widgets.Button, widgets.HTML]:
-    """The export row of a budget form: file name, « Remplacer le fichier s'il existe »,
-    the button and the status line (the caller connects the button)."""
-    name = widgets.Text(value=file_name, description="Fichier", layout=widgets.Layout(width="26em"))
-    overwrite = widgets.Checkbox(
-        value=False,
-        description="Remplacer le fichier s'il existe",
-        indent=False,
-        layout=widgets.Layout(width="auto"),
-    )
-    button = widgets.Button(description=label, icon="download", layout=widgets.Layout(width=width))
-    return name, overwrite, button, widgets.HTML()
+_export_controls = export_controls

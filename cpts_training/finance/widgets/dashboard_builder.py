@@ -29,7 +29,7 @@ from cpts_training.finance.indicators import (
     year_columns,
 )
 from cpts_training.html_blocks import heading, html_table, message_box
-from cpts_training.widgets.fields import FrenchNumberText
+from cpts_training.widgets.fields import FrenchNumberText, export_controls
 
 NO_FREQUENCY = "—"
 """First option of a frequency list: nothing chosen yet."""
@@ -89,20 +89,10 @@ class DashboardBuilder(widgets.VBox):
         self.chart = widgets.Image(
             format="png", layout=widgets.Layout(width="100%", max_width="900px", display="none")
         )
-        self.export_name = widgets.Text(
-            value="tableau_de_bord.xlsx", description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )  # fmt: skip
-        self.export_overwrite = widgets.Checkbox(
-            value=False, description="Remplacer le fichier s'il existe", indent=False,
-            layout=widgets.Layout(width="auto"),
-        )  # fmt: skip
-        self.export_button = widgets.Button(
-            description="Exporter le tableau de bord (XLSX)", icon="download",
-            layout=widgets.Layout(width="22em"),
-        )  # fmt: skip
+        self.export_name, self.export_overwrite, self.export_button, self.export_status = (
+            export_controls("tableau_de_bord.xlsx", "Exporter le tableau de bord (XLSX)", "22em")
+        )
         self.export_button.on_click(self._export)
-        self.export_status = widgets.HTML()
         header = heading("Tableau de bord de pilotage de la CPTS")
         if notice:
             header += message_box(notice, "warning")

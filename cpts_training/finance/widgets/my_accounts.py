@@ -32,6 +32,7 @@ from cpts_training.finance.trial_balance import read_uploaded_trial_balance
 from cpts_training.formatting import format_number_fr
 from cpts_training.html_blocks import heading, html_table, message_box
 from cpts_training.html_blocks import strong as html_strong
+from cpts_training.widgets.fields import export_controls
 
 EXAMPLE_FILE = (
     Path(__file__).resolve().parents[2] / "data" / "finance" / ("exemple_balance_generale.csv")
@@ -171,28 +172,14 @@ class MyAccounts(widgets.VBox):
             ),
             layout=widgets.Layout(width="44em", height="10em"),
         )
-        self.file_name = widgets.Text(
-            value="diagnostic_financier",
-            description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )
-        self.overwrite = widgets.Checkbox(
-            value=False,
-            description="Remplacer le fichier s'il existe",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.export_button = widgets.Button(
-            description="Exporter le diagnostic (Word)",
-            icon="download",
-            layout=widgets.Layout(width="20em"),
+        self.file_name, self.overwrite, self.export_button, self.export_status = export_controls(
+            "diagnostic_financier", "Exporter le diagnostic (Word)", "20em"
         )
         self.html_button = widgets.Button(
             description="Exporter en page web (HTML)",
             icon="download",
             layout=widgets.Layout(width="20em"),
         )
-        self.export_status = widgets.HTML()
 
         self.upload.observe(self._on_upload, names="value")
         self.year.observe(self._on_year, names="value")

@@ -34,7 +34,7 @@ from cpts_training.formatting import (
 )
 from cpts_training.html_blocks import heading, html_table, message_box
 from cpts_training.reference import learner_label, load_parameter
-from cpts_training.widgets.fields import FrenchNumberText
+from cpts_training.widgets.fields import FrenchNumberText, export_controls
 
 MAX_INVESTMENTS = 3
 """Investment rows of the form."""
@@ -157,19 +157,9 @@ class PlanForm(widgets.VBox):
             format="png", layout=widgets.Layout(width="100%", max_width="820px")
         )
         self.signals = widgets.HTML()
-        self.export_name = widgets.Text(
-            value="plan_pluriannuel.xlsx", description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )  # fmt: skip
-        self.export_overwrite = widgets.Checkbox(
-            value=False, description="Remplacer le fichier s'il existe", indent=False,
-            layout=widgets.Layout(width="auto"),
-        )  # fmt: skip
-        self.export_button = widgets.Button(
-            description="Exporter le plan (XLSX)", icon="download",
-            layout=widgets.Layout(width="18em"),
-        )  # fmt: skip
-        self.export_status = widgets.HTML()
+        self.export_name, self.export_overwrite, self.export_button, self.export_status = (
+            export_controls("plan_pluriannuel.xlsx", "Exporter le plan (XLSX)", "18em")
+        )
         self.export_button.on_click(self._export)
         header = heading(f"Plan pluriannuel de financement {self.years[0]}–{self.years[-1]}")
         if notice:

@@ -35,7 +35,7 @@ from cpts_training.territory.diagnostic import (
 )
 from cpts_training.territory.france import POSITION_SOURCE, RealTerritory, describe_territory
 from cpts_training.territory.resources import STRUCTURE_TYPES
-from cpts_training.widgets.fields import FrenchNumberText
+from cpts_training.widgets.fields import FrenchNumberText, export_controls
 
 SHORT_LABELS: dict[str, str] = {
     "medecins_generalistes": "Méd. généralistes",
@@ -138,24 +138,10 @@ class MyTerritory(widgets.VBox):
             placeholder="Votre lecture du territoire en quelques phrases",
             layout=widgets.Layout(width="40em", height="8em"),
         )
-        self.file_name = widgets.Text(
-            value="diagnostic_territorial",
-            description="Fichier",
-            layout=widgets.Layout(width="26em"),
-        )
-        self.overwrite = widgets.Checkbox(
-            value=False,
-            description="Remplacer les fichiers s'ils existent",
-            indent=False,
-            layout=widgets.Layout(width="auto"),
-        )
-        self.export_button = widgets.Button(
-            description="Exporter le diagnostic (DOCX et HTML)",
-            icon="download",
-            layout=widgets.Layout(width="28em"),
+        self.file_name, self.overwrite, self.export_button, self.export_status = export_controls(
+            "diagnostic_territorial", "Exporter le diagnostic (DOCX et HTML)", "28em"
         )
         self.export_button.on_click(self._on_export)
-        self.export_status = widgets.HTML()
 
         self.diagnostic_box = widgets.VBox(
             [
