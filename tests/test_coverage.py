@@ -26,9 +26,9 @@ def test_cash_planning_is_taught_by_module_01_and_assessed_by_question_3(table) 
 
 def test_summary_per_bloc(table) -> None:
     summary = coverage_summary(table).set_index("bloc")
-    # course/syllabus.yaml: M01 teaches 8 competencies of B5, all assessed in evaluation 01;
-    # no module covers B3 yet.
-    assert summary.loc["B5"].tolist() == [18, 8, 8]
+    # course/syllabus.yaml: M01 teaches 8 competencies of B5 and M03 the other 10, all
+    # assessed (evaluations 01 and 03): 18 of 18; no module covers B3 yet.
+    assert summary.loc["B5"].tolist() == [18, 18, 18]
     assert summary.loc["B3"].tolist() == [9, 0, 0]
 
 

@@ -169,9 +169,9 @@ def test_no_english_traceback_anywhere_a_trainee_types(
 
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(pool.map(run, runs))
-    # 3 modules × 1 (typed and empty in turn) + 3 assessments × 3 (typed, empty,
-    # unanswered) = 12 runs.
-    assert len(results) == 12
+    # Each module once (typed and empty in turn) + each assessment 3 times (typed, empty,
+    # unanswered): 4 modules + 4 × 3 = 16 runs.
+    assert len(results) == 16
     english = {label: _english(nb) for label, nb in results.items() if _english(nb)}
     assert not english, english
     # The runs did meet errors (empty answers, unanswered questions), explained in French.
