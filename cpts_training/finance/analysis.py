@@ -696,7 +696,16 @@ def _reading(code: str, value: float, at: dt.date | str | None) -> tuple[str, st
         seuil = "> 0"
         if math.isnan(value):
             return SIGNAL_INFO, seuil, "Aucun produit : taux non calculable."
-        if value >= 0:
+        if value == 0:
+            return (
+                SIGNAL_WATCH,
+                seuil,
+                (
+                    "La CAF est nulle : l'activité ne laisse rien pour investir, rembourser ou "
+                    "renforcer le fonds de roulement."
+                ),
+            )
+        if value > 0:
             return (
                 SIGNAL_OK,
                 seuil,
@@ -717,7 +726,16 @@ def _reading(code: str, value: float, at: dt.date | str | None) -> tuple[str, st
         seuil = "> 0"
         if math.isnan(value):
             return SIGNAL_INFO, seuil, "Aucune charge courante : ratio non calculable."
-        if value >= 0:
+        if value == 0:
+            return (
+                SIGNAL_WATCH,
+                seuil,
+                (
+                    "Le FRNG est nul : les ressources stables couvrent tout juste les "
+                    "immobilisations et ne financent aucune charge courante."
+                ),
+            )
+        if value > 0:
             return (
                 SIGNAL_OK,
                 seuil,

@@ -172,3 +172,12 @@ def test_the_annexe_tells_what_the_balance_cannot():
     assert annex[2023].loc["Adhérents au 31 décembre", "valeur"] * 30 == 600
     with pytest.raises(InputError, match="Pas d'annexe 2022"):
         load_annex(2022)
+
+
+def test_a_zero_caf_and_a_zero_frng_do_not_pass_a_strict_threshold():
+    # 2023: CAF 0 € and FRNG 0 € against « > 0 »: to watch, never ✅.
+    reading = diagnosis_table(ratios(load_trial_balance(2023), 2023)).set_index("indicateur")
+    assert reading.loc["Taux de CAF", "signal"] == "⚠️"
+    assert "La CAF est nulle" in reading.loc["Taux de CAF", "lecture"]
+    frng = reading.loc["Fonds de roulement net global en jours de charges"]
+    assert frng["signal"] == "⚠️" and "Le FRNG est nul" in frng["lecture"]
