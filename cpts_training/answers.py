@@ -92,6 +92,11 @@ def answer_problem(
         and value
         and all(isinstance(v, Real) and not isinstance(v, bool) for v in value)
     ):
+        if len(value) == 1:
+            return (
+                f"{name} se termine par une virgule : retirez la virgule finale et écrivez "
+                f"{_example(name, _shown(value[0]))}."
+            )
         parts = ", ".join(str(v) for v in value)
         joined = ",".join(str(v) for v in value)
         return (

@@ -160,6 +160,13 @@ def test_a_comma_followed_by_a_space_is_named() -> None:
     assert problem is not None and "« part_75_plus = 12,5 »" in problem
 
 
+def test_a_trailing_comma_is_named_as_such() -> None:
+    # « caf_2025 = 209 875 - 195 186 + 1 300, » is the tuple (15 989,) in Python.
+    problem = answer_problem((15989,), "caf_2025")
+    assert problem is not None and "se termine par une virgule" in problem
+    assert "« caf_2025 = 15\u202f989 »" in problem and "1 nombres" not in problem
+
+
 @pytest.mark.parametrize(
     ("value", "kind", "bounds", "needle"),
     [
