@@ -362,3 +362,25 @@ def test_a_name_typed_without_quotes_is_shown_how_to_quote_it() -> None:
     text = explain_error(error, tb)
     assert '"Lespinassol"' in text and '["Lespinassol", "…"]' in text
     assert "Exécuter tout au-dessus" not in text  # running the cells above would not help
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"), [("0,8 %", 0.8), ("80", 80.0), ("80 %", 80.0), ("12,5", 12.5), ("0", 0.0)]
+)
+def test_a_percentage_field_reads_unambiguous_rates(typed: str, number: float) -> None:
+    from cpts_training.widgets.fields import FrenchNumberText
+
+    field = FrenchNumberText(None, unit="%")
+    field.value = typed
+    assert field.number == number and field.error == ""
+
+
+@pytest.mark.parametrize(("typed", "both"), [("0,8", "0,8 % ou 80 %"), ("1", "1 % ou 100 %")])
+def test_a_fraction_in_a_percentage_field_is_refused_with_both_readings(
+    typed: str, both: str
+) -> None:
+    from cpts_training.widgets.fields import FrenchNumberText
+
+    field = FrenchNumberText(None, unit="%")
+    field.value = typed
+    assert field.number is None and both in field.error.replace("\u202f", " ")

@@ -228,7 +228,9 @@ def test_ctrl_c_stops_the_whole_process_group(tmp_path: Path) -> None:
     time.sleep(2.5)
     assert not late.exists()
     # Without the interruption, the grandchild does write the file: the test can fail.
-    finished = run_in_own_group([sys.executable, "-c", script.replace("time.sleep(60)", "time.sleep(3)")], cwd=tmp_path)
+    finished = run_in_own_group(
+        [sys.executable, "-c", script.replace("time.sleep(60)", "time.sleep(3)")], cwd=tmp_path
+    )
     assert finished.returncode == 0 and late.exists()
 
 

@@ -113,7 +113,7 @@ def test_a_rate_typed_as_a_percentage(empty) -> None:
     row.rate.value = "42 %"
     assert amount(empty, "64511") == 16800.00  # 40 000 × 42 %
     row.rate.value = "0,42"  # a fraction where a percentage is asked: named, not guessed
-    assert "42 pour 42 %" in plain(empty.status.value)
+    assert "voulez-vous dire 0,42 % ou 42 %" in plain(empty.status.value)
     assert amount(empty, "64511") == 16800.00
 
 

@@ -27,8 +27,10 @@ class FrenchNumberText(widgets.Text):
     ``number`` (float, or ``None`` while the text is not a readable number) and
     ``error`` (the French reason, ``""`` when readable) follow ``value`` (the text).
     ``unit`` (``"€"``, ``"%"`` or ``""``) is the unit expected: ``4 500 %`` in a field
-    in euros is refused. The text is read when the trainee presses Entrée or leaves
-    the field (``continuous_update=False``), not at each key.
+    in euros is refused; in a percentage field, a number between 0 and 1 typed without
+    the ``%`` sign (``0,8``: 0,8 % or 80 %?) is refused with both readings. The text is
+    read when the trainee presses Entrée or leaves the field (``continuous_update=False``),
+    not at each key.
     """
 
     number = traitlets.Float(allow_none=True, default_value=None)
@@ -47,6 +49,16 @@ class FrenchNumberText(widgets.Text):
             number = parse_number_fr(self.value, self.unit or None)
         except NumberFormatError as error:
             self.error = str(error)
+            self.number = None
+            return
+        if self.unit == "%" and "%" not in self.value and 0 < abs(number) <= 1:
+            # 0,8 in a percentage field: 0,8 % or 80 % (a fraction)? Never guess.
+            shown = format_number_fr(number, 2).rstrip("0").rstrip(",")
+            self.error = (
+                f"« {self.value.strip()} » : voulez-vous dire {shown} % ou "
+                f"{format_number_fr(number * 100, 0)} % ? Écrivez le signe % : « "
+                f"{format_number_fr(number * 100, 0)} % » (ou « {shown} % »)."
+            )
             self.number = None
             return
         self.error = ""
