@@ -131,6 +131,31 @@ class IncomeStatement:
         """True for an excédent (résultat ≥ 0), False for a déficit."""
         return self.resultat_eur >= 0
 
+    def with_totals(self) -> pd.DataFrame:
+        """``table`` followed by two rows: « Total » (Σ charges, Σ produits) and the
+        résultat (« Résultat de l'exercice : excédent » or « … : déficit », its amount in
+        the ``produits_eur`` column, produits − charges; ``charges_eur`` empty)."""
+        kind = "excédent" if self.is_surplus else "déficit"
+        totals = pd.DataFrame(
+            [
+                {
+                    "section": "",
+                    "prefixe": "",
+                    "rubrique": "Total",
+                    "charges_eur": self.total_charges_eur,
+                    "produits_eur": self.total_produits_eur,
+                },
+                {
+                    "section": "",
+                    "prefixe": "",
+                    "rubrique": f"Résultat de l'exercice : {kind} (produits − charges)",
+                    "charges_eur": float("nan"),
+                    "produits_eur": self.resultat_eur,
+                },
+            ]
+        )
+        return pd.concat([self.table, totals], ignore_index=True)
+
 
 def income_statement(tb: pd.DataFrame, year: int) -> IncomeStatement:
     """Compte de résultat of the trial balance ``tb`` (financial year ``year``).

@@ -181,3 +181,15 @@ def test_a_zero_caf_and_a_zero_frng_do_not_pass_a_strict_threshold():
     assert "La CAF est nulle" in reading.loc["Taux de CAF", "lecture"]
     frng = reading.loc["Fonds de roulement net global en jours de charges"]
     assert frng["signal"] == "⚠️" and "Le FRNG est nul" in frng["lecture"]
+
+
+def test_the_income_statement_ends_with_its_totals_and_result(balances):
+    table = income_statement(balances[2025], 2025).with_totals().set_index("rubrique")
+    # Charges 195 186, produits 209 875, excédent 209 875 − 195 186 = 14 689.
+    assert table.loc["Total", "charges_eur"] == 195186
+    assert table.loc["Total", "produits_eur"] == 209875
+    result = table.loc["Résultat de l'exercice : excédent (produits − charges)"]
+    assert result["produits_eur"] == 14689
+    deficit = income_statement(load_trial_balance(2025, cpts="coteaux"), 2025).with_totals()
+    assert deficit["rubrique"].iloc[-1].startswith("Résultat de l'exercice : déficit")
+    assert deficit["produits_eur"].iloc[-1] == -3300
