@@ -106,7 +106,7 @@ def course_server(arguments: list[str], log_path: Path | None = None) -> Iterato
             time.sleep(0.5)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
