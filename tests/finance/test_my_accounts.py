@@ -195,6 +195,11 @@ def test_example_button_loads_the_example(tmp_path):
     assert balance["Besoin en fonds de roulement (BFR)"] == "9 649,60 €"
     assert balance["Trésorerie"] == "19 560,80 €"
     assert cells(form.caf_view.value)[-1][-1] == "7 510,40 €"
+    # The check is written without parentheses (they read as a negative amount):
+    # 29 210,40 − 9 649,60 = 19 560,80.
+    check = text_of(form.balance_view.value)
+    assert "FRNG − BFR = 29 210,40 € − 9 649,60 € = 19 560,80 €" in check
+    assert "(" not in check.split("Contrôle")[1].split(":")[0]
 
 
 def test_export_word_needs_text_then_never_overwrites_without_the_checkbox(form, tmp_path):
@@ -233,5 +238,6 @@ def test_export_html_and_export_before_any_file(tmp_path):
     form.example_button.click()
     form.file_name.value = "mon_diag"
     form.html_button.click()
+    assert "Page web enregistrée" in text_of(form.export_status.value)
     page = (tmp_path / "mon_diag.html").read_text(encoding="utf-8")
     assert "<p>Texte.</p>" in page and "7\u202f510,40\xa0€" in page

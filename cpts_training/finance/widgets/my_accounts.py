@@ -309,9 +309,9 @@ class MyAccounts(widgets.VBox):
         except CPTSError as error:
             self.export_status.value = message_box(f"Export impossible. {error}", "error")
             return None
-        kind = "Document Word" if suffix == ".docx" else "Page web"
+        kind = "Document Word enregistré" if suffix == ".docx" else "Page web enregistrée"
         self.export_status.value = message_box(
-            f"{kind} enregistré : {path.resolve()}. Pour le récupérer : dans le panneau des "
+            f"{kind} : {path.resolve()}. Pour le récupérer : dans le panneau des "
             f"fichiers, à gauche, clic droit sur « {path.name} » › Télécharger.",
             "ok",
         )
