@@ -200,6 +200,12 @@ def test_example_button_loads_the_example(tmp_path):
     check = text_of(form.balance_view.value)
     assert "FRNG − BFR = 29 210,40 € − 9 649,60 € = 19 560,80 €" in check
     assert "(" not in check.split("Contrôle")[1].split(":")[0]
+    # Every table scrolls inside its own box, right around it.
+    for view in (form.key_view, form.caf_view, form.balance_view, form.ratios_view):
+        root = ET.fromstring(f"<div>{view.value}</div>")
+        boxes = [d for d in root.iter("div") if "min-width:100%" in (d.get("style") or "")]
+        assert len(boxes) == len(list(root.iter("table")))
+        assert all(len(list(d.iter("table"))) == 1 for d in boxes)
 
 
 def test_export_word_needs_text_then_never_overwrites_without_the_checkbox(form, tmp_path):
