@@ -163,7 +163,7 @@ class DashboardBuilder(widgets.VBox):
         unit = str(record["unite"])
         tick = widgets.Checkbox(
             value=False, description=str(record["libelle"]), indent=False,
-            layout=widgets.Layout(width="34em"),
+            layout=widgets.Layout(width="auto", min_width="28em"),
         )  # fmt: skip
         target = FrenchNumberText(
             unit=_FIELD_UNITS.get(unit, ""), description="Cible",

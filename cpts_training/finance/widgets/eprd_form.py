@@ -435,7 +435,7 @@ class EprdForm(widgets.VBox):
 # --------------------------------------------------------------------------------------
 
 
-SCROLL_BOX = '<div style="overflow-x:auto;width:0;min-width:100%;max-width:100%">'
+SCROLL_BOX = '<div style="overflow-x:auto;width:0;min-width:100%;max-width:100%;line-height:1.35">'
 """Opening of the box put right around a wide table: the box takes the width of the
 output area without widening it (``width:0;min-width:100%``), so a table wider than the
 notebook scrolls inside it, with its scrollbar directly under the table."""

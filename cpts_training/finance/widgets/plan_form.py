@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,7 @@ YEARLY_FIELDS: tuple[tuple[str, str, str], ...] = (
 """Key, French label and unit of each row of yearly fields (the ETP row is the total
 headcount of the year, not the ETP added)."""
 
-LABEL_COLUMN = "17em"
+LABEL_COLUMN = "21em"
 YEAR_COLUMN = "7.5em"
 FIELD_WIDTH = "7em"
 """Widths of the grid of yearly fields: the row labels (they wrap, never cut) and one
@@ -102,7 +103,13 @@ class PlanForm(widgets.VBox):
             if key == "etp":
                 now = format_decimal_fr(float(base.values["etp"][self.years[0]]))
                 label = f"{label} ({now} aujourd'hui)"
-            cells.append(widgets.HTML(label, layout=widgets.Layout(width="auto")))
+            cells.append(
+                widgets.HTML(
+                    '<span style="display:inline-block;line-height:1.3">'
+                    f"{escape(label, quote=False)}</span>",
+                    layout=widgets.Layout(width="auto"),
+                )
+            )
             self.year_fields[key] = {}
             for year in self.years:
                 field = FrenchNumberText(number=self._initial(key, year), unit=unit, layout=layout)
