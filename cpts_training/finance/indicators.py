@@ -19,6 +19,8 @@ Units: ``€`` (euros), ``%`` (a fraction: 0.25 = 25 %, targets too), ``jours``,
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -410,7 +412,8 @@ def _shown(value: float | None, unit: str) -> str:
     if value is None or math.isnan(float(value)):
         return "n.d."
     if unit == "€":
-        return format_euros(value, 0 if abs(value) >= 100 else 2)
+        # Cents only when there are some: « 0 € », « 45 000 € », « 629,63 € ».
+        return format_euros(value, 2 if round(float(value), 2) % 1 else 0)
     if unit == "%":
         return format_percent(value, 1)
     if unit in ("jours", "mois"):
@@ -419,8 +422,9 @@ def _shown(value: float | None, unit: str) -> str:
 
 
 def show_value(value: float | None, unit: str) -> str:
-    """``value`` written the French way in ``unit`` (« 7,6 % », « 15 989 € »,
-    « 107 jours », « 3,7 mois », « 310 »; « n.d. » for NaN)."""
+    """``value`` written the French way in ``unit`` (« 7,6 % », « 15 989 € », « 629,63 € »
+    (euros with cents only when there are some), « 107 jours », « 3,7 mois », « 310 »;
+    « n.d. » for NaN)."""
     return _shown(value, unit)
 
 
@@ -441,10 +445,13 @@ def target_from_text(code: str, text: str) -> float | None:
     """The target typed for the indicator ``code`` (French number), in the unit of
     :class:`IndicatorChoice` (a fraction for a « % » indicator): « 7,5 % » → 0.075.
 
-    An empty text gives ``None`` (no target yet).
+    An empty text gives ``None`` (no target yet). The indicator's own unit word may
+    follow the number, singular or plural (:func:`unit_words`): « 60 jours », « 3 mois »,
+    « 400 adhérents » are read as 60, 3, 400.
 
     Raises:
-        InputError: unknown code; a text that is not a number; a percentage typed for an
+        InputError: unknown code; a text that is not a number; another unit's word
+            (« 60 mois » for an indicator in jours); a percentage typed for an
             indicator in euros, days, months or a count; for a « % » indicator, a number
             between −1 and 1 typed without « % » (« 0,25 » is read neither as 25 % nor
             0,25 %: type « 25 % » or « 0,25 % »).
@@ -453,8 +460,9 @@ def target_from_text(code: str, text: str) -> float | None:
     name = row["libelle"]
     if not str(text).strip():
         return None
+    number_text = _without_unit_word(str(text), row)
     try:
-        typed = read_typed_number(str(text))
+        typed = read_typed_number(number_text)
     except NumberFormatError as error:
         raise InputError(f"Cible de « {name} » : {error}") from None
     unit = row["unite"]
@@ -484,6 +492,65 @@ def target_from_text(code: str, text: str) -> float | None:
             f"indicateur s'exprime en {_unit_words(unit)}."
         )
     return typed.value
+
+
+_TIME_WORDS: dict[str, tuple[str, ...]] = {
+    "jours": ("jour", "jours", "j"),
+    "mois": ("mois",),
+    "ans": ("an", "ans", "année", "années"),
+}
+_TIME_NAMES = {"jours": "jours", "mois": "mois", "ans": "années"}
+_COUNT_WORDS = (
+    "adhérent", "patient", "personne", "professionnel", "participant", "demande", "membre",
+)  # fmt: skip
+_TRAILING_WORD = re.compile(r"^(?P<number>.*\d)\s*(?P<word>[^\W\d_][\w'’-]*)\.?\s*$")
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and word != "mois" else word
+
+
+def unit_words(code: str) -> tuple[str, ...]:
+    """The words a trainee may type after a target of the indicator ``code`` (lower
+    case, singular and plural): « jour », « jours », « j » for an indicator in jours,
+    « mois » in mois; for a count (``nombre``), the people or things counted (the first
+    word of its libellé, « adhérents », and « patients », « personnes »…). Empty for
+    « € » and « % » (read by :func:`~cpts_training.formatting.read_typed_number`).
+
+    Raises:
+        InputError: unknown code.
+    """
+    row = _row(code)
+    unit = str(row["unite"])
+    if unit in _TIME_WORDS:
+        return _TIME_WORDS[unit]
+    if unit != "nombre":
+        return ()
+    first = re.split(r"[\s'’]", str(row["libelle"]).strip().lower())[0]
+    singulars = dict.fromkeys([_singular(first), *_COUNT_WORDS])
+    return tuple(w for s in singulars for w in (s, f"{s}s"))
+
+
+def _without_unit_word(text: str, row: Mapping[str, Any]) -> str:
+    """``text`` without the indicator's own unit word after the number (« 60 jours » →
+    « 60 »); another unit's word is refused in French; any other text is left as typed
+    (the number reader refuses it)."""
+    match = _TRAILING_WORD.match(text.strip())
+    if not match:
+        return text
+    word = match["word"].lower()
+    if word in ("euro", "euros"):
+        return text
+    if word in unit_words(str(row["code"])):
+        return match["number"]
+    for other, words in _TIME_WORDS.items():
+        if word in words:
+            expected = _unit_words(str(row["unite"]))
+            raise InputError(
+                f"Cible de « {row['libelle']} » : « {text.strip()} » est en "
+                f"{_TIME_NAMES[other]} ; cet indicateur s'exprime en {expected}."
+            )
+    return text
 
 
 def _unit_words(unit: str) -> str:
@@ -650,6 +717,13 @@ def year_columns(table: pd.DataFrame) -> list[int]:
     return [int(c) for c in table.columns if isinstance(c, int)]
 
 
+DASHBOARD_CHART_COLUMNS = 3
+DASHBOARD_CHART_WIDTH_IN = 9.0
+DASHBOARD_CHART_FONT_PT = 10
+"""Panels per row, width (inches, 900 px at 100 dpi) and font size (points) of
+:func:`plot_dashboard`: readable at the 900 px the form shows it."""
+
+
 def plot_dashboard(table: pd.DataFrame) -> Any:
     """Small multiples: one panel per indicator of a :func:`dashboard_table`, its values by
     year (points joined by a line) and its target (dashed horizontal line); a
@@ -662,13 +736,14 @@ def plot_dashboard(table: pd.DataFrame) -> Any:
     count = len(table)
     if count == 0 or not years:
         raise InputError("Le tableau de bord est vide : construisez-le d'abord.")
-    ncols = min(count, 4)
+    ncols = min(count, DASHBOARD_CHART_COLUMNS)
     nrows = math.ceil(count / ncols)
-    height = 2.6 * nrows + 0.7
-    fig = CourseFigure(figsize=(3.4 * ncols, height))
+    height = 3.0 * nrows + 0.8
+    # 9 inches at 100 dpi: 900 px, shown at that size, so the fonts keep their size.
+    fig = CourseFigure(figsize=(DASHBOARD_CHART_WIDTH_IN, height))
     fig.subplots_adjust(
-        left=0.08, right=0.98, top=1 - 0.75 / height, bottom=0.3 / height, wspace=0.5,
-        hspace=0.55,
+        left=0.1, right=0.98, top=1 - 0.8 / height, bottom=0.35 / height, wspace=0.55,
+        hspace=0.6,
     )  # fmt: skip
     axes = fig.subplots(nrows, ncols, squeeze=False)
     for k, record in enumerate(table.to_dict("records")):
@@ -683,13 +758,13 @@ def plot_dashboard(table: pd.DataFrame) -> Any:
         ax.set_xticks(years, [str(y) for y in years])
         unit = record["unite"]
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p, u=unit: _axis_label(v, u)))
-        title = str(record["libelle"])
-        ax.set_title(title if len(title) <= 38 else title[:36] + "…", fontsize=8)
-        ax.tick_params(labelsize=7)
+        title = "\n".join(textwrap.wrap(str(record["libelle"]), 30)[:2])
+        ax.set_title(title, fontsize=DASHBOARD_CHART_FONT_PT)
+        ax.tick_params(labelsize=DASHBOARD_CHART_FONT_PT)
     for k in range(count, nrows * ncols):
         axes[k // ncols][k % ncols].set_visible(False)
-    axes[0][0].legend(loc="best", fontsize=7)
-    fig.suptitle("Tableau de bord : valeurs par année et cible (pointillés)")
+    axes[0][0].legend(loc="best", fontsize=DASHBOARD_CHART_FONT_PT)
+    fig.suptitle("Tableau de bord : valeurs par année et cible (pointillés)", fontsize=12)
     return fig
 
 

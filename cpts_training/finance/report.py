@@ -27,6 +27,7 @@ from jinja2 import Environment
 from cpts_training.documents import a4_docx, require_target, save_docx
 from cpts_training.errors import InputError
 from cpts_training.finance.analysis import (
+    THRESHOLD_PARAMETERS,
     Caf,
     FinancialBalance,
     caf,
@@ -47,6 +48,7 @@ from cpts_training.formatting import (
     format_number_fr,
     format_percent,
 )
+from cpts_training.reference import load_parameter
 
 SECTION_NAMES = {
     "exploitation": "Exploitation",
@@ -130,12 +132,17 @@ class AccountsReport:
         return abs(self.balance.tresorerie_eur - self.cash_by_accounts_eur) <= TOLERANCE_EUR
 
     def identity_text(self) -> str:
-        """The check trésorerie = FRNG − BFR against the bank accounts, in French."""
+        """The check trésorerie = FRNG − BFR against the bank accounts, in French; no
+        amount in parentheses (« 48 240 € − 3 300 € », « 57 089 € + 18 200 € » when the
+        BFR is −18 200 €)."""
         b = self.balance
         vmp = f" + VMP {euros(b.vmp_eur)}" if abs(b.vmp_eur) > TOLERANCE_EUR else ""
         verdict = "égalité vérifiée" if self.identity_holds else "ÉCART : vérifiez la balance"
+        # No parentheses around an amount: in accounting they read as a negative number.
+        # Subtracting a negative BFR is written as adding its opposite.
+        minus_bfr = f"+ {euros(-b.bfr_eur)}" if b.bfr_eur < 0 else f"− {euros(b.bfr_eur)}"
         return (
-            f"Contrôle : trésorerie = FRNG − BFR = {euros(b.frng_eur)} − ({euros(b.bfr_eur)}) "
+            f"Contrôle : trésorerie = FRNG − BFR = {euros(b.frng_eur)} {minus_bfr} "
             f"= {euros(b.tresorerie_eur)} ; disponibilités {euros(b.disponibilites_eur)}{vmp} "
             f"− concours bancaires {euros(b.concours_bancaires_eur)} = "
             f"{euros(self.cash_by_accounts_eur)} : {verdict}."
@@ -308,6 +315,62 @@ class AccountsReport:
             self.ratios_section(),
             self.diagnosis_section(),
         )
+
+
+RATIO_GLOSSARY: dict[str, str] = {
+    "independance_financiere": (
+        "Indépendance financière : part des emprunts dans les financements stables des "
+        "investissements ; plus elle est haute, plus les investissements reposent sur la "
+        "dette."
+    ),
+    "duree_apparente_dette": (
+        "Durée apparente de la dette : nombre d'années de CAF qu'il faudrait pour "
+        "rembourser tous les emprunts si toute la CAF y était consacrée."
+    ),
+    "taux_vetuste": (
+        "Taux de vétusté : part de la valeur d'achat des immobilisations corporelles déjà "
+        "amortie ; proche de 100 %, les équipements sont presque entièrement amortis."
+    ),
+}
+"""Ratio code → one French sentence explaining a less common ratio (the « Lexique »
+under the reading of the ratios)."""
+
+
+def ratio_sources(ratios_table: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """The public source of each ratio of ``ratios_table`` (from
+    :func:`~cpts_training.finance.analysis.ratios`: columns ``code``, ``ratio``,
+    ``source``) and of its threshold, in the order of the table.
+
+    Returns ``(ratio, source of the formula, source of the threshold)`` in French; the
+    threshold's source is the reference of its dated parameter
+    (:data:`~cpts_training.finance.analysis.THRESHOLD_PARAMETERS`), « lecture du signe »
+    for the CAF and the FRNG, « aucun seuil » for the BFR.
+
+    Raises:
+        InputError: a column ``code``, ``ratio`` or ``source`` is missing.
+    """
+    missing = [c for c in ("code", "ratio", "source") if c not in ratios_table.columns]
+    if missing:
+        raise InputError(
+            f"Tableau des ratios : colonne(s) manquante(s) {', '.join(missing)}. Passez le "
+            "tableau rendu par ratios(balance, exercice)."
+        )
+    out = []
+    for code, name, source in ratios_table[["code", "ratio", "source"]].itertuples(
+        index=False, name=None
+    ):
+        parameter = THRESHOLD_PARAMETERS.get(str(code))
+        if parameter is not None:
+            loaded = load_parameter(parameter)
+            threshold = " ; ".join(r.label for r in loaded.metadata.reference)
+            if not loaded.verified:
+                threshold += " — seuil : valeur indicative — à vérifier"
+        elif code in ("taux_caf", "frng_jours"):
+            threshold = "lecture du signe (positif ou négatif), sans seuil chiffré"
+        else:
+            threshold = "aucun seuil"
+        out.append((str(name), str(source), threshold))
+    return out
 
 
 def accounts_report(tb: pd.DataFrame, year: int, *, cpts_name: str = "") -> AccountsReport:

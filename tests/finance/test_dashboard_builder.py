@@ -68,7 +68,10 @@ def test_trainee_builds_a_dashboard_and_reads_it(builder):
     assert caf["Cible atteinte en 2025"] == "oui"  # 7,62 % ≥ 7,5 %
     assert caf["Destinataires"] == "CA, ARS"
     cost = body["Coût par patient orienté vers un médecin traitant"]
-    assert cost["2025"] == "630 €"
+    # Cents shown when there are some: 629,63 € and 705,88 €.
+    assert cost["2025"] == "629,63 €"
+    assert cost["2024"] == "705,88 €"
+    assert cost["Cible"] == "600 €"
     assert cost["Évolution 2024–2025"] == "-76,25 €"  # 629,63 − 705,88
     assert cost["Cible atteinte en 2025"] == "non"  # 629,63 € > 600 €, « baisse » wanted
     members = body["Adhérents"]
@@ -135,3 +138,63 @@ def test_export_writes_the_dashboard(builder, tmp_path):
     assert rows["Réserves en mois de charges"][header.index("Cible atteinte")] == "oui"
     builder.export_button.click()
     assert "existe déjà" in text_of(builder.export_status.value)
+
+
+def test_a_target_in_days_typed_with_its_unit_word(builder):
+    # « 60 jours » for the FRNG in days, « 3 mois » for reserves, « 45 adhérents ».
+    tick(builder, "frng_jours", "60 jours")
+    tick(builder, "reserves_mois", "3 mois")
+    tick(builder, "adherents", "45 adhérents")
+    builder.build_button.click()
+    assert builder.status.value == "", text_of(builder.status.value)
+    targets = builder.result.set_index("code")["cible"]
+    assert (targets["frng_jours"], targets["reserves_mois"], targets["adherents"]) == (60, 3, 45)
+    # Adhérents 2025 = 50 ≥ 45: atteinte.
+    assert builder.result.set_index("code").at["adherents", "cible_atteinte"] is True
+    # Another unit's word is refused in French.
+    builder.targets["frng_jours"].value = "60 mois"
+    builder.build_button.click()
+    assert "« 60 mois » est en mois ; cet indicateur s'exprime en jours" in text_of(
+        builder.status.value
+    )
+
+
+def test_recipients_are_one_tick_box_each_with_its_whole_label(builder):
+    choice = builder.recipients["taux_caf"]
+    assert list(choice.checkboxes) == [
+        "CA",
+        "bureau",
+        "AG",
+        "ARS",
+        "CPAM",
+        "équipe de coordination",
+    ]
+    for name, box in choice.checkboxes.items():
+        assert box.description == name and box.layout.width == "auto" and not box.indent
+    choice.checkboxes["bureau"].value = True
+    choice.checkboxes["CPAM"].value = True
+    assert choice.value == ("bureau", "CPAM")
+    tick(builder, "resultat", "10 000")
+    tick(builder, "adherents", "60")
+    builder.ticks["taux_caf"].value = True
+    builder.targets["taux_caf"].value = "7,5 %"
+    builder.frequencies["taux_caf"].value = "annuelle"
+    builder.build_button.click()
+    rows = rows_of(builder.table.value)
+    body = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert body["Taux de CAF"]["Destinataires"] == "bureau, CPAM"
+
+
+def test_the_table_fits_or_scrolls_right_under_itself(builder):
+    tick(builder, "taux_caf", "7,5 %")
+    tick(builder, "resultat", "10 000")
+    tick(builder, "adherents", "60")
+    builder.build_button.click()
+    root = ET.fromstring(f"<div>{builder.table.value}</div>")
+    box = root[0]
+    assert "overflow-x:auto" in box.get("style", "") and "min-width:100%" in box.get("style", "")
+    assert len(list(box.iter("table"))) == 1
+    header = rows_of(builder.table.value)[0]
+    # No « Unité » column (each value carries its unit): 5 + years + 2 columns.
+    assert "Unité" not in header
+    assert header[:5] == ["Indicateur", "Cible", "Fréquence", "Destinataires", "Sens souhaité"]

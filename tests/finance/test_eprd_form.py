@@ -113,18 +113,21 @@ def test_a_group_ii_charge_typed_the_french_way(fresh: EprdForm):
     assert [row[0] for row in plan[1:]] == [str(y) for y in range(2025, 2031)]
     header = plan[0]
     first = dict(zip(header, plan[1], strict=True))
-    assert first["Trésorerie au 31/12 (EPRD déposé)"] == "43 100 €"
-    assert first["Trésorerie au 31/12 (Avec vos mesures)"] == "33 100 €"
+    assert first["Trésorerie 31/12 (déposé)"] == "43 100 €"
+    assert first["Trésorerie 31/12 (vos mesures)"] == "33 100 €"
+    # FRNG 79 000 and résultat −8 500 in 2025 (see the bilan financier above)
+    assert first["FRNG 31/12"] == "79 000 €"
+    assert first["Résultat"] == "-8 500 €"
     # The measure grows by 2,5 % a year (groupe II): the cumulated loss of CAF at the end
     # of 2028 is 10 000 + 10 250 + 10 506,25 + 10 768,91 = 41 525,16 → 41 525 €.
     in_2028 = dict(zip(header, plan[4], strict=True))
-    filed = float(in_2028["Trésorerie au 31/12 (EPRD déposé)"][:-2].replace(" ", ""))
-    mine = float(in_2028["Trésorerie au 31/12 (Avec vos mesures)"][:-2].replace(" ", ""))
+    filed = float(in_2028["Trésorerie 31/12 (déposé)"][:-2].replace(" ", ""))
+    mine = float(in_2028["Trésorerie 31/12 (vos mesures)"][:-2].replace(" ", ""))
     assert filed - mine == pytest.approx(41525, abs=1)
     text = text_of(fresh.results.value)
     assert "Résultat déficitaire en 2025 : -8 500 €." in text
     if mine < 0:
-        assert f"Trésorerie négative au 31/12/2028 : {in_2028[header[11]]}." in text
+        assert f"Trésorerie négative au 31/12/2028 : {in_2028[header[2]]}." in text
     assert "recommand" not in text.lower() and "conseil" not in text.lower()
     assert fresh.chart.value[:4] == b"\x89PNG"
     assert fresh.modified is not None
@@ -150,33 +153,82 @@ def test_an_investment_with_a_subsidy_and_a_loan(fresh: EprdForm):
     assert balance["Trésorerie au 31/12/2025 (FRNG − BFR)"][:2] == ["43 100 €", "43 100 €"]
 
 
+def test_the_pgfp_table_shows_only_the_columns_a_trainee_reads(fresh: EprdForm):
+    plan = tables(fresh.results.value)[4]
+    assert plan[0] == [
+        "Année",
+        "Trésorerie 31/12 (déposé)",
+        "Trésorerie 31/12 (vos mesures)",
+        "FRNG 31/12",
+        "Résultat",
+        "CAF",
+        "Investissements",
+        "Nouveaux emprunts",
+        "Remboursements",
+        "Encours dette 31/12",
+    ]
+    # No header longer than 30 characters: the table fits about 1 050 px.
+    assert max(len(h) for h in plan[0]) <= 30
+    # Filed EPRD, 2025: trésorerie 43 100, FRNG 89 000, résultat 1 500, CAF 14 000.
+    assert plan[1][:6] == ["2025", "43 100 €", "43 100 €", "89 000 €", "1 500 €", "14 000 €"]
+    # Every table sits in its own scrolling box, directly around it.
+    root = ET.fromstring(f"<div>{fresh.results.value}</div>")
+    for table in root.iter("table"):
+        boxes = [d for d in root.iter("div") if table in list(d.iter("table"))]
+        assert "overflow-x:auto" in (boxes[-1].get("style") or "")
+        assert len(list(boxes[-1].iter("table"))) == 1
+    assert any("min-width:100%" in (d.get("style") or "") for d in root.iter("div"))
+
+
+def test_investment_controls_show_their_whole_label_and_value(fresh: EprdForm):
+    row = fresh.investment_rows[0]
+    for control in (row.year, row.label, row.amount, row.grant, row.duration):
+        assert control.style.description_width == "initial"
+    # The dropdown is wide enough for « Année » and « 2025 »; the duration for its label.
+    assert float(row.year.layout.width.removesuffix("em")) >= 11
+    assert float(row.duration.layout.width.removesuffix("em")) >= 22
+    # Two lines, each at most 60em (≈ 780 px at 13 px): the row fits 1 050 px.
+    first, second = row.children
+    assert list(first.children) == [row.year, row.label]
+    assert list(second.children) == [row.amount, row.grant, row.duration]
+    for line in row.children:
+        assert sum(float(c.layout.width.removesuffix("em")) for c in line.children) <= 60
+
+
 def test_an_unreadable_number_is_refused_in_french(fresh: EprdForm):
+    shown = fresh.results.value
     fresh.charges_fields["II"].value = "10 000,5,0"
-    # Refused as soon as it is typed, and still after the click.
-    assert "Montant non lu" in text_of(fresh.results.value)
+    # Refused as soon as it is typed (Entrée), under the fields, before any click;
+    # the last results stay shown.
+    text = text_of(fresh.status.value)
+    assert "Montant non lu" in text and "Charges, groupe II" in text and "10 000,5,0" in text
+    assert "derniers montants calculés" in text
+    assert fresh.results.value == shown
     fresh.compute_button.click()
-    text = text_of(fresh.results.value)
-    assert "Montant non lu" in text and "Charges, groupe II" in text
-    assert "10 000,5,0" in text
-    assert tables(fresh.results.value) == []
-    assert fresh.modified is None
-    assert fresh.chart.layout.display == "none"
-    # Corrected, the figures come back.
+    assert "Montant non lu" in text_of(fresh.status.value)
+    assert fresh.results.value == shown
+    assert fresh.modified is not None
+    # Corrected, « Calculer » recomputes: résultat 1 500 − 10 000 = −8 500.
     fresh.charges_fields["II"].value = "10 000"
+    assert "Montant non lu" not in text_of(fresh.status.value)
     fresh.compute_button.click()
-    assert tables(fresh.results.value)
+    assert fresh.status.value == ""
+    crpp = rows_of(tables(fresh.results.value)[0])
+    assert crpp["Résultat (produits − charges)"][1] == "-8 500 €"
 
 
 def test_a_refused_measure_shows_the_model_s_french_message(fresh: EprdForm):
     # Groupe I of the charges is 28 000: −30 000 would leave −2 000.
     fresh.charges_fields["I"].value = "-30 000"
     fresh.compute_button.click()
-    text = text_of(fresh.results.value)
+    text = text_of(fresh.status.value)
     assert "Mesure refusée" in text and "groupe I" in text and "négatif" in text
-    assert tables(fresh.results.value) == []
+    # The filed EPRD's figures stay shown: résultat 1 500 in both columns.
+    crpp = rows_of(tables(fresh.results.value)[0])
+    assert crpp["Résultat (produits − charges)"] == ["1 500 €", "1 500 €", "0 €"]
     fresh.charges_fields["I"].value = ""
     row = fresh.investment_rows[1]
     row.amount.value = "8 000"
     fresh.compute_button.click()
-    text = text_of(fresh.results.value)
+    text = text_of(fresh.status.value)
     assert "Investissement n°2 : la durée d'amortissement manque" in text

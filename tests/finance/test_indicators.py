@@ -260,3 +260,55 @@ def test_a_bad_activity_file_is_refused(tmp_path):
     )
     with pytest.raises(DataError, match="activite.yaml"):
         load_activity(bad)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "expected"),
+    [
+        ("frng_jours", "60 jours", 60),
+        ("tresorerie_jours", "1 jour", 1),
+        ("reserves_mois", "3,5 mois", 3.5),
+        ("adherents", "400 adhérents", 400),
+        ("patients_orientes", "50 patients", 50),
+        ("participants_prevention", "1 200 participants", 1200),
+        ("resultat", "500 €", 500),
+        ("taux_caf", "7,5 %", 0.075),
+    ],
+)
+def test_a_target_may_carry_the_indicator_s_own_unit_word(code, text, expected):
+    assert target_from_text(code, text) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("code", "text", "words"),
+    [
+        ("frng_jours", "60 mois", "est en mois ; cet indicateur s'exprime en jours"),
+        ("adherents", "12 ans", "est en années"),
+        ("frng_jours", "60 pommes", "contient des lettres"),
+    ],
+)
+def test_another_unit_word_is_refused(code, text, words):
+    with pytest.raises(InputError, match=words):
+        target_from_text(code, text)
+
+
+def plain_text(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_euros_show_cents_only_when_there_are_some():
+    assert plain_text(show_value(0, "€")) == "0 €"
+    assert plain_text(show_value(45000, "€")) == "45 000 €"
+    assert plain_text(show_value(52142.4, "€")) == "52 142,40 €"
+    assert plain_text(show_value(629.6258, "€")) == "629,63 €"
+
+
+def test_plot_dashboard_fonts_are_readable_at_900_px(values):
+    figure = plot_dashboard(dashboard_table(THREE, values=values))
+    # 9 inches × 100 dpi = 900 px: the image is shown at its own size.
+    assert figure.get_figwidth() == pytest.approx(9)
+    for ax in (a for a in figure.axes if a.get_visible()):
+        assert ax.title.get_fontsize() >= 10
+        assert all(t.get_fontsize() >= 10 for t in ax.get_xticklabels())
+        assert all(t.get_fontsize() >= 10 for t in ax.get_yticklabels())
+    assert figure.axes[0].get_legend().get_texts()[0].get_fontsize() >= 10

@@ -195,6 +195,17 @@ def test_example_button_loads_the_example(tmp_path):
     assert balance["Besoin en fonds de roulement (BFR)"] == "9 649,60 €"
     assert balance["Trésorerie"] == "19 560,80 €"
     assert cells(form.caf_view.value)[-1][-1] == "7 510,40 €"
+    # The check is written without parentheses (they read as a negative amount):
+    # 29 210,40 − 9 649,60 = 19 560,80.
+    check = text_of(form.balance_view.value)
+    assert "FRNG − BFR = 29 210,40 € − 9 649,60 € = 19 560,80 €" in check
+    assert "(" not in check.split("Contrôle")[1].split(":")[0]
+    # Every table scrolls inside its own box, right around it.
+    for view in (form.key_view, form.caf_view, form.balance_view, form.ratios_view):
+        root = ET.fromstring(f"<div>{view.value}</div>")
+        boxes = [d for d in root.iter("div") if "min-width:100%" in (d.get("style") or "")]
+        assert len(boxes) == len(list(root.iter("table")))
+        assert all(len(list(d.iter("table"))) == 1 for d in boxes)
 
 
 def test_export_word_needs_text_then_never_overwrites_without_the_checkbox(form, tmp_path):
@@ -233,5 +244,6 @@ def test_export_html_and_export_before_any_file(tmp_path):
     form.example_button.click()
     form.file_name.value = "mon_diag"
     form.html_button.click()
+    assert "Page web enregistrée" in text_of(form.export_status.value)
     page = (tmp_path / "mon_diag.html").read_text(encoding="utf-8")
     assert "<p>Texte.</p>" in page and "7\u202f510,40\xa0€" in page

@@ -97,7 +97,7 @@ def test_surplus_to_fonds_dedies_is_stated_as_a_fact(form):
 
 
 BAD_INPUTS = [
-    ("etp", 2028, "deux", "ETP salariés, 2028"),
+    ("etp", 2028, "deux", "ETP salariés au total, 2028"),
     ("aci_achievement", 2026, "120 %", "Le taux d'atteinte"),
     ("indemnities_eur", 2029, "-5 000", "indemnités"),
     ("alloc_reserves", 2026, "30 %", "font 130 % au total"),
@@ -148,3 +148,37 @@ def test_the_form_recommends_nothing(pristine):
     shown = (pristine.table.value + pristine.signals.value).lower()
     for word in ("recommand", "conseil", "il faut", "vous devez", "devriez"):
         assert word not in shown
+
+
+def test_the_grid_and_its_labels_fit_a_notebook(pristine):
+    # Label column + 5 years of 7,5em = 21 + 37,5 = 58,5em ≈ 760 px at 13 px: fits 1 050 px.
+    columns = pristine.grid.layout.grid_template_columns
+    assert columns == "21em repeat(5, 7.5em)"
+    assert pristine.year_fields["etp"][2030].layout.width == "7em"
+    labels = [text_of(c.value) for c in pristine.grid.children if not hasattr(c, "unit")]
+    # The ETP row is the total headcount, with today's 1,5 ETP of the case.
+    assert "ETP salariés au total (1,5 aujourd'hui)" in labels
+    assert "2030" in labels
+    for field in (pristine.cost_per_etp, pristine.salary_growth):
+        assert field.style.description_width == "initial"
+    for control in (
+        pristine.investment_years[0],
+        pristine.investment_labels[0],
+        pristine.investment_amounts[0],
+        pristine.investment_durations[0],
+    ):
+        assert control.style.description_width == "initial"
+
+
+def test_the_investment_year_is_written_without_a_thousands_space(pristine):
+    # The case's investment of 2027 reads « 2027 », not « 2 027 ».
+    assert pristine.investment_years[0].value == "2027"
+    assert pristine.investment_years[0].number == 2027
+
+
+def test_the_trajectory_table_scrolls_right_under_itself(pristine):
+    root = ET.fromstring(f"<div>{pristine.table.value}</div>")
+    box = root[0]
+    assert "overflow-x:auto" in box.get("style", "") and "min-width:100%" in box.get("style", "")
+    assert len(list(box.iter("table"))) == 1
+    assert pristine.table.layout.width == "100%"

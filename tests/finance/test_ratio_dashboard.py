@@ -97,3 +97,34 @@ def test_a_bad_balance_is_refused_naming_the_year():
     bad.loc[bad["compte"] == "512", "debit"] = 1.0
     with pytest.raises(InputError, match="^Exercice 2025 : "):
         RatioDashboard.from_trial_balances({2024: load_trial_balance(2024), 2025: bad})
+
+
+def test_each_ratio_and_threshold_comes_with_its_source(dashboard):
+    root = ET.fromstring(f"<div>{dashboard.diagnosis_view.value}</div>")
+    found = list(root.iter("table"))
+    # The reading, then the sources.
+    assert len(found) == 2
+    table = [[plain("".join(c.itertext())) for c in row] for row in found[1].iter("tr")]
+    assert table[0] == ["Ratio", "Source de la formule", "Source du seuil"]
+    by_ratio = {row[0]: row[1:] for row in table[1:]}
+    formula, threshold = by_ratio["Indépendance financière"]
+    assert "Guide M22" in formula and "inférieur à 50 %" in threshold
+    # An unverified threshold says so next to its source.
+    assert "à vérifier" in by_ratio["Durée apparente de la dette"][1]
+    assert "Convention de la formation" in by_ratio["Trésorerie en jours de charges"][0]
+    assert by_ratio["Besoin en fonds de roulement en jours de charges"][1] == "aucun seuil"
+    # Every ratio of the reading has its source line.
+    reading = {row[1] for row in rows(dashboard.diagnosis_view.value)[1:8]}
+    assert reading <= set(by_ratio)
+
+
+def test_a_lexique_explains_the_less_common_ratios(dashboard):
+    text = text_of(dashboard.diagnosis_view.value)
+    assert "Lexique" in text
+    for words in (
+        "Indépendance financière : part des emprunts",
+        "Durée apparente de la dette : nombre d'années de CAF",
+        "Taux de vétusté : part de la valeur d'achat",
+    ):
+        assert words in text
+    assert "recommand" not in text.lower()

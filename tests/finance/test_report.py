@@ -26,6 +26,7 @@ from cpts_training.errors import InputError
 from cpts_training.finance.case_study import CASE_YEARS, load_trial_balance
 from cpts_training.finance.report import (
     accounts_report,
+    euros,
     evolution_section,
     evolution_table,
     financial_diagnosis_docx,
@@ -62,7 +63,8 @@ def test_report_of_the_case_2025_gives_the_hand_computed_figures(tb2025):
     assert report.cash_by_accounts_eur == pytest.approx(75_289)
     assert report.identity_holds
     assert plain(report.identity_text()) == (
-        "Contrôle : trésorerie = FRNG − BFR = 57 089 € − (−18 200 €) = 75 289 € ; "
+        # No parentheses: 57 089 − (−18 200) is written 57 089 + 18 200 = 75 289.
+        "Contrôle : trésorerie = FRNG − BFR = 57 089 € + 18 200 € = 75 289 € ; "
         "disponibilités 75 289 € − concours bancaires 0 € = 75 289 € : égalité vérifiée."
     )
 
@@ -212,3 +214,10 @@ def test_format_variation_signs():
     assert format_variation(0.012, "taux") == "+1,2 pt"
     assert format_variation(-3.25, "jours") == "−3,3 jours"  # ROUND_HALF_UP of 3,25
     assert format_variation(float("nan"), "jours") == "non calculable"
+
+
+def test_euros_have_two_decimals_when_there_are_cents():
+    assert plain(euros(52142.4)) == "52 142,40 €"
+    assert plain(euros(45000)) == "45 000 €"
+    assert plain(euros(0)) == "0 €"
+    assert plain(euros(-3300.5)) == "−3 300,50 €"

@@ -28,6 +28,7 @@ from cpts_training.finance.indicators import (
     target_from_text,
     year_columns,
 )
+from cpts_training.finance.widgets.eprd_form import scroll_box
 from cpts_training.html_blocks import heading, html_table, message_box
 from cpts_training.widgets.fields import FrenchNumberText, export_controls
 
@@ -35,6 +36,40 @@ NO_FREQUENCY = "—"
 """First option of a frequency list: nothing chosen yet."""
 
 _FIELD_UNITS = {"€": "€", "%": "%"}
+
+_EXAMPLES = {"%": "ex. 7,5 %", "€": "ex. 15 000", "jours": "ex. 60 jours", "mois": "ex. 3 mois"}
+
+
+class RecipientChoice(widgets.HBox):
+    """One tick box per recipient of :data:`~cpts_training.finance.indicators.RECIPIENTS`,
+    each label shown whole. ``value`` is the tuple of the ticked recipients, in the
+    catalogue's order (settable, like a multiple selection); ``checkboxes`` maps each
+    recipient to its box."""
+
+    def __init__(self, recipients: tuple[str, ...] = RECIPIENTS) -> None:
+        self.checkboxes = {
+            name: widgets.Checkbox(
+                value=False, description=name, indent=False, layout=widgets.Layout(width="auto")
+            )
+            for name in recipients
+        }
+        super().__init__(
+            [
+                widgets.HTML("Destinataires :", layout=widgets.Layout(width="auto")),
+                *self.checkboxes.values(),
+            ],
+            layout=widgets.Layout(flex_flow="row wrap", grid_gap="0 1em", align_items="center"),
+        )
+
+    @property
+    def value(self) -> tuple[str, ...]:
+        """The ticked recipients."""
+        return tuple(name for name, box in self.checkboxes.items() if box.value)
+
+    @value.setter
+    def value(self, names: tuple[str, ...] | list[str]) -> None:
+        for name, box in self.checkboxes.items():
+            box.value = name in names
 
 
 class DashboardBuilder(widgets.VBox):
@@ -70,7 +105,7 @@ class DashboardBuilder(widgets.VBox):
         self.ticks: dict[str, widgets.Checkbox] = {}
         self.targets: dict[str, FrenchNumberText] = {}
         self.frequencies: dict[str, widgets.Dropdown] = {}
-        self.recipients: dict[str, widgets.SelectMultiple] = {}
+        self.recipients: dict[str, RecipientChoice] = {}
         sections: list[widgets.Widget] = []
         for family in FAMILIES:
             rows = catalogue[catalogue["famille"] == family]
@@ -85,7 +120,7 @@ class DashboardBuilder(widgets.VBox):
         )  # fmt: skip
         self.build_button.on_click(self._build)
         self.status = widgets.HTML()
-        self.table = widgets.HTML()
+        self.table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.chart = widgets.Image(
             format="png", layout=widgets.Layout(width="100%", max_width="900px", display="none")
         )
@@ -98,8 +133,8 @@ class DashboardBuilder(widgets.VBox):
             header += message_box(notice, "warning")
         help_text = (
             f"<p>Cochez de {MIN_INDICATORS} à {MAX_INDICATORS} indicateurs. Pour chacun, "
-            "saisissez la cible (« 7,5 % », « 15 000 », « 90 »), choisissez la fréquence et "
-            "les destinataires (Ctrl ou Cmd + clic pour en choisir plusieurs), puis cliquez "
+            "saisissez la cible (« 7,5 % », « 15 000 », « 60 jours », « 90 »), choisissez la "
+            "fréquence et cochez les destinataires, puis cliquez "
             "sur « Construire le tableau de bord ». Le sens souhaité dit si la cible est un "
             "plancher (hausse) ou un plafond (baisse).</p>"
         )
@@ -128,21 +163,18 @@ class DashboardBuilder(widgets.VBox):
         unit = str(record["unite"])
         tick = widgets.Checkbox(
             value=False, description=str(record["libelle"]), indent=False,
-            layout=widgets.Layout(width="30em"),
+            layout=widgets.Layout(width="auto", min_width="28em"),
         )  # fmt: skip
         target = FrenchNumberText(
             unit=_FIELD_UNITS.get(unit, ""), description="Cible",
-            placeholder="ex. 7,5 %" if unit == "%" else ("ex. 15 000" if unit == "€" else "ex. 90"),
-            layout=widgets.Layout(width="13em"), style={"description_width": "3em"},
+            placeholder=_EXAMPLES.get(unit, "ex. 90"),
+            layout=widgets.Layout(width="14em"), style={"description_width": "initial"},
         )  # fmt: skip
         frequency = widgets.Dropdown(
             options=[NO_FREQUENCY, *FREQUENCIES], value=NO_FREQUENCY, description="Fréquence",
-            layout=widgets.Layout(width="16em"), style={"description_width": "5.5em"},
+            layout=widgets.Layout(width="17em"), style={"description_width": "initial"},
         )  # fmt: skip
-        recipients = widgets.SelectMultiple(
-            options=list(RECIPIENTS), value=(), rows=3, description="Destinataires",
-            layout=widgets.Layout(width="20em"), style={"description_width": "6.5em"},
-        )  # fmt: skip
+        recipients = RecipientChoice()
         self.ticks[code] = tick
         self.targets[code] = target
         self.frequencies[code] = frequency
@@ -154,8 +186,9 @@ class DashboardBuilder(widgets.VBox):
                 "info",
             )
         )
+        line = widgets.Layout(flex_flow="row wrap", grid_gap="0 1em")
         return widgets.VBox(
-            [widgets.HBox([tick, target, frequency, recipients]), formula],
+            [widgets.HBox([tick, target, frequency], layout=line), recipients, formula],
             layout=widgets.Layout(margin="0 0 0.4em 0"),
         )
 
@@ -226,13 +259,15 @@ class DashboardBuilder(widgets.VBox):
 
 def dashboard_html(table: pd.DataFrame) -> str:
     """A :func:`~cpts_training.finance.indicators.dashboard_table` as a French HTML table:
-    indicator, unit, target, frequency, recipients, desired direction, one column per
-    year, évolution (last two years) and « Cible atteinte » (oui / non / n.d.)."""
+    indicator, target, frequency, recipients, desired direction, one column per year
+    (each value with its unit), évolution (last two years) and « Cible atteinte »
+    (oui / non / n.d.), in a box that scrolls right under the table when it is wider than
+    the notebook."""
     years = year_columns(table)
     if not isinstance(table, pd.DataFrame) or not years:
         raise InputError("Donnez le tableau que renvoie dashboard_table(choix).")
     headers = [
-        "Indicateur", "Unité", "Cible", "Fréquence", "Destinataires", "Sens souhaité",
+        "Indicateur", "Cible", "Fréquence", "Destinataires", "Sens souhaité",
         *(str(y) for y in years),
         f"Évolution {years[-2]}–{years[-1]}" if len(years) > 1 else "Évolution",
         f"Cible atteinte en {years[-1]}",
@@ -245,7 +280,6 @@ def dashboard_html(table: pd.DataFrame) -> str:
         rows.append(
             [
                 str(record["libelle"]),
-                unit,
                 show_value(float(record["cible"]), unit),
                 str(record["frequence"]),
                 str(record["destinataires"]),
@@ -256,8 +290,8 @@ def dashboard_html(table: pd.DataFrame) -> str:
             ]
         )
         colours.append(None if met is None or met else "#c62828")
-    numeric = [2, *range(6, 6 + len(years) + 1)]
-    return html_table(headers, rows, numeric=numeric, row_colours=colours)
+    numeric = [1, *range(5, 5 + len(years) + 1)]
+    return scroll_box(html_table(headers, rows, numeric=numeric, row_colours=colours))
 
 
-__all__ = ["DashboardBuilder", "dashboard_html"]
+__all__ = ["DashboardBuilder", "RecipientChoice", "dashboard_html"]

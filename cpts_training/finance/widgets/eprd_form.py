@@ -59,46 +59,51 @@ CASH_DAYS_CONVENTION = (
 
 PGFP_HEADERS = (
     "Année",
+    "Trésorerie 31/12 (déposé)",
+    "Trésorerie 31/12 (vos mesures)",
+    "FRNG 31/12",
     "Résultat",
     "CAF",
     "Investissements",
-    "Subventions d'investissement",
     "Nouveaux emprunts",
     "Remboursements",
-    "Apport (+) ou prélèvement (−)",
-    "FRNG au 31/12",
-    "BFR au 31/12",
-    f"Trésorerie au 31/12 ({ORIGINAL})",
-    f"Trésorerie au 31/12 ({MODIFIED})",
-    "Encours de la dette au 31/12",
+    "Encours dette 31/12",
 )
+"""Headers of the PGFP table: the columns a trainee reads, trésorerie first (filed
+EPRD, then with the measures), short enough for a notebook about 1 050 px wide."""
 
 _STYLE = {"description_width": "initial"}
 
 _UNREAD = "Montant non lu : rien n'est recalculé tant que ce champ n'est pas corrigé."
 
 
-class InvestmentRow(widgets.HBox):
-    """One new investment: ``year`` (dropdown over the PGFP's years), ``label``,
-    ``amount`` and ``grant`` (euros), ``duration`` (years of straight-line
-    amortisation). A row whose amount is left empty is not used."""
+class InvestmentRow(widgets.VBox):
+    """One new investment on two lines: ``year`` (dropdown over the PGFP's years) and
+    ``label``, then ``amount`` and ``grant`` (euros) and ``duration`` (years of
+    straight-line amortisation). Each control is wide enough for its whole label and
+    value; the row fits about 1 050 px. A row whose amount is left empty is not used."""
 
     def __init__(self, rank: int, years: list[int]) -> None:
         self.rank = rank
         self.year = widgets.Dropdown(
-            options=years, value=years[0], description="Année", layout=_width("10em")
+            options=years,
+            value=years[0],
+            description="Année",
+            style=_STYLE,
+            layout=_width("11em"),
         )
         self.label = widgets.Text(
             value="",
             description="Libellé",
             placeholder=f"Investissement n°{rank}",
-            layout=_width("22em"),
+            style=_STYLE,
+            layout=_width("36em"),
         )
         self.amount = FrenchNumberText(
-            None, description="Montant (€)", style=_STYLE, layout=_width("15em")
+            None, description="Montant (€)", style=_STYLE, layout=_width("17em")
         )
         self.grant = FrenchNumberText(
-            None, description="Subvention (€)", style=_STYLE, layout=_width("15em")
+            None, description="Subvention (€)", style=_STYLE, layout=_width("18em")
         )
         self.duration = FrenchNumberText(
             None,
@@ -106,9 +111,16 @@ class InvestmentRow(widgets.HBox):
             description="Durée d'amortissement (ans)",
             placeholder="ex. 5",
             style=_STYLE,
-            layout=_width("17em"),
+            layout=_width("22em"),
         )
-        super().__init__([self.year, self.label, self.amount, self.grant, self.duration])
+        lines = widgets.Layout(flex_flow="row wrap", grid_gap="0 1em")
+        super().__init__(
+            [
+                widgets.HBox([self.year, self.label], layout=lines),
+                widgets.HBox([self.amount, self.grant, self.duration], layout=lines),
+            ],
+            layout=widgets.Layout(margin="0 0 0.6em 0"),
+        )
 
     @property
     def used(self) -> bool:
@@ -132,8 +144,10 @@ class EprdForm(widgets.VBox):
 
     Controls: ``charges_fields`` and ``produits_fields`` (groupe → field),
     ``investment_rows`` (:class:`InvestmentRow`), ``loan_fields`` (year → field),
-    ``compute_button``. Displays: ``status`` (figures out of date until « Calculer »),
-    ``results`` (HTML tables, alerts, or the French refusal) and ``chart`` (PNG).
+    ``compute_button``. Displays: ``status`` (under the fields: the French refusal of an
+    unreadable number as soon as it is typed, or figures out of date until « Calculer »),
+    ``results`` (HTML tables and alerts of the last computation, kept after a refusal)
+    and ``chart`` (PNG).
     ``caption`` (a fictional case says so) and ``notice`` are shown above the fields.
     Properties:
     :attr:`input_errors`, :attr:`measures`, :attr:`modified`.
@@ -189,8 +203,8 @@ class EprdForm(widgets.VBox):
             description=COMPUTE_LABEL, icon="calculator", button_style="primary"
         )
         self.compute_button.on_click(self._refresh)
-        self.status = widgets.HTML()
-        self.results = widgets.HTML()
+        self.status = widgets.HTML(layout=_width("100%"))
+        self.results = widgets.HTML(layout=_width("100%"))
         self.chart = widgets.Image(
             format="png", layout=widgets.Layout(width="100%", max_width="820px")
         )
@@ -233,8 +247,8 @@ class EprdForm(widgets.VBox):
                     list(self.loan_fields.values()), layout=widgets.Layout(flex_flow="row wrap")
                 ),
                 self.loan_duration,
-                self.compute_button,
                 self.status,
+                self.compute_button,
                 self.results,
                 self.chart,
             ]
@@ -319,17 +333,18 @@ class EprdForm(widgets.VBox):
 
     @property
     def modified(self) -> Eprd | None:
-        """The EPRD with the measures of the last computation (``None`` after a refusal)."""
+        """The EPRD with the measures of the last computation, the one whose results are
+        shown (a refusal leaves it unchanged)."""
         return self._modified
 
     # -- display ------------------------------------------------------------------------
 
     def _on_change(self, *_: object) -> None:
-        """A field changed: an unreadable number is refused at once; otherwise the
-        figures shown are marked as those of the previous amounts until « Calculer »."""
+        """A field changed: an unreadable number is refused at once in ``status``, right
+        under the fields (the last results stay shown); otherwise the figures shown are
+        marked as those of the previous amounts until « Calculer »."""
         errors = self.input_errors
         if errors:
-            self._modified = None
             self._refuse(_UNREAD, errors)
             return
         if self.results.value and self._modified is not None:
@@ -342,10 +357,8 @@ class EprdForm(widgets.VBox):
             self.status.value = message_box(
                 f"Cliquez sur « {COMPUTE_LABEL} » pour afficher les résultats.", "info"
             )
-            self.results.value = ""
 
     def _refresh(self, *_: object) -> None:
-        self._modified = None
         self.status.value = ""
         errors = self.input_errors
         if errors:
@@ -367,10 +380,14 @@ class EprdForm(widgets.VBox):
         self.chart.layout.display = None
 
     def _refuse(self, title: str, reasons: list[str]) -> None:
-        self.status.value = ""
-        self.results.value = "".join(message_box(r, "error", title=title) for r in reasons)
-        self.chart.value = b""
-        self.chart.layout.display = "none"
+        """The French refusal in ``status``, under the fields; the results of the last
+        computation stay shown, said to be those of the previous amounts."""
+        boxes = "".join(message_box(r, "error", title=title) for r in reasons)
+        if self._modified is not None:
+            boxes += message_box(
+                "Les résultats ci-dessous sont ceux des derniers montants calculés.", "info"
+            )
+        self.status.value = boxes
 
     def _html(self, modified: Eprd, plan: pd.DataFrame) -> str:
         year = self.eprd.exercice
@@ -416,6 +433,17 @@ class EprdForm(widgets.VBox):
 # --------------------------------------------------------------------------------------
 # Presentation (HTML, numbers and chart)
 # --------------------------------------------------------------------------------------
+
+
+SCROLL_BOX = '<div style="overflow-x:auto;width:0;min-width:100%;max-width:100%;line-height:1.35">'
+"""Opening of the box put right around a wide table: the box takes the width of the
+output area without widening it (``width:0;min-width:100%``), so a table wider than the
+notebook scrolls inside it, with its scrollbar directly under the table."""
+
+
+def scroll_box(table: str) -> str:
+    """``table`` (HTML) in :data:`SCROLL_BOX`, closed."""
+    return f"{SCROLL_BOX}{table}</div>"
 
 
 def _width(width: str) -> widgets.Layout:
@@ -520,7 +548,7 @@ def _compare(
             rows.append([label, _days(old), _days(new), shown_gap])
         else:
             rows.append([label, _euros(old), _euros(new), _signed(new - old)])
-    return html_table(COMPARE_HEADERS, rows, numeric=[1, 2, 3])
+    return scroll_box(html_table(COMPARE_HEADERS, rows, numeric=[1, 2, 3]))
 
 
 def _pgfp_table(plan: pd.DataFrame, original: pd.DataFrame) -> str:
@@ -530,23 +558,22 @@ def _pgfp_table(plan: pd.DataFrame, original: pd.DataFrame) -> str:
         rows.append(
             [
                 str(int(r["annee"])),
+                _euros(round(o["tresorerie_eur"])),
+                _euros(round(r["tresorerie_eur"])),
+                _euros(round(r["frng_eur"])),
                 _euros(round(r["resultat_eur"])),
                 _euros(round(r["caf_eur"])),
                 _euros(round(r["investissements_eur"])),
-                _euros(round(r["subventions_investissement_eur"])),
                 _euros(round(r["nouveaux_emprunts_eur"])),
                 _euros(round(r["remboursements_emprunts_eur"])),
-                _signed(round(r["apport_fonds_roulement_eur"])),
-                _euros(round(r["frng_eur"])),
-                _euros(round(r["bfr_eur"])),
-                _euros(round(o["tresorerie_eur"])),
-                _euros(round(r["tresorerie_eur"])),
                 _euros(round(r["encours_dette_eur"])),
             ]
         )
         colours.append("#c62828" if r["tresorerie_eur"] < 0 else None)
-    return html_table(
-        PGFP_HEADERS, rows, numeric=list(range(1, len(PGFP_HEADERS))), row_colours=colours
+    return scroll_box(
+        html_table(
+            PGFP_HEADERS, rows, numeric=list(range(1, len(PGFP_HEADERS))), row_colours=colours
+        )
     )
 
 

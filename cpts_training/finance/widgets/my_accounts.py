@@ -29,6 +29,7 @@ from cpts_training.finance.report import (
     save_financial_diagnosis_html,
 )
 from cpts_training.finance.trial_balance import read_uploaded_trial_balance
+from cpts_training.finance.widgets.eprd_form import scroll_box
 from cpts_training.formatting import format_number_fr
 from cpts_training.html_blocks import heading, html_table, message_box
 from cpts_training.html_blocks import strong as html_strong
@@ -64,11 +65,13 @@ def _year_options(today: dt.date | None = None) -> list[int]:
 def _section_html(section: Section) -> str:
     parts = [
         heading(section.title, 4),
-        html_table(
-            list(section.headers),
-            [list(row) for row in section.rows],
-            numeric=list(section.numeric),
-            total=list(section.total) if section.total is not None else None,
+        scroll_box(
+            html_table(
+                list(section.headers),
+                [list(row) for row in section.rows],
+                numeric=list(section.numeric),
+                total=list(section.total) if section.total is not None else None,
+            )
         ),
     ]
     if section.note:
@@ -309,9 +312,9 @@ class MyAccounts(widgets.VBox):
         except CPTSError as error:
             self.export_status.value = message_box(f"Export impossible. {error}", "error")
             return None
-        kind = "Document Word" if suffix == ".docx" else "Page web"
+        kind = "Document Word enregistré" if suffix == ".docx" else "Page web enregistrée"
         self.export_status.value = message_box(
-            f"{kind} enregistré : {path.resolve()}. Pour le récupérer : dans le panneau des "
+            f"{kind} : {path.resolve()}. Pour le récupérer : dans le panneau des "
             f"fichiers, à gauche, clic droit sur « {path.name} » › Télécharger.",
             "ok",
         )
@@ -337,7 +340,9 @@ class MyAccounts(widgets.VBox):
         section = report.balance_section()
         self.balance_view.value = (
             heading(section.title, 4)
-            + html_table(list(section.headers), [list(r) for r in section.rows], numeric=[1])
+            + scroll_box(
+                html_table(list(section.headers), [list(r) for r in section.rows], numeric=[1])
+            )
             + message_box(section.note, tone)
         )
         self.ratios_view.value = _section_html(report.ratios_section()) + _section_html(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ from cpts_training.finance.plan import (
     plan_trajectory,
     plot_plan,
 )
+from cpts_training.finance.widgets.eprd_form import scroll_box
 from cpts_training.formatting import (
     NumberFormatError,
     format_decimal_fr,
@@ -45,17 +47,24 @@ NOTICE = (
 )
 
 YEARLY_FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("etp", "ETP salariés", ""),
+    ("etp", "ETP salariés au total", ""),
     ("indemnities_eur", "Indemnités des professionnels (€)", "€"),
     ("other_charges_eur", "Autres charges (€)", "€"),
-    ("aci_achievement", "Taux d'atteinte de la part variable ACI (%)", "%"),
+    ("aci_achievement", "Atteinte de la part variable ACI (%)", "%"),
     ("other_income_eur", "Autres produits : FIR, collectivités, cotisations (€)", "€"),
     ("variable_received_share", "Part variable reçue dans l'année (%)", "%"),
     ("alloc_report_a_nouveau", "Excédent en report à nouveau (%)", "%"),
     ("alloc_reserves", "Excédent en réserves (%)", "%"),
     ("alloc_fonds_dedies", "Excédent en fonds dédiés (%)", "%"),
 )
-"""Key, French label and unit of each row of yearly fields."""
+"""Key, French label and unit of each row of yearly fields (the ETP row is the total
+headcount of the year, not the ETP added)."""
+
+LABEL_COLUMN = "21em"
+YEAR_COLUMN = "7.5em"
+FIELD_WIDTH = "7em"
+"""Widths of the grid of yearly fields: the row labels (they wrap, never cut) and one
+column per year, so that five years fit a notebook about 1 050 px wide."""
 
 _MONEY_DECIMALS = 0
 
@@ -86,12 +95,21 @@ class PlanForm(widgets.VBox):
         self.notice = notice
         self.years = base.plan_years
         self._trajectory: Any = None
-        layout = widgets.Layout(width="8.5em")
+        layout = widgets.Layout(width=FIELD_WIDTH)
         self.year_fields: dict[str, dict[int, FrenchNumberText]] = {}
         cells: list[widgets.Widget] = [widgets.HTML("<b>Hypothèse</b>")]
         cells += [widgets.HTML(f"<b>{y}</b>") for y in self.years]
         for key, label, unit in YEARLY_FIELDS:
-            cells.append(widgets.HTML(label))
+            if key == "etp":
+                now = format_decimal_fr(float(base.values["etp"][self.years[0]]))
+                label = f"{label} ({now} aujourd'hui)"
+            cells.append(
+                widgets.HTML(
+                    '<span style="display:inline-block;line-height:1.3">'
+                    f"{escape(label, quote=False)}</span>",
+                    layout=widgets.Layout(width="auto"),
+                )
+            )
             self.year_fields[key] = {}
             for year in self.years:
                 field = FrenchNumberText(number=self._initial(key, year), unit=unit, layout=layout)
@@ -101,24 +119,24 @@ class PlanForm(widgets.VBox):
         self.grid = widgets.GridBox(
             cells,
             layout=widgets.Layout(
-                grid_template_columns=f"24em repeat({len(self.years)}, 9em)",
+                grid_template_columns=(f"{LABEL_COLUMN} repeat({len(self.years)}, {YEAR_COLUMN})"),
                 grid_gap="2px 4px",
             ),
         )
-        style = {"description_width": "20em"}
+        style = {"description_width": "initial"}
         self.cost_per_etp = FrenchNumberText(
             number=base.cost_per_etp_eur,
             unit="€",
             description=f"Coût employeur annuel d'un ETP en {self.years[0]} (€)",
             style=style,
-            layout=widgets.Layout(width="32em"),
+            layout=widgets.Layout(width="36em"),
         )
         self.salary_growth = FrenchNumberText(
             number=round(base.salary_growth_rate * 100, 6),
             unit="%",
             description="Hausse annuelle des salaires (%)",
             style=style,
-            layout=widgets.Layout(width="32em"),
+            layout=widgets.Layout(width="28em"),
         )
         for field in (self.cost_per_etp, self.salary_growth):
             field.observe(self._on_change, names="value")
@@ -130,20 +148,23 @@ class PlanForm(widgets.VBox):
         for i in range(MAX_INVESTMENTS):
             item = base.investments[i] if i < len(base.investments) else None
             year = FrenchNumberText(
-                number=item.year if item else None, unit="", placeholder="ex. 2027",
-                description="Année", layout=widgets.Layout(width="12em"),
+                unit="", placeholder="ex. 2027", description="Année", style=style,
+                layout=widgets.Layout(width="11em"),
             )  # fmt: skip
+            if item:
+                # A year is written without a thousands space: « 2027 », not « 2 027 ».
+                year.value = str(int(item.year))
             label = widgets.Text(
-                value=item.label if item else "", description="Libellé",
-                placeholder="ex. ordinateurs", layout=widgets.Layout(width="24em"),
+                value=item.label if item else "", description="Libellé", style=style,
+                placeholder="ex. ordinateurs", layout=widgets.Layout(width="26em"),
             )  # fmt: skip
             amount = FrenchNumberText(
                 number=item.amount_eur if item else None, unit="€", description="Montant (€)",
-                layout=widgets.Layout(width="16em"),
+                style=style, layout=widgets.Layout(width="17em"),
             )  # fmt: skip
             duration = FrenchNumberText(
                 number=item.depreciation_years if item else None, unit="", placeholder="ex. 3",
-                description="Durée (ans)", layout=widgets.Layout(width="13em"),
+                description="Durée (ans)", style=style, layout=widgets.Layout(width="14em"),
             )  # fmt: skip
             for each in (year, label, amount, duration):
                 each.observe(self._on_change, names="value")
@@ -151,8 +172,13 @@ class PlanForm(widgets.VBox):
             self.investment_labels.append(label)
             self.investment_amounts.append(amount)
             self.investment_durations.append(duration)
-            rows.append(widgets.HBox([year, label, amount, duration]))
-        self.table = widgets.HTML()
+            rows.append(
+                widgets.HBox(
+                    [year, label, amount, duration],
+                    layout=widgets.Layout(flex_flow="row wrap", grid_gap="0 0.5em"),
+                )
+            )
+        self.table = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.chart = widgets.Image(
             format="png", layout=widgets.Layout(width="100%", max_width="820px")
         )
@@ -345,7 +371,7 @@ def _trajectory_html(trajectory: Any) -> str:
             cells = [format_euros(float(v), _MONEY_DECIMALS) for v in values]
         rows.append([text, *cells])
     headers = ["Poste", *(str(y) for y in table.columns)]
-    return html_table(headers, rows, numeric=list(range(1, len(headers))))
+    return scroll_box(html_table(headers, rows, numeric=list(range(1, len(headers)))))
 
 
 def _signals_html(signals: Any) -> str:
@@ -363,7 +389,7 @@ def _signals_html(signals: Any) -> str:
         parts.append(message_box("Aucun constat pour ces hypothèses.", "ok"))
         return "".join(parts)
     rows = [[str(int(y)), str(s), str(c)] for y, s, c in signals.itertuples(index=False)]
-    parts.append(html_table(["Année", "Constat", "Détail"], rows))
+    parts.append(scroll_box(html_table(["Année", "Constat", "Détail"], rows)))
     return "".join(parts)
 
 

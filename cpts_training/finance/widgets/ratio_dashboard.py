@@ -11,6 +11,7 @@ written diagnosis: the diagnosis is the trainee's. Figures are
 from __future__ import annotations
 
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 import ipywidgets as widgets
@@ -19,13 +20,19 @@ import pandas as pd
 from cpts_training.errors import CPTSError, InputError
 from cpts_training.finance.case_study import CASE_YEARS, case_warning, load_trial_balance
 from cpts_training.finance.report import (
+    RATIO_GLOSSARY,
     READING_NOTE,
     AccountsReport,
     accounts_report,
     evolution_section,
     evolution_table,
+    ratio_sources,
 )
+from cpts_training.finance.widgets.eprd_form import scroll_box
 from cpts_training.html_blocks import heading, html_table, message_box
+
+SOURCE_HEADERS = ("Ratio", "Source de la formule", "Source du seuil")
+"""Headers of the table of sources under the reading of the ratios."""
 
 
 class RatioDashboard(widgets.VBox):
@@ -60,19 +67,21 @@ class RatioDashboard(widgets.VBox):
         if notice:
             parts.append(message_box(notice, "warning"))
         parts.append(
-            html_table(
-                list(section.headers), [list(r) for r in section.rows], list(section.numeric)
+            scroll_box(
+                html_table(
+                    list(section.headers), [list(r) for r in section.rows], list(section.numeric)
+                )
             )
         )
         parts.append(message_box(section.note, "info"))
-        self.evolution_view = widgets.HTML("".join(parts))
+        self.evolution_view = widgets.HTML("".join(parts), layout=widgets.Layout(width="100%"))
         self.year = widgets.Dropdown(
             options=years,
             value=years[-1],
             description="Exercice",
             layout=widgets.Layout(width="14em"),
         )
-        self.diagnosis_view = widgets.HTML()
+        self.diagnosis_view = widgets.HTML(layout=widgets.Layout(width="100%"))
         self.status = widgets.HTML()
         self.year.observe(self._on_year, names="value")
         super().__init__(
@@ -133,9 +142,30 @@ class RatioDashboard(widgets.VBox):
             return
         section = report.diagnosis_section()
         self.status.value = ""
-        self.diagnosis_view.value = html_table(
-            list(section.headers), [list(r) for r in section.rows], list(section.numeric)
-        ) + message_box(READING_NOTE, "info")
+        self.diagnosis_view.value = (
+            scroll_box(
+                html_table(
+                    list(section.headers), [list(r) for r in section.rows], list(section.numeric)
+                )
+            )
+            + message_box(READING_NOTE, "info")
+            + sources_html(report)
+        )
 
     def _on_year(self, change: dict[str, Any]) -> None:
         self.show_year(int(change["new"]))
+
+
+def sources_html(report: AccountsReport) -> str:
+    """Under the reading of the ratios: the public source of each ratio and of its
+    threshold (:func:`~cpts_training.finance.report.ratio_sources`), then the « Lexique »:
+    one French sentence per less common ratio (:data:`~cpts_training.finance.report.
+    RATIO_GLOSSARY`)."""
+    rows = [list(row) for row in ratio_sources(report.ratios)]
+    glossary = "".join(f"<li>{escape(line)}</li>" for line in RATIO_GLOSSARY.values())
+    return (
+        heading("Sources des ratios et des seuils", 5)
+        + scroll_box(html_table(SOURCE_HEADERS, rows))
+        + heading("Lexique", 5)
+        + f"<ul>{glossary}</ul>"
+    )
