@@ -91,6 +91,17 @@ def html_table(
     )
 
 
+SCROLL_BOX = '<div style="overflow-x:auto;width:0;min-width:100%;max-width:100%;line-height:1.35">'
+"""Opening of the box put right around a wide table: the box takes the width of the
+output area without widening it (``width:0;min-width:100%``), so a table wider than the
+notebook scrolls inside it, with its scrollbar directly under the table."""
+
+
+def scroll_box(table: str) -> str:
+    """``table`` (HTML) in :data:`SCROLL_BOX`, closed."""
+    return f"{SCROLL_BOX}{table}</div>"
+
+
 def heading(text: str, level: int = 4) -> str:
     """``<h4>text</h4>`` with ``text`` escaped."""
     return _render(_TITLE, tag=f"h{level}", text=text)

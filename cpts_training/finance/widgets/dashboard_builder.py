@@ -28,8 +28,7 @@ from cpts_training.finance.indicators import (
     target_from_text,
     year_columns,
 )
-from cpts_training.finance.widgets.eprd_form import scroll_box
-from cpts_training.html_blocks import heading, html_table, message_box
+from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
 from cpts_training.widgets.fields import FrenchNumberText, export_controls
 
 NO_FREQUENCY = "—"

@@ -32,7 +32,7 @@ from cpts_training.finance.eprd import (
     tableau_de_financement_previsionnel,
 )
 from cpts_training.formatting import format_euros, format_number_fr
-from cpts_training.html_blocks import heading, html_table, message_box
+from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
 from cpts_training.widgets.fields import FrenchNumberText
 
 COMPUTE_LABEL = "Calculer"
@@ -433,17 +433,6 @@ class EprdForm(widgets.VBox):
 # --------------------------------------------------------------------------------------
 # Presentation (HTML, numbers and chart)
 # --------------------------------------------------------------------------------------
-
-
-SCROLL_BOX = '<div style="overflow-x:auto;width:0;min-width:100%;max-width:100%;line-height:1.35">'
-"""Opening of the box put right around a wide table: the box takes the width of the
-output area without widening it (``width:0;min-width:100%``), so a table wider than the
-notebook scrolls inside it, with its scrollbar directly under the table."""
-
-
-def scroll_box(table: str) -> str:
-    """``table`` (HTML) in :data:`SCROLL_BOX`, closed."""
-    return f"{SCROLL_BOX}{table}</div>"
 
 
 def _width(width: str) -> widgets.Layout:

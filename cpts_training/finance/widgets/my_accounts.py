@@ -29,9 +29,8 @@ from cpts_training.finance.report import (
     save_financial_diagnosis_html,
 )
 from cpts_training.finance.trial_balance import read_uploaded_trial_balance
-from cpts_training.finance.widgets.eprd_form import scroll_box
 from cpts_training.formatting import format_number_fr
-from cpts_training.html_blocks import heading, html_table, message_box
+from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
 from cpts_training.html_blocks import strong as html_strong
 from cpts_training.widgets.fields import export_controls
 

@@ -27,14 +27,13 @@ from cpts_training.finance.plan import (
     plan_trajectory,
     plot_plan,
 )
-from cpts_training.finance.widgets.eprd_form import scroll_box
 from cpts_training.formatting import (
     NumberFormatError,
     format_decimal_fr,
     format_euros,
     format_number_fr,
 )
-from cpts_training.html_blocks import heading, html_table, message_box
+from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
 from cpts_training.reference import learner_label, load_parameter
 from cpts_training.widgets.fields import FrenchNumberText, export_controls
 

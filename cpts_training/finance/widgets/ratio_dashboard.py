@@ -28,8 +28,7 @@ from cpts_training.finance.report import (
     evolution_table,
     ratio_sources,
 )
-from cpts_training.finance.widgets.eprd_form import scroll_box
-from cpts_training.html_blocks import heading, html_table, message_box
+from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
 
 SOURCE_HEADERS = ("Ratio", "Source de la formule", "Source du seuil")
 """Headers of the table of sources under the reading of the ratios."""
