@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pandas as pd
 
 
@@ -47,3 +49,17 @@ EXAMPLE_2024 = {
 def plain(text: object) -> str:
     """``text`` with no-break and narrow no-break spaces read as plain spaces."""
     return str(text).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def text_of(markup: str) -> str:
+    """The text of an HTML fragment (a widget's value), spaces made plain."""
+    return plain("".join(ET.fromstring(f"<div>{markup}</div>").itertext()))
+
+
+def html_tables(markup: str) -> list[list[list[str]]]:
+    """Every table of an HTML fragment: its rows, each row its cells' plain text."""
+    root = ET.fromstring(f"<div>{markup}</div>")
+    return [
+        [[plain("".join(cell.itertext())) for cell in row] for row in table.iter("tr")]
+        for table in root.iter("table")
+    ]

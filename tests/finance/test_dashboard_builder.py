@@ -11,14 +11,7 @@ import openpyxl
 import pytest
 
 from cpts_training.finance.widgets.dashboard_builder import NO_FREQUENCY, DashboardBuilder
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
-
-
-def text_of(markup: str) -> str:
-    return plain("".join(ET.fromstring(f"<div>{markup}</div>").itertext()))
+from tests.finance.helpers import plain, text_of
 
 
 def rows_of(markup: str) -> list[list[str]]:

@@ -19,22 +19,9 @@ from cpts_training.finance.widgets.eprd_form import (
     MAX_INVESTMENTS,
     EprdForm,
 )
+from tests.finance.helpers import html_tables, text_of
 
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
-
-
-def text_of(markup: str) -> str:
-    return plain("".join(ET.fromstring(f"<div>{markup}</div>").itertext()))
-
-
-def tables(markup: str) -> list[list[list[str]]]:
-    root = ET.fromstring(f"<div>{markup}</div>")
-    return [
-        [[plain("".join(cell.itertext())) for cell in row] for row in table.iter("tr")]
-        for table in root.iter("table")
-    ]
+tables = html_tables
 
 
 def rows_of(table: list[list[str]]) -> dict[str, list[str]]:

@@ -27,11 +27,7 @@ import pytest
 
 from cpts_training.finance.case_study import load_trial_balance
 from cpts_training.finance.widgets.my_accounts import EXAMPLE_YEAR, MyAccounts
-from tests.finance.helpers import plain
-
-
-def text_of(markup: str) -> str:
-    return plain("".join(ET.fromstring(f"<div>{markup}</div>").itertext()))
+from tests.finance.helpers import plain, text_of
 
 
 def cells(markup: str) -> list[list[str]]:

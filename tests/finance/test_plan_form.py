@@ -13,14 +13,7 @@ import openpyxl
 import pytest
 
 from cpts_training.finance.widgets.plan_form import PlanForm
-
-
-def plain(text: str) -> str:
-    return text.replace("\u202f", " ").replace("\xa0", " ")
-
-
-def text_of(markup: str) -> str:
-    return plain("".join(ET.fromstring(f"<div>{markup}</div>").itertext()))
+from tests.finance.helpers import plain, text_of
 
 
 def rows_of(markup: str) -> dict[str, list[str]]:

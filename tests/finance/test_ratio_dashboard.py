@@ -16,16 +16,12 @@ import pytest
 from cpts_training.errors import InputError
 from cpts_training.finance.case_study import CASE_YEARS, load_trial_balance
 from cpts_training.finance.widgets.ratio_dashboard import RatioDashboard
-from tests.finance.helpers import EXAMPLE_2024, EXAMPLE_2025, make_tb, plain
+from tests.finance.helpers import EXAMPLE_2024, EXAMPLE_2025, make_tb, plain, text_of
 
 
 def rows(markup: str) -> list[list[str]]:
     root = ET.fromstring(f"<div>{markup}</div>")
     return [[plain("".join(c.itertext())) for c in row] for row in root.iter("tr")]
-
-
-def text_of(markup: str) -> str:
-    return plain("".join(ET.fromstring(f"<div>{markup}</div>").itertext()))
 
 
 @pytest.fixture(scope="module")
