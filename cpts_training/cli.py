@@ -458,6 +458,18 @@ def report(workspace: Path, output: Path, replace: bool) -> None:
         click.echo(f"Écrit : {path}")
 
 
+@app.command("moodle", short_help="Exporter le référentiel pour Moodle (CSV).")
+@click.argument("destination", type=PATH_ARGUMENT, metavar="FICHIER")
+@replace_option("Remplacer le fichier s'il existe.")
+@french_errors
+def moodle(destination: Path, replace: bool) -> None:
+    """Écrire le référentiel de compétences au format CSV d'import de Moodle
+    (Administration du site › Compétences › Importer un référentiel de compétences)."""
+    from cpts_training.trainer import write_moodle_framework_csv
+
+    click.echo(f"Référentiel exporté : {write_moodle_framework_csv(destination, replace=replace)}")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point of ``cpts-training`` and ``python -m cpts_training``."""
     app(prog_name="cpts-training")

@@ -1,0 +1,120 @@
+"""The référentiel exported for a learning management system (LMS).
+
+:func:`write_moodle_framework_csv` writes the référentiel as a Moodle competency
+framework CSV, in the format of Moodle's « Import competency framework » tool
+(``admin/tool/lpimportcsv``: the header of ``framework_importer::list_required_headers``,
+one row for the framework, then one row per bloc and per competency with its parent's ID
+number), so that a training organisation imports it as it is
+(Administration du site › Compétences › Importer un référentiel de compétences).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from cpts_training.referentiel import Referentiel, load_referentiel
+from cpts_training.trainer.competency_report import ACQUIRED, PARTIAL, TO_WORK_ON
+from cpts_training.trainer.spreadsheet import require_csv_destination
+
+MOODLE_FRAMEWORK_HEADER = (
+    "Parent ID number",
+    "ID number",
+    "Short name",
+    "Description",
+    "Description format",
+    "Scale values",
+    "Scale configuration",
+    "Rule type (optional)",
+    "Rule outcome (optional)",
+    "Rule config (optional)",
+    "Cross-referenced competency ID numbers",
+    "Exported ID (optional)",
+    "Is framework",
+    "Taxonomy",
+)
+"""Moodle's header, in English whatever the site's language (the tool's lang strings)."""
+
+MOODLE_SCALE = (TO_WORK_ON, PARTIAL, ACQUIRED)
+"""The framework's scale, lowest first: the levels of the competency report."""
+
+FORMAT_PLAIN = 2
+"""Moodle's ``FORMAT_PLAIN`` description format."""
+
+
+def moodle_scale_configuration() -> str:
+    """Moodle's scale configuration (JSON): « à retravailler » is the default value and
+    « acquise » the only proficient one (item ids are the 1-based positions in
+    :data:`MOODLE_SCALE`; the importer sets ``scaleid`` to the scale it finds or creates)."""
+    items = [
+        {
+            "id": position,
+            "scaledefault": int(level == TO_WORK_ON),
+            "proficient": int(level == ACQUIRED),
+        }
+        for position, level in enumerate(MOODLE_SCALE, start=1)
+    ]
+    return json.dumps([{"scaleid": "0"}, *items])
+
+
+def moodle_framework_rows(referentiel: Referentiel) -> list[list[str]]:
+    """The rows of the framework CSV, header first: the framework (ID number = the
+    référentiel's id and version), then each bloc (parent: none, taxonomy « domain ») and
+    each competency (parent: its bloc; taxonomy « competency »)."""
+    framework_id = f"{referentiel.id}-{referentiel.version}"
+    rows = [list(MOODLE_FRAMEWORK_HEADER)]
+    rows.append(
+        [
+            "",
+            framework_id,
+            referentiel.title[:100],
+            f"{referentiel.title}. Source : {referentiel.source.label}.",
+            str(FORMAT_PLAIN),
+            ",".join(MOODLE_SCALE),
+            moodle_scale_configuration(),
+            "",
+            "",
+            "",
+            "",
+            "",
+            "1",
+            "domain,competency",
+        ]
+    )
+    for bloc in referentiel.blocs:
+        rows.append(_row("", bloc.id, bloc.label))
+        for competency in bloc.competencies:
+            rows.append(_row(bloc.id, competency.id, competency.label))
+    return rows
+
+
+def _row(parent: str, idnumber: str, label: str) -> list[str]:
+    short = label if len(label) <= 100 else label[:99] + "…"
+    return [parent, idnumber, short, label, str(FORMAT_PLAIN), "", "", "", "0", "null"] + [
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def write_moodle_framework_csv(
+    destination: Path | str,
+    *,
+    replace: bool = False,
+    referentiel: Referentiel | None = None,
+) -> Path:
+    """Write the référentiel (the course's by default) as a Moodle competency framework
+    CSV at ``destination`` (comma-separated, UTF-8, as Moodle exports it). Returns the
+    path written.
+
+    Raises:
+        CPTSError: French message when ``destination`` is a folder, does not end with
+            ``.csv``, is in a folder that does not exist, or exists without ``replace``.
+    """
+    target = require_csv_destination(Path(destination), replace)
+    rows = moodle_framework_rows(referentiel or load_referentiel())
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return target
