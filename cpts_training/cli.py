@@ -250,6 +250,26 @@ def workspace_init(directory: Path, source: Path | None) -> None:
     click.echo(f"Espace formateur créé : {root}\nMode d'emploi : {root / 'LISEZMOI.md'}")
 
 
+@workspace.command("roster", short_help="Inscrire les stagiaires (liste CSV).")
+@click.argument("roster_file", type=PATH_ARGUMENT, metavar="FICHIER")
+@workspace_option
+@french_errors
+def workspace_roster(roster_file: Path, workspace: Path) -> None:
+    """Inscrire dans l'espace formateur les stagiaires de la liste FICHIER (CSV d'Excel ou
+    de LibreOffice : colonnes nom, prénom et, si vous les avez, id et email)."""
+    from cpts_training.trainer import import_roster
+
+    report = import_roster(workspace, roster_file)
+
+    def listed(ids: tuple[str, ...]) -> str:
+        return f" ({', '.join(ids)})" if ids else ""
+
+    click.echo(
+        f"Stagiaires ajoutés : {len(report.added)}{listed(report.added)} ; mis à jour : "
+        f"{len(report.updated)}{listed(report.updated)} ; inchangés : {len(report.unchanged)}."
+    )
+
+
 @workspace.command("update", short_help="Ajouter les nouvelles évaluations.")
 @click.argument("directory", type=PATH_ARGUMENT, metavar="DOSSIER")
 @source_option("Dossier d'évaluations (par défaut, celles du dépôt).")

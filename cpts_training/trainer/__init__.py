@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         release,
         scores,
     )
+    from cpts_training.trainer.roster import import_roster, read_roster
     from cpts_training.trainer.submissions import submit, withdraw
     from cpts_training.trainer.totals import copy_totals, report_totals
     from cpts_training.trainer.workspace import init_workspace, update_report, update_workspace
@@ -57,6 +58,8 @@ _API = {
     "formgrader_command": "formgrader",
     "formgrader_environment": "formgrader",
     "grade_summary": "grade_summary",
+    "import_roster": "roster",
+    "read_roster": "roster",
     "init_workspace": "workspace",
     "prepare_formgrader": "formgrader",
     "publish": "pipeline",
@@ -85,9 +88,11 @@ __all__ = [
     "formgrader_command",
     "formgrader_environment",
     "grade_summary",
+    "import_roster",
     "init_workspace",
     "prepare_formgrader",
     "publish",
+    "read_roster",
     "release",
     "report_totals",
     "scores",
