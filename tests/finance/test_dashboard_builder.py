@@ -119,7 +119,7 @@ def test_missing_target_and_frequency_are_named(builder):
 def test_export_writes_the_dashboard(builder, tmp_path):
     tick(builder, "taux_caf", "7,5 %")
     tick(builder, "resultat", "10 000")
-    tick(builder, "reserves_mois", "6")
+    tick(builder, "reserves_mois", "3")
     target = tmp_path / "tdb.xlsx"
     builder.export_name.value = str(target)
     builder.export_button.click()
@@ -128,6 +128,7 @@ def test_export_writes_the_dashboard(builder, tmp_path):
     rows = {r[0]: r for r in sheet.iter_rows(values_only=True) if r[0]}
     header = rows["Indicateur"]
     assert rows["Résultat de l'exercice"][header.index("2025")] == 14689
+    # Reserves 2025: 3,69 months, at least the 3 months voted (a minimum).
     assert rows["Réserves en mois de charges"][header.index("Cible atteinte")] == "oui"
     builder.export_button.click()
     assert "existe déjà" in text_of(builder.export_status.value)

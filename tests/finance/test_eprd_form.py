@@ -152,7 +152,7 @@ def test_the_pgfp_table_shows_only_the_columns_a_trainee_reads(fresh: EprdForm):
         "Investissements",
         "Nouveaux emprunts",
         "Remboursements",
-        "Encours dette 31/12",
+        "Dette 31/12",
     ]
     # No header longer than 30 characters: the table fits about 1 050 px.
     assert max(len(h) for h in plan[0]) <= 30

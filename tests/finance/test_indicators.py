@@ -143,8 +143,9 @@ def test_dashboard_table_by_hand(values):
     assert cost["evolution_relative"] == pytest.approx(-0.108, abs=1e-3)
     assert cost["destinataires"] == "CA, ARS"
     reserves = table.set_index("code").loc["reserves_mois"]
-    assert table.at[2, "cible_atteinte"] is True  # 3,69 ≤ 6
-    assert reserves["sens"] == "baisse"
+    # Reserves: the target is a minimum voted by the CA (« hausse »): 3,69 < 6 months.
+    assert table.at[2, "cible_atteinte"] is False
+    assert reserves["sens"] == "hausse"
     # The same choices against a higher target for the taux de CAF: 7,62 % < 8 %.
     higher = [choice("taux_caf", 0.08), *THREE[1:]]
     assert dashboard_table(higher, values=values).at[0, "cible_atteinte"] is False

@@ -67,7 +67,7 @@ PGFP_HEADERS = (
     "Investissements",
     "Nouveaux emprunts",
     "Remboursements",
-    "Encours dette 31/12",
+    "Dette 31/12",
 )
 """Headers of the PGFP table: the columns a trainee reads, trésorerie first (filed
 EPRD, then with the measures), short enough for a notebook about 1 050 px wide."""
@@ -519,7 +519,10 @@ def _balance_rows(balance: ForecastBalance) -> list[tuple[str, float]]:
 
 
 def _days(value: float) -> str:
-    return "—" if math.isnan(value) else f"{format_number_fr(value, 0)} jours"
+    if math.isnan(value):
+        return "—"
+    shown = round(value)
+    return f"{format_number_fr(shown, 0)} jour{'s' if abs(shown) >= 2 else ''}"
 
 
 def _compare(
@@ -528,12 +531,9 @@ def _compare(
     rows = []
     for rank, ((label, old), (_, new)) in enumerate(zip(before, after, strict=True)):
         if days_last and rank == len(before) - 1:
-            gap = new - old
-            shown_gap = (
-                "—"
-                if math.isnan(gap)
-                else f"{'+' if round(gap) > 0 else ''}{format_number_fr(gap, 0)} jours"
-            )
+            # The gap of the two figures as shown (27 → 25 jours: −2 jours, not −1).
+            gap = round(new) - round(old) if not math.isnan(new - old) else math.nan
+            shown_gap = "—" if math.isnan(gap) else ("+" if gap > 0 else "") + _days(gap)
             rows.append([label, _days(old), _days(new), shown_gap])
         else:
             rows.append([label, _euros(old), _euros(new), _signed(new - old)])

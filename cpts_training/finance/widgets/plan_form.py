@@ -94,6 +94,7 @@ class PlanForm(widgets.VBox):
         self.notice = notice
         self.years = base.plan_years
         self._trajectory: Any = None
+        self._last_table = ""
         layout = widgets.Layout(width=FIELD_WIDTH)
         self.year_fields: dict[str, dict[int, FrenchNumberText]] = {}
         cells: list[widgets.Widget] = [widgets.HTML("<b>Hypothèse</b>")]
@@ -319,16 +320,23 @@ class PlanForm(widgets.VBox):
             signals = plan_signals(trajectory)
         except CPTSError as error:
             self._trajectory = None
-            self.table.value = message_box(
-                f"{error} La trajectoire n'est pas recalculée tant que cette saisie n'est "
-                "pas corrigée.",
-                "error",
+            kept = (
+                " Les résultats ci-dessous sont ceux des dernières hypothèses lisibles."
+                if self._last_table
+                else ""
             )
-            self.chart.layout.display = "none"
-            self.signals.value = ""
+            self.table.value = (
+                message_box(
+                    f"{error} La trajectoire n'est pas recalculée tant que cette saisie n'est "
+                    f"pas corrigée.{kept}",
+                    "error",
+                )
+                + self._last_table
+            )
             return
         self._trajectory = trajectory
-        self.table.value = _trajectory_html(trajectory)
+        self._last_table = _trajectory_html(trajectory)
+        self.table.value = self._last_table
         figure = plot_plan(trajectory)
         try:
             self.chart.value = figure_png(figure)
