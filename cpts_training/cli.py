@@ -450,9 +450,23 @@ def assessment_feedback(assessment: str, workspace: Path, student: str | None) -
 @click.argument("destination", type=PATH_ARGUMENT, metavar="FICHIER_CSV")
 @workspace_option
 @replace_option("Remplacer le fichier s'il existe.")
+@click.option(
+    "--moodle",
+    is_flag=True,
+    default=False,
+    help="Au format d'import du carnet de notes de Moodle (une ligne par stagiaire).",
+)
 @french_errors
-def assessment_export(destination: Path, workspace: Path, replace: bool) -> None:
-    """Exporter toutes les notes dans FICHIER_CSV."""
+def assessment_export(destination: Path, workspace: Path, replace: bool, moodle: bool) -> None:
+    """Exporter toutes les notes dans FICHIER_CSV (pour un tableur, ou pour Moodle avec
+    --moodle : Notes › Importer › Fichier CSV, utilisateurs identifiés par l'adresse de
+    courriel ou le numéro d'identification)."""
+    if moodle:
+        from cpts_training.trainer import write_moodle_grades_csv
+
+        written = write_moodle_grades_csv(workspace, destination, replace=replace)
+        click.echo(f"Notes exportées pour Moodle : {written}")
+        return
     from cpts_training.trainer import export
 
     click.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")

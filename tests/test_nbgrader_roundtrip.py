@@ -631,3 +631,24 @@ def test_released_notebooks_hold_no_solution_and_no_hidden_test(
         assert leaked_lines(text, secrets["hidden"]) == []
         for marker in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS"):
             assert marker not in text
+
+
+def test_grades_for_moodle_match_the_grade_summary(graded_workspace: Path, tmp_path: Path) -> None:
+    from cpts_training.trainer import write_moodle_grades_csv
+
+    path = write_moodle_grades_csv(graded_workspace, tmp_path / "moodle.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    assert header[:2] == ["Adresse de courriel", "Numéro d'identification"]
+    # One column per assessment with its maximum: evaluation 03 is out of 24 points.
+    assert "evaluation_03 (/24)" in header
+    summary = grade_summary(graded_workspace).set_index(["stagiaire", "evaluation"])
+    assert sorted(r[1] for r in rows) == sorted(summary.index.get_level_values(0).unique())
+    for row in rows:
+        for column, cell in zip(header[2:], row[2:], strict=True):
+            line = summary.loc[(row[1], column.split(" ")[0])]
+            # Points only for a corrected copy; empty while a written answer waits.
+            expected = f"{float(line['points']):g}" if line["statut"] == "corrigée" else ""
+            assert cell == expected, (row[1], column)
+    with pytest.raises(CPTSError, match="existe déjà"):
+        write_moodle_grades_csv(graded_workspace, path)

@@ -31,7 +31,10 @@ if TYPE_CHECKING:
         prepare_formgrader,
     )
     from cpts_training.trainer.grade_summary import grade_summary
-    from cpts_training.trainer.lms_export import write_moodle_framework_csv
+    from cpts_training.trainer.lms_export import (
+        write_moodle_framework_csv,
+        write_moodle_grades_csv,
+    )
     from cpts_training.trainer.pipeline import (
         UNCHANGED,
         export,
@@ -71,6 +74,7 @@ _API = {
     "update_workspace": "workspace",
     "withdraw": "submissions",
     "write_moodle_framework_csv": "lms_export",
+    "write_moodle_grades_csv": "lms_export",
     "write_reports": "competency_report",
 }
 """Each API name and the module of this package that defines it."""
@@ -101,6 +105,7 @@ __all__ = [
     "update_workspace",
     "withdraw",
     "write_moodle_framework_csv",
+    "write_moodle_grades_csv",
     "write_reports",
 ]
 

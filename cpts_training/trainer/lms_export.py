@@ -1,4 +1,4 @@
-"""The référentiel exported for a learning management system (LMS).
+"""The référentiel and the grades exported for a learning management system (LMS).
 
 :func:`write_moodle_framework_csv` writes the référentiel as a Moodle competency
 framework CSV, in the format of Moodle's « Import competency framework » tool
@@ -6,6 +6,11 @@ framework CSV, in the format of Moodle's « Import competency framework » tool
 one row for the framework, then one row per bloc and per competency with its parent's ID
 number), so that a training organisation imports it as it is
 (Administration du site › Compétences › Importer un référentiel de compétences).
+
+:func:`write_moodle_grades_csv` writes the cohort's grades for Moodle's gradebook CSV
+import (Notes › Importer › Fichier CSV): one row per trainee identified by email and ID
+number, one column of points per assessment; a copy not corrected yet has an empty cell,
+which Moodle's import leaves ungraded.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import csv
 import json
 from pathlib import Path
 
+from cpts_training.errors import CPTSError
 from cpts_training.referentiel import Referentiel, load_referentiel
 from cpts_training.trainer.competency_report import ACQUIRED, PARTIAL, TO_WORK_ON
 from cpts_training.trainer.spreadsheet import require_csv_destination
@@ -115,6 +121,65 @@ def write_moodle_framework_csv(
     """
     target = require_csv_destination(Path(destination), replace)
     rows = moodle_framework_rows(referentiel or load_referentiel())
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return target
+
+
+MOODLE_GRADES_ID_COLUMNS = ("Adresse de courriel", "Numéro d'identification")
+"""The columns Moodle's import maps to its users (« Identifier l'utilisateur par »:
+email address or ID number)."""
+
+
+def write_moodle_grades_csv(
+    workspace: Path | str, destination: Path | str, *, replace: bool = False
+) -> Path:
+    """Write the grades of the workspace for Moodle's gradebook CSV import.
+
+    Columns: :data:`MOODLE_GRADES_ID_COLUMNS` (the trainee's email from the roster, and
+    their id, to use as Moodle's ID number), then one column per assessment headed
+    « <assessment> (/<points max>) ». A cell holds the points (decimal point, as Moodle's
+    import reads them) when the copy is « corrigée » (:mod:`.grade_summary`), and is empty
+    otherwise (not handed in, not corrected, or a written answer still to grade): Moodle
+    then leaves the grade unchanged. Comma-separated, UTF-8.
+
+    Raises:
+        CPTSError: not a workspace, no grade yet, or a destination refused as for every
+            CSV (folder, extension, existing file without ``replace``).
+    """
+    from nbgrader.api import Gradebook
+
+    from cpts_training.trainer.grade_summary import GRADED, grade_summary
+    from cpts_training.trainer.workspace import COURSE_ID, require_workspace
+
+    root = require_workspace(Path(workspace))
+    target = require_csv_destination(Path(destination), replace)
+    table = grade_summary(root)
+    if table.empty:
+        raise CPTSError(
+            "Aucune note ni copie dans cet espace : publiez une évaluation et corrigez les "
+            "copies avant d'exporter les notes pour Moodle."
+        )
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gradebook:
+        emails = {student.id: student.email or "" for student in gradebook.students}
+    assessments = sorted(table["evaluation"].unique())
+    maxima = {
+        a: table.loc[table["evaluation"] == a, "points_max"].dropna().max() for a in assessments
+    }
+    header = [*MOODLE_GRADES_ID_COLUMNS]
+    for assessment in assessments:
+        maximum = maxima[assessment]
+        header.append(
+            f"{assessment} (/{maximum:g})" if maximum == maximum else assessment  # NaN-safe
+        )
+    rows = [header]
+    for student in sorted(table["stagiaire"].unique()):
+        mine = table[table["stagiaire"] == student].set_index("evaluation")
+        row = [emails.get(student, ""), student]
+        for assessment in assessments:
+            graded = assessment in mine.index and mine.at[assessment, "statut"] == GRADED
+            row.append(f"{float(mine.at[assessment, 'points']):g}" if graded else "")
+        rows.append(row)
     with target.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     return target
