@@ -8,6 +8,7 @@ with a French message showing the accepted forms, never reinterpreted.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as widgets
@@ -89,3 +90,13 @@ def export_controls(
     )
     button = widgets.Button(description=label, icon="download", layout=widgets.Layout(width=width))
     return name, overwrite, button, widgets.HTML()
+
+
+def saved_text(path: Path | str, what: str = "Classeur enregistré") -> str:
+    """« <what> : <absolute path>. » and how a trainee gets the file on their own computer
+    from JupyterLab's file panel (French)."""
+    written = Path(path)
+    return (
+        f"{what} : {written.resolve()}. Pour le récupérer sur votre ordinateur : dans le "
+        f"panneau des fichiers, à gauche, clic droit sur « {written.name} » › Télécharger."
+    )

@@ -28,7 +28,7 @@ from cpts_training.formatting import (
 )
 from cpts_training.html_blocks import heading as html_heading
 from cpts_training.html_blocks import message_box
-from cpts_training.widgets.fields import FrenchNumberText
+from cpts_training.widgets.fields import FrenchNumberText, saved_text
 
 # --------------------------------------------------------------------------------------
 # 1. Budget prévisionnel
@@ -321,8 +321,6 @@ class BudgetEditor(widgets.VBox):
             self.export_status.value = _message(f"Export refusé. {error}", "error")
             return
         self.export_status.value = _message(
-            f"Classeur enregistré : {written.resolve()}. Pour le récupérer sur votre "
-            "ordinateur : dans le panneau des fichiers, à gauche, clic droit sur "
-            f"« {written.name} » › Télécharger.",
+            saved_text(written),
             "ok",
         )

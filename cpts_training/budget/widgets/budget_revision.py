@@ -37,7 +37,7 @@ from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_percent
 from cpts_training.html_blocks import heading as html_heading
 from cpts_training.html_blocks import message_box
-from cpts_training.widgets.fields import FrenchNumberText
+from cpts_training.widgets.fields import FrenchNumberText, saved_text
 
 FIELD_LABEL = "Nouveau montant (€)"
 LOCK = "🔒"
@@ -346,9 +346,7 @@ class BudgetRevisionForm(widgets.VBox):
                 "(voir les conséquences ci-dessus)."
             )
         self.export_status.value = _message(
-            f"Classeur enregistré : {written.resolve()}. Pour le récupérer sur votre "
-            "ordinateur : dans le panneau des fichiers, à gauche, clic droit sur "
-            f"« {written.name} » › Télécharger.{warning}",
+            saved_text(written) + warning,
             "ok" if result.acceptable else "warning",
         )
 

@@ -29,7 +29,7 @@ from cpts_training.finance.indicators import (
     year_columns,
 )
 from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
-from cpts_training.widgets.fields import FrenchNumberText, export_controls
+from cpts_training.widgets.fields import FrenchNumberText, export_controls, saved_text
 
 NO_FREQUENCY = "—"
 """First option of a frequency list: nothing chosen yet."""
@@ -249,9 +249,7 @@ class DashboardBuilder(widgets.VBox):
             self.export_status.value = message_box(f"Export refusé. {error}", "error")
             return
         self.export_status.value = message_box(
-            f"Classeur enregistré : {written.resolve()}. Pour le récupérer sur votre "
-            "ordinateur : dans le panneau des fichiers, à gauche, clic droit sur "
-            f"« {written.name} » › Télécharger.",
+            saved_text(written),
             "ok",
         )
 

@@ -35,7 +35,7 @@ from cpts_training.formatting import (
 )
 from cpts_training.html_blocks import heading, html_table, message_box, scroll_box
 from cpts_training.reference import learner_label, load_parameter
-from cpts_training.widgets.fields import FrenchNumberText, export_controls
+from cpts_training.widgets.fields import FrenchNumberText, export_controls, saved_text
 
 MAX_INVESTMENTS = 3
 """Investment rows of the form."""
@@ -360,9 +360,7 @@ class PlanForm(widgets.VBox):
             self.export_status.value = message_box(f"Export refusé. {error}", "error")
             return
         self.export_status.value = message_box(
-            f"Classeur enregistré : {Path(written).resolve()}. Pour le récupérer sur votre "
-            "ordinateur : dans le panneau des fichiers, à gauche, clic droit sur "
-            f"« {Path(written).name} » › Télécharger.",
+            saved_text(written),
             "ok",
         )
 
