@@ -375,6 +375,33 @@ class FinancingTable:
     variation_fonds_roulement_eur: float
     delta_frng_eur: float
 
+    @classmethod
+    def of(
+        cls,
+        year: int,
+        emplois: list[tuple[str, float]],
+        ressources: list[tuple[str, float]],
+        delta_frng_eur: float | None = None,
+    ) -> FinancingTable:
+        """The table of ``(poste, montant)`` lines, its totals and the variation
+        ressources − emplois (``delta_frng_eur`` defaults to that variation, for a
+        forecast whose FRNG follows from it)."""
+        frames = [
+            pd.DataFrame(lines, columns=["poste", "montant_eur"]) for lines in (emplois, ressources)
+        ]
+        total_emplois = math.fsum(frames[0]["montant_eur"])
+        total_ressources = math.fsum(frames[1]["montant_eur"])
+        variation = total_ressources - total_emplois
+        return cls(
+            year=year,
+            emplois=frames[0],
+            ressources=frames[1],
+            total_emplois_eur=total_emplois,
+            total_ressources_eur=total_ressources,
+            variation_fonds_roulement_eur=variation,
+            delta_frng_eur=variation if delta_frng_eur is None else delta_frng_eur,
+        )
+
 
 def _loans(accounts: pd.DataFrame) -> float:
     return _sum(accounts, LOAN_PREFIXES, LOAN_EXCLUDED, credit=True)
@@ -452,41 +479,26 @@ def financing_table(
         _sum(after, prefixes, exclude, credit=True) - _sum(before, prefixes, exclude, credit=True)
         for prefixes, exclude in ((("10",), ("106",)), (("165",), ()), (("18",), ()))
     )
-    emplois = pd.DataFrame(
-        {
-            "poste": [
-                "Insuffisance d'autofinancement (IAF)",
-                "Remboursements d'emprunts",
-                "Acquisitions d'immobilisations",
-            ],
-            "montant_eur": [autofinancement.iaf_eur, max(repaid, 0.0), max(acquisitions, 0.0)],
-        }
+    table = FinancingTable.of(
+        year,
+        [
+            ("Insuffisance d'autofinancement (IAF)", autofinancement.iaf_eur),
+            ("Remboursements d'emprunts", max(repaid, 0.0)),
+            ("Acquisitions d'immobilisations", max(acquisitions, 0.0)),
+        ],
+        [
+            ("Capacité d'autofinancement (CAF)", max(autofinancement.caf_eur, 0.0)),
+            ("Nouveaux emprunts", new_loans),
+            ("Subventions d'investissement reçues", grants),
+            ("Produits des cessions d'immobilisations", proceeds),
+            ("Apports en fonds propres et dépôts reçus", contributions),
+        ],
+        delta_frng_eur=(
+            financial_balance(tb_current, year).frng_eur
+            - financial_balance(tb_previous, year - 1).frng_eur
+        ),
     )
-    ressources = pd.DataFrame(
-        {
-            "poste": [
-                "Capacité d'autofinancement (CAF)",
-                "Nouveaux emprunts",
-                "Subventions d'investissement reçues",
-                "Produits des cessions d'immobilisations",
-                "Apports en fonds propres et dépôts reçus",
-            ],
-            "montant_eur": [
-                max(autofinancement.caf_eur, 0.0),
-                new_loans,
-                grants,
-                proceeds,
-                contributions,
-            ],
-        }
-    )
-    total_emplois = math.fsum(emplois["montant_eur"])
-    total_ressources = math.fsum(ressources["montant_eur"])
-    variation = total_ressources - total_emplois
-    delta_frng = (
-        financial_balance(tb_current, year).frng_eur
-        - financial_balance(tb_previous, year - 1).frng_eur
-    )
+    variation, delta_frng = table.variation_fonds_roulement_eur, table.delta_frng_eur
     if abs(variation - delta_frng) > 0.01:
         raise DataError(
             f"Tableau de financement {year} : ressources − emplois = "
@@ -498,15 +510,7 @@ def financing_table(
             "une dotation ou reprise sur dépréciation d'actif circulant (6817/7817) ou de "
             "valeurs mobilières (59)."
         )
-    return FinancingTable(
-        year=year,
-        emplois=emplois,
-        ressources=ressources,
-        total_emplois_eur=total_emplois,
-        total_ressources_eur=total_ressources,
-        variation_fonds_roulement_eur=variation,
-        delta_frng_eur=delta_frng,
-    )
+    return table
 
 
 # --------------------------------------------------------------------------------------

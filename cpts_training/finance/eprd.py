@@ -729,47 +729,22 @@ def _financing(
     autofinancement: Caf,
     year: int,
     amounts: tuple[float, float, float, float],
-    frng_before: float,
 ) -> FinancingTable:
     investments, grants, new_loans, repaid = amounts
-    emplois = pd.DataFrame(
-        {
-            "poste": [
-                "Insuffisance d'autofinancement (IAF)",
-                "Remboursements d'emprunts (capital)",
-                "Acquisitions d'immobilisations",
-            ],
-            "montant_eur": [autofinancement.iaf_eur, repaid, investments],
-        }
-    )
-    ressources = pd.DataFrame(
-        {
-            "poste": [
-                "Capacité d'autofinancement (CAF)",
-                "Nouveaux emprunts",
-                "Subventions d'investissement",
-                "Produits des cessions d'immobilisations",
-            ],
-            "montant_eur": [
-                max(autofinancement.caf_eur, 0.0),
-                new_loans,
-                grants,
-                autofinancement.produits_cessions_eur,
-            ],
-        }
-    )
-    total_emplois = math.fsum(emplois["montant_eur"])
-    total_ressources = math.fsum(ressources["montant_eur"])
-    variation = total_ressources - total_emplois
-    frng_after = frng_before + variation
-    return FinancingTable(
-        year=year,
-        emplois=emplois,
-        ressources=ressources,
-        total_emplois_eur=total_emplois,
-        total_ressources_eur=total_ressources,
-        variation_fonds_roulement_eur=variation,
-        delta_frng_eur=frng_after - frng_before,
+    # A forecast: the FRNG at the end of the year follows from the variation itself.
+    return FinancingTable.of(
+        year,
+        [
+            ("Insuffisance d'autofinancement (IAF)", autofinancement.iaf_eur),
+            ("Remboursements d'emprunts (capital)", repaid),
+            ("Acquisitions d'immobilisations", investments),
+        ],
+        [
+            ("Capacité d'autofinancement (CAF)", max(autofinancement.caf_eur, 0.0)),
+            ("Nouveaux emprunts", new_loans),
+            ("Subventions d'investissement", grants),
+            ("Produits des cessions d'immobilisations", autofinancement.produits_cessions_eur),
+        ],
     )
 
 
@@ -791,7 +766,6 @@ def tableau_de_financement_previsionnel(doc: Budget) -> FinancingTable:
         eprd_caf(doc),
         doc.exercice,
         _year_amounts(doc, doc.exercice),
-        doc.frng_ouverture_eur,
     )
 
 
@@ -910,7 +884,7 @@ def pgfp(
         lignes = _with_fixed(_project(eprd.lignes, rates, k), _fixed_lines(eprd, year))
         autofinancement = _caf_of(lignes, year)
         amounts = _year_amounts(eprd, year)
-        table = _financing(autofinancement, year, amounts, frng)
+        table = _financing(autofinancement, year, amounts)
         investments, grants, new_loans, repaid = amounts
         debt = debt + new_loans - repaid
         if debt < -TOLERANCE_EUR:
