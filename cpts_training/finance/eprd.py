@@ -638,6 +638,21 @@ def resultat(doc: Budget) -> float:
     return _resultat(crpp_lines(doc))
 
 
+def group_lines(doc: Budget, group: str) -> pd.DataFrame:
+    """The CRPP lines of groupe fonctionnel ``group`` (« I », « II » or « III »), charges
+    then produits, columns :data:`LINE_COLUMNS` (euros).
+
+    Raises:
+        InputError: ``group`` is not one of :data:`GROUPS` (French, listing them).
+    """
+    if group not in GROUPS:
+        raise InputError(
+            f"Groupe fonctionnel « {group} » inconnu : choisissez {', '.join(GROUPS)}."
+        )
+    lines = doc.lignes
+    return lines[lines["groupe"] == group].reset_index(drop=True)
+
+
 def crpp_by_group(doc: Budget) -> pd.DataFrame:
     """CRPP by groupe fonctionnel: one row per group I, II, III then ``Total``.
 

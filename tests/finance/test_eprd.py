@@ -577,3 +577,19 @@ def test_a_cash_measure_moves_resultat_caf_and_cash_by_its_amount(group, amount,
     assert resultat(changed) == pytest.approx(1500 + sign * amount)
     assert eprd_caf(changed).caf_eur == pytest.approx(14000 + sign * amount)
     assert forecast_balance(changed).tresorerie_eur == pytest.approx(43100 + sign * amount)
+
+
+def test_the_personnel_group_lines_planned_and_actual():
+    from cpts_training.finance import group_lines
+
+    planned, actual = group_lines(load_eprd(2025), "II"), group_lines(load_errd(2025), "II")
+    # Intérim 6215: 8 000 planned, 26 000 actual; groupe II 526 000 → 538 000.
+    assert planned.set_index("compte").at["6215", "montant_eur"] == 8000
+    assert actual.set_index("compte").at["6215", "montant_eur"] == 26000
+    charges = [t.loc[t["nature"] == "charge", "montant_eur"].sum() for t in (planned, actual)]
+    assert charges == [526000, 538000]
+    # Groupe II also holds produits: 741 4 000 + 758 1 000 planned.
+    assert planned.loc[planned["nature"] == "produit", "montant_eur"].sum() == 5000
+    assert set(planned["groupe"]) == {"II"}
+    with pytest.raises(InputError, match="« IV » inconnu"):
+        group_lines(load_eprd(2025), "IV")
