@@ -7,6 +7,7 @@ import importlib.util
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,6 +82,24 @@ HEAVIEST_FIRST = (
 ``--durations``), longest first. ``make test`` hands whole files to two workers
 (``--dist loadfile``) in collection order: starting with the longest ones keeps one worker
 from being left with a long file at the end while the other is idle."""
+
+
+COHORT_FILES: tuple[str, ...] = ()
+"""Test files that share the session's graded cohort (``cohort_workspace``): they run on
+one worker, so that the cohort is built once."""
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, with the files of :data:`COHORT_FILES` as one unit of work."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class CohortScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if Path(nodeid.split("::", 1)[0]).name in COHORT_FILES:
+                return "cohorte"
+            return str(super()._split_scope(nodeid))
+
+    return CohortScheduling(config, log)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
