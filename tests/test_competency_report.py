@@ -397,7 +397,7 @@ def test_an_override_shows_beside_the_computed_level_and_a_late_copy_its_delay(
     # graded 20 hours later, at 15:10 UTC = 16 h 10 in Paris, by the autograder.
     assert proofs == (
         "evaluation_01, rendu le 01/12/2026 à 20 h 10 [en retard de 2 h 10 min] "
-        "q3_mois : 0 / 1, corrigé le 02/12/2026 à 16 h 10 par correction automatique"
+        "q3_mois : 0 / 1, corrigé automatiquement le 02/12/2026 à 16 h 10"
     )
     waiting = parsed.row("B5.C03")
     assert waiting[1] == WAITING and waiting[2].startswith("—")
@@ -449,6 +449,16 @@ def test_the_trainee_page_shows_attempts_trend_and_the_trainers_comments(
     assert comments == f"evaluation_01, q4_note : « {CHLOE_COMMENT} » — Paul Martin"
     alice = _Page(pages["alice"])
     assert ALICE_COMMENT in alice.row("B5.C03")[5]
+
+
+def test_half_points_are_written_with_a_comma(profile: CompetencyProfile) -> None:
+    evidence = profile.evidence.copy()
+    evidence.loc[
+        (evidence["stagiaire"] == "alice") & (evidence["cellule"] == "q4_note"), "points"
+    ] = 2.5
+    page = render_trainee_report(replace(profile, evidence=evidence), "alice")
+    proofs = _Page(page).row("B5.C03")[4]
+    assert "q4_note : 2,5 / 4, corrigé le" in proofs and "2.5" not in proofs
 
 
 def test_an_unknown_trainee_is_refused_in_french(profile: CompetencyProfile) -> None:
@@ -639,7 +649,7 @@ def test_without_the_pdf_library_the_other_reports_are_written_with_a_warning(
         raise OSError("cannot load library 'libpango-1.0-0'")
 
     monkeypatch.setattr(attestation, "import_module", no_pango)
-    no_name = replace(profile, organisation={})
+    no_name = replace(_only(profile, "alice"), organisation={})
     outcome = write_profile_reports(no_name, tmp_path / "r")
     assert not list((tmp_path / "r").glob("*.pdf"))
     assert (tmp_path / "r" / "rapport_alice.html").is_file()

@@ -272,8 +272,9 @@ def radar_svg(profile: CompetencyProfile, student: str, bloc_id: str) -> str:
     """An inline SVG radar of a trainee's rates on every competency of a bloc.
 
     One axis per competency of the bloc (``C01``…); a competency with a rate has a
-    point colored by its level, joined to the others; the scale's thresholds are
-    dashed circles. A competency « non évaluée » is drawn as a grey dotted axis labelled
+    point colored by its level on a solid axis, the points joined into a shape when there
+    are three or more; the scale's thresholds and 100 % are dashed circles. A competency
+    « non évaluée » is drawn as a light dotted axis labelled
     « n. é. », never as a point at zero; one waiting for a manual grade is labelled
     « att. ». The text of the chart stays text (searchable, sized by the page).
     """
@@ -301,13 +302,14 @@ def radar_svg(profile: CompetencyProfile, student: str, bloc_id: str) -> str:
         axes: Any = figure.add_subplot(projection="polar")
         axes.set_theta_offset(math.pi / 2)
         axes.set_theta_direction(-1)
-        axes.set_ylim(0, 1)
-        thresholds = sorted({lvl.from_rate for lvl in profile.scale.levels if lvl.from_rate > 0})
-        axes.set_yticks(thresholds or [0.5])
-        axes.set_yticklabels([format_percent(rate) for rate in thresholds or [0.5]], fontsize=7)
+        axes.set_ylim(0, 1.1)  # room for a point at 100 %
+        axes.spines["polar"].set_visible(False)
+        rings = sorted({lvl.from_rate for lvl in profile.scale.levels if 0 < lvl.from_rate < 1})
+        axes.set_yticks([*rings, 1.0])
+        axes.set_yticklabels([format_percent(rate) for rate in [*rings, 1.0]], fontsize=7)
         axes.set_rlabel_position(0)
         axes.yaxis.grid(True, linestyle="--", color="#888888", linewidth=0.6)
-        axes.xaxis.grid(True, color="#cccccc", linewidth=0.6)
+        axes.xaxis.grid(False)
         axes.set_xticks(angles)
         labels, points = [], []
         for angle, competency_id in zip(angles, ids, strict=True):
@@ -316,10 +318,11 @@ def radar_svg(profile: CompetencyProfile, student: str, bloc_id: str) -> str:
             level = NOT_ASSESSED if row is None else str(row.niveau)
             rate = None if row is None or _is_missing(row.taux) else float(row.taux)
             if rate is not None:
+                axes.plot([angle, angle], [0, 1], color="#7a7a7a", linewidth=0.8)
                 points.append((angle, rate, colors.get(level, NOT_ASSESSED_COLOR)))
                 labels.append(short)
             elif level == NOT_ASSESSED:
-                axes.plot([angle, angle], [0, 1], linestyle=":", color="#9a9a9a", linewidth=1)
+                axes.plot([angle, angle], [0, 1], linestyle=":", color="#b0b0b0", linewidth=0.8)
                 labels.append(f"{short}\nn. é.")
             elif level == WAITING:
                 labels.append(f"{short}\natt.")
@@ -331,18 +334,17 @@ def radar_svg(profile: CompetencyProfile, student: str, bloc_id: str) -> str:
             if row is None or _is_missing(row.taux):
                 tick.set_color("#6b6b6b")
                 tick.set_fontstyle("italic")
-        if points:
-            closed = points + [points[0]] if len(points) >= 3 else points
+        if len(points) >= 3:  # a shape only when three rates or more make one
+            closed = [*points, points[0]]
             axes.plot(
                 [p[0] for p in closed], [p[1] for p in closed], color="#3b5b8c", linewidth=1.4
             )
-            if len(points) >= 3:
-                axes.fill([p[0] for p in points], [p[1] for p in points], "#3b5b8c", alpha=0.12)
-            for angle, rate, color in points:
-                axes.plot(
-                    [angle], [rate], marker="o", markersize=7, color=color,
-                    markeredgecolor=_edge(color), linestyle="none",
-                )  # fmt: skip
+            axes.fill([p[0] for p in points], [p[1] for p in points], "#3b5b8c", alpha=0.12)
+        for angle, rate, color in points:
+            axes.plot(
+                [angle], [rate], marker="o", markersize=7, color=color,
+                markeredgecolor=_edge(color), linestyle="none", clip_on=False, zorder=3,
+            )  # fmt: skip
         axes.tick_params(axis="x", pad=6)
         figure.subplots_adjust(left=0.12, right=0.88, bottom=0.1, top=0.9)
         buffer = io.StringIO()
@@ -409,9 +411,11 @@ def _evidence_blocks(rows: pd.DataFrame) -> list[dict[str, Any]]:
             else:
                 text = f"{_points(cell.points)} / {_points(cell.points_max)}"
                 graded = format_moment(cell.corrige_le)
+                automatic = cell.corrige_par == AUTOGRADER
+                text += ", corrigé automatiquement" if automatic else ", corrigé"
                 if graded:
-                    text += f", corrigé le {graded}"
-                if cell.corrige_par:
+                    text += f" le {graded}"
+                if cell.corrige_par and not automatic:
                     text += f" par {cell.corrige_par}"
             cells.append({"cell": cell.cellule, "text": text})
         blocks.append(
