@@ -121,6 +121,11 @@ def _is_missing(value: Any) -> bool:
         return False
 
 
+def _text(value: Any) -> str:
+    """A cell of text: ``""`` for None or NaN, the text stripped otherwise."""
+    return "" if value is None or _is_missing(value) else str(value).strip()
+
+
 def _local(moment: object) -> pd.Timestamp | None:
     """``moment`` (a UTC Timestamp, or naive meaning UTC) in :data:`TIMEZONE`; None if missing."""
     if moment is None or _is_missing(moment):
@@ -376,11 +381,12 @@ def _level_text(row: Any) -> dict[str, Any]:
     """What the level cell of a competency shows: the level, its override and the
     computed level kept visible."""
     override = ""
-    if row.derogation_motif or row.niveau != row.niveau_calcule:
+    reason, author = _text(row.derogation_motif), _text(row.derogation_par)
+    if reason or row.niveau != row.niveau_calcule:
         when = format_day(row.derogation_le)
-        override = f"dérogation : {row.derogation_motif or 'sans motif'}"
-        if row.derogation_par:
-            override += f", par {row.derogation_par}"
+        override = f"dérogation : {reason or 'sans motif'}"
+        if author:
+            override += f", par {author}"
         if when:
             override += f" le {when}"
     return {
@@ -403,7 +409,7 @@ def _evidence_blocks(rows: pd.DataFrame) -> list[dict[str, Any]]:
     for _, group in attempts:
         first = group.iloc[0]
         assessment, attempt = str(first["evaluation"]), int(first["tentative"])
-        late = float(first["retard_secondes"] or 0)
+        late = 0.0 if _is_missing(first["retard_secondes"]) else float(first["retard_secondes"])
         cells = []
         for cell in _rows(group.drop_duplicates(["carnet", "cellule"])):
             if cell.en_attente:
@@ -411,12 +417,13 @@ def _evidence_blocks(rows: pd.DataFrame) -> list[dict[str, Any]]:
             else:
                 text = f"{_points(cell.points)} / {_points(cell.points_max)}"
                 graded = format_moment(cell.corrige_le)
-                automatic = cell.corrige_par == AUTOGRADER
+                grader = _text(cell.corrige_par)
+                automatic = grader == AUTOGRADER
                 text += ", corrigé automatiquement" if automatic else ", corrigé"
                 if graded:
                     text += f" le {graded}"
-                if cell.corrige_par and not automatic:
-                    text += f" par {cell.corrige_par}"
+                if grader and not automatic:
+                    text += f" par {grader}"
             cells.append({"cell": cell.cellule, "text": text})
         blocks.append(
             {
@@ -434,13 +441,13 @@ def _comments(rows: pd.DataFrame) -> list[dict[str, str]]:
     """The trainer's comments on a competency's cells, each cell once."""
     if rows.empty:
         return []
-    commented = rows[rows["commentaire"].fillna("").astype(str).str.strip() != ""]
+    commented = rows[[bool(_text(comment)) for comment in rows["commentaire"]]]
     commented = commented.drop_duplicates(["evaluation", "tentative", "carnet", "cellule"])
     return [
         {
             "where": f"{row.evaluation}, {row.cellule}",
-            "text": str(row.commentaire).strip(),
-            "by": row.corrige_par if row.corrige_par and row.corrige_par != AUTOGRADER else "",
+            "text": _text(row.commentaire),
+            "by": "" if _text(row.corrige_par) == AUTOGRADER else _text(row.corrige_par),
         }
         for row in _rows(commented)
     ]
@@ -466,8 +473,8 @@ def _trainee_blocs(profile: CompetencyProfile, student: str) -> list[dict[str, A
                     **_level_text(row),
                     "color": colors.get(row.niveau, NOT_ASSESSED_COLOR),
                     "rate": _percent(row.taux),
-                    "by_assessment": row.taux_par_evaluation or "",
-                    "trend": row.tendance or "—",
+                    "by_assessment": _text(row.taux_par_evaluation),
+                    "trend": _text(row.tendance) or "—",
                     "waiting": int(row.en_attente),
                     "evidence": _evidence_blocks(proofs),
                     "comments": _comments(proofs),
@@ -897,6 +904,62 @@ def write_workbook(sheets: dict[str, pd.DataFrame], destination: Path) -> Path:
 
 def _french_dates() -> set[str]:
     return {FRENCH_HEADERS[c] for c in _DATE_COLUMNS}
+
+
+# --------------------------------------------------------------------------------------
+# The gradebook's grades by competency, without dates (former reader, kept for its callers)
+# --------------------------------------------------------------------------------------
+
+GRADE_COLUMNS = [
+    "stagiaire",
+    "evaluation",
+    "cellule",
+    "competence",
+    "points",
+    "points_max",
+    "a_corriger",
+]
+"""Columns of :func:`evidence`."""
+
+
+def evidence(workspace: Path) -> pd.DataFrame:
+    """The gradebook's current grades, one row per trainee, graded cell and competency
+    of that cell (:data:`GRADE_COLUMNS`; ``a_corriger``: waits for a manual grade).
+
+    Only the latest deposit, without hand-in or grading dates: the reports read the
+    full evidence of the competency profile instead. Raises
+    :class:`~cpts_training.errors.CPTSError` if ``workspace`` is not a workspace.
+    """
+    from cpts_training.syllabus import graded_cells
+    from cpts_training.trainer.pipeline import scores
+    from cpts_training.trainer.workspace import require_workspace
+
+    workspace = require_workspace(workspace)
+    rows: list[dict[str, object]] = []
+    for folder in sorted(p for p in (workspace / "source").iterdir() if p.is_dir()):
+        competencies = {
+            cell["grade_id"]: cell["competencies"]
+            for notebook in sorted(folder.glob("*.ipynb"))
+            for cell in graded_cells(notebook)
+        }
+        try:
+            table = scores(workspace, folder.name)
+        except CPTSError:  # never autograded yet: no evidence
+            continue
+        for grade in _rows(table):
+            for competency_id in competencies.get(grade.cellule, []):
+                rows.append(
+                    {
+                        "stagiaire": grade.stagiaire,
+                        "evaluation": folder.name,
+                        "cellule": grade.cellule,
+                        "competence": competency_id,
+                        "points": float(grade.points),
+                        "points_max": float(grade.points_max),
+                        "a_corriger": bool(grade.a_corriger),
+                    }
+                )
+    return pd.DataFrame(rows, columns=GRADE_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------
