@@ -70,25 +70,25 @@ def load_weasyprint() -> ModuleType:
 
 def attestation_warnings(profile: CompetencyProfile) -> list[str]:
     """French warnings about the attestations of ``profile`` (none when complete): the
-    organisation's name or place missing from the course configuration."""
+    organisation's name or town (``nom``, ``lieu``) missing from the course configuration."""
     organisation = profile.organisation
-    missing = [
-        what
-        for key, what in (("nom", "le nom"), ("lieu", "la ville (lieu)"))
-        if not (organisation.get(key) or "").strip()
-    ]
-    if not missing:
+    name = (organisation.get("nom") or "").strip()
+    place = (organisation.get("lieu") or "").strip()
+    if name and place:
         return []
-    placeholder = (
-        f"portent « {ORGANISATION_PLACEHOLDER} » à la place du nom de l'organisme"
-        if "le nom" in missing
-        else "laissent la ville de signature en blanc"
+    if not name:
+        what = f"portent « {ORGANISATION_PLACEHOLDER} » à la place du nom de l'organisme"
+        if not place:
+            what += " et laissent en blanc la ville de « Fait à … »"
+    else:
+        what = "laissent en blanc la ville de « Fait à … »"
+    missing = " et ".join(
+        item for item, absent in (("le nom", not name), ("la ville (lieu)", not place)) if absent
     )
     return [
-        f"Les attestations {placeholder} : {' et '.join(missing)} de l'organisme de formation "
-        "manque(nt) dans la configuration du cours (rubrique « organisation »). Complétez-la "
-        "puis relancez la commande avec --replace, ou complétez les attestations à la main "
-        "avant de les signer."
+        f"Les attestations {what} : indiquez {missing} de l'organisme de formation dans la "
+        "configuration de l'espace de formation, puis relancez la commande avec --replace "
+        "(ou complétez les attestations à la main avant de les signer)."
     ]
 
 

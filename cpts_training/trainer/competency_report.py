@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from cpts_training.dates import fr_date
 from cpts_training.errors import CPTSError, system_error
@@ -316,12 +316,16 @@ def radar_svg(profile: CompetencyProfile, student: str, bloc_id: str) -> str:
         axes.yaxis.grid(True, linestyle="--", color="#888888", linewidth=0.6)
         axes.xaxis.grid(False)
         axes.set_xticks(angles)
-        labels, points = [], []
+        labels, points, spoken = [], [], []
         for angle, competency_id in zip(angles, ids, strict=True):
             short = competency_id.split(".")[1]
             row = levels.get(competency_id)
             level = NOT_ASSESSED if row is None else str(row.niveau)
             rate = None if row is None or _is_missing(row.taux) else float(row.taux)
+            if level != NOT_ASSESSED:
+                spoken.append(
+                    f"{short} : {level}" + ("" if rate is None else f", {_percent(rate)}")
+                )
             if rate is not None:
                 axes.plot([angle, angle], [0, 1], color="#7a7a7a", linewidth=0.8)
                 points.append((angle, rate, colors.get(level, NOT_ASSESSED_COLOR)))
@@ -356,7 +360,13 @@ def radar_svg(profile: CompetencyProfile, student: str, bloc_id: str) -> str:
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :]
-    return re.sub(r"<svg ", '<svg role="img" focusable="false" ', svg, count=1)
+    described = escape(
+        f"Radar du bloc {bloc_id} : {' ; '.join(spoken) or 'aucun taux'} ; "
+        f"{count - len(spoken)} compétence(s) {NOT_ASSESSED}(s)."
+    )
+    return re.sub(
+        r"<svg ", f'<svg role="img" aria-label="{described}" focusable="false" ', svg, count=1
+    )
 
 
 # --------------------------------------------------------------------------------------
