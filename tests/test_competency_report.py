@@ -426,6 +426,12 @@ def test_competencies_without_evidence_are_listed_apart_never_as_zero(
     # plotted: 12 in B1 + 14 in B5 = 26 labels « n. é. ».
     assert parsed.svgs == 2
     assert page.count("n. é.") == 26 + 2  # the 26 axes and the two captions that explain them
+    # Each radar is described for screen readers, the same way.
+    assert (
+        'aria-label="Radar du bloc B5 : C01 : à retravailler, 0\u00a0% ; C02 : à retravailler, '
+        "0\u00a0% ; C03 : en attente de correction ; C07 : acquise, 0\u00a0% ; 14 compétence(s) "
+        'non évaluée(s)."' in page
+    )
 
     david = pages["david"]
     parsed_david = _Page(david)
