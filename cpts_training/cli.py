@@ -472,7 +472,7 @@ def assessment_export(destination: Path, workspace: Path, replace: bool, moodle:
     click.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")
 
 
-@app.command(short_help="Rapport de compétences par stagiaire.")
+@app.command(short_help="Rapports de compétences, attestations PDF et synthèse.")
 @workspace_option
 @click.option(
     "--output",
