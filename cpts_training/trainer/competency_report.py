@@ -850,10 +850,34 @@ def _iso_dates(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+LEVELS_EXPORT_COLUMNS = [
+    "stagiaire",
+    "nom",
+    "prenom",
+    "bloc",
+    "competence",
+    "libelle",
+    "niveau",
+    "acquise",
+    "taux_pourcent",
+    "niveau_calcule",
+    "taux_par_evaluation",
+    "tendance",
+    "en_attente",
+    "preuves",
+    "derogation_motif",
+    "derogation_par",
+    "derogation_le",
+]
+"""Columns of ``competences.csv`` and of the « Compétences » sheet, in this order."""
+
+
 def levels_table(profile: CompetencyProfile) -> pd.DataFrame:
-    """``competences.csv``: every trainee × competency with names, level, computed level,
-    rate in % (empty when not assessed), trend, override; dates stay Timestamps."""
+    """``competences.csv``: every trainee × competency (:data:`LEVELS_EXPORT_COLUMNS`):
+    names, level, rate in % (empty when not assessed, never 0), computed level, trend,
+    override; dates stay Timestamps."""
     table = _percent_column(_with_names(profile, profile.levels), "taux")
+    table = table[LEVELS_EXPORT_COLUMNS]
     return table.sort_values(["stagiaire", "competence"]).reset_index(drop=True)
 
 
