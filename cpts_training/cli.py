@@ -472,7 +472,7 @@ def assessment_export(destination: Path, workspace: Path, replace: bool, moodle:
     click.echo(f"Notes exportées : {export(workspace, destination, replace=replace)}")
 
 
-@app.command(short_help="Rapport de compétences par stagiaire.")
+@app.command(short_help="Rapports de compétences, attestations PDF et synthèse.")
 @workspace_option
 @click.option(
     "--output",
@@ -482,14 +482,19 @@ def assessment_export(destination: Path, workspace: Path, replace: bool, moodle:
     metavar="DOSSIER",
     help="Dossier des rapports.",
 )
-@replace_option("Écrire dans un dossier qui n'est pas vide.")
+@replace_option("Remplacer les rapports d'un précédent passage (les autres fichiers restent).")
 @french_errors
 def report(workspace: Path, output: Path, replace: bool) -> None:
-    """Rapport de compétences : niveau de chaque stagiaire sur le référentiel (CSV + HTML)."""
+    """Rapports de compétences : une page HTML et une attestation PDF par stagiaire, la
+    synthèse de la promotion (carte des niveaux, analyse des items) et les exports CSV et
+    XLSX."""
     from cpts_training.trainer import write_reports
 
-    for path in write_reports(workspace, output, replace=replace):
+    outcome = write_reports(workspace, output, replace=replace)
+    for path in outcome.written:
         click.echo(f"Écrit : {path}")
+    for warning in outcome.warnings:
+        click.echo(f"Attention : {warning}")
 
 
 @app.command("moodle", short_help="Exporter le référentiel pour Moodle (CSV).")
