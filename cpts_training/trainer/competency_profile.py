@@ -74,6 +74,7 @@ BLOC_COLUMNS = [
     "evaluees",  # int, with a level (not NOT_ASSESSED / WAITING)
     "acquises",  # int
     "niveau",  # "acquis", "en cours d'acquisition" or "non évalué", by the scale's bloc rule
+    "perimetre",  # int, competencies the bloc rule counts (see ProficiencyScale.bloc_scope)
 ]
 """One row per trainee × bloc of the référentiel."""
 
@@ -101,6 +102,10 @@ class ProficiencyScale:
     bloc_rule: str  # "toutes" or "proportion"
     bloc_proportion: float  # for "proportion": share (0–1) of a bloc's competencies acquired
     statement: tuple[str, ...] = ()  # French sentences stating levels and rules
+    trend_threshold: float = 0.1  # gap (0–1) between the latest result and the mean of the
+    # earlier ones from which the trend is "en progrès" / "en baisse"
+    bloc_scope: str = "evaluees"  # "evaluees": the bloc rule counts the competencies the
+    # workspace's assessments assess (and overridden ones); "referentiel": all of the bloc
 
 
 @dataclass(frozen=True)
