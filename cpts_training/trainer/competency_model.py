@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 from nbgrader.api import Gradebook, MissingEntry, SubmittedAssignment
@@ -58,10 +58,16 @@ from cpts_training.trainer.journal import (
 )
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
+if TYPE_CHECKING:
+    from pandas._libs.tslibs.nattype import NaTType
+
+    Moment = pd.Timestamp | NaTType
+    """A UTC time, or NaT when unknown."""
+
 SCALE_FILE = "competences.yaml"
 """A workspace's own scale and rules, at its root (same schema as the default)."""
-DEFAULT_SCALE_PATH = Path(__file__).resolve().parents[1] / "data" / "referentiel" / (
-    "echelle_competences.yaml"
+DEFAULT_SCALE_PATH = (
+    Path(__file__).resolve().parents[1] / "data" / "referentiel" / ("echelle_competences.yaml")
 )
 """The package's default scale and rules."""
 ATTEMPT_FILE = "notes_tentative.json"
@@ -123,6 +129,7 @@ class OrganisationSetting(_Model):
     url: str | None = None
     email: str | None = None
     lieu: str | None = None
+    url_referentiel: str | None = None
     cle_privee: str | None = None
 
 
@@ -156,7 +163,9 @@ class ScaleFile(_Model):
                 "Correction : écrivez « a_partir_de: 0 » pour le niveau le plus bas."
             )
         thresholds = [level.a_partir_de for level in self.niveaux]
-        if any(later <= earlier for earlier, later in zip(thresholds, thresholds[1:])):
+        if any(
+            later <= earlier for earlier, later in zip(thresholds, thresholds[1:], strict=False)
+        ):
             fail(
                 "niveaux : les seuils « a_partir_de » doivent croître strictement, du niveau "
                 "le plus bas au plus haut. Correction : rangez les niveaux dans cet ordre, "
@@ -253,9 +262,7 @@ def load_organisation(workspace: Path) -> dict[str, str]:
     _, own = _settings(workspace)
     if own is None or own.organisme is None:
         return {}
-    return {
-        key: value for key, value in own.organisme.model_dump().items() if value is not None
-    }
+    return {key: value for key, value in own.organisme.model_dump().items() if value is not None}
 
 
 def _with_statement(scale: ProficiencyScale) -> ProficiencyScale:
@@ -403,7 +410,7 @@ def bloc_level(
 # --------------------------------------------------------------------------------------
 
 
-def _utc(moment: Any) -> pd.Timestamp:
+def _utc(moment: Any) -> Moment:
     """A pandas UTC Timestamp (NaT for None/unparsable); naive values are UTC (nbgrader)."""
     if moment is None or moment == "":
         return pd.NaT
@@ -416,7 +423,7 @@ def _utc(moment: Any) -> pd.Timestamp:
     return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
-def _iso(moment: pd.Timestamp) -> str | None:
+def _iso(moment: Moment) -> str | None:
     return None if pd.isna(moment) else moment.isoformat()
 
 
@@ -452,9 +459,9 @@ def _grading_source(
     grade: Any,
     key: tuple[str, str, str, str],
     records: Mapping[tuple[str, str, str, str], dict[str, Any]],
-    autograded_at: pd.Timestamp,
-    handed_in: pd.Timestamp,
-) -> tuple[str, pd.Timestamp]:
+    autograded_at: Moment,
+    handed_in: Moment,
+) -> tuple[str, Moment]:
     """Who graded a cell and when: ("", NaT) while pending; AUTOGRADER and the autograded
     copy's time for an automatic score; the grading journal's latest record for a
     manual one (if it gave this very score after the hand-in, else "" and NaT)."""
@@ -475,7 +482,7 @@ def _grading_source(
     return "", pd.NaT
 
 
-def _autograded_at(workspace: Path, student: str, assessment: str, notebook: str) -> pd.Timestamp:
+def _autograded_at(workspace: Path, student: str, assessment: str, notebook: str) -> Moment:
     """When nbgrader wrote the autograded copy (its notebook file's time), or NaT."""
     path = workspace / "autograded" / student / assessment / f"{notebook}.ipynb"
     if not path.is_file():
@@ -551,9 +558,7 @@ def _attempt_count(workspace: Path, assessment: str, student: str) -> int:
     )
 
 
-def snapshot_attempt(
-    workspace: Path, assessment: str, student: str, archive_folder: Path
-) -> Path:
+def snapshot_attempt(workspace: Path, assessment: str, student: str, archive_folder: Path) -> Path:
     """Save the gradebook's grades of ``student``'s current copy of ``assessment`` in
     ``archive_folder/notes_tentative.json``, before the copy is replaced.
 
@@ -655,9 +660,7 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
                 sub.student.id: _submission_cells(workspace, assessment, sub, records)
                 for sub in submissions
             }
-            students = sorted(
-                set(current) | {s for (a, s) in archived if a == assessment}
-            )
+            students = sorted(set(current) | {s for (a, s) in archived if a == assessment})
             for student in students:
                 earlier = sorted(
                     archived.get((assessment, student), []),
@@ -680,9 +683,7 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
     evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     for column in ("rendu_le", "date_limite", "corrige_le"):
         evidence[column] = pd.to_datetime(evidence[column], utc=True)
-    table = pd.DataFrame(
-        [trainees[key] for key in sorted(trainees)], columns=TRAINEE_COLUMNS
-    )
+    table = pd.DataFrame([trainees[key] for key in sorted(trainees)], columns=TRAINEE_COLUMNS)
     return evidence, table, assessed
 
 
@@ -691,7 +692,7 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
 # --------------------------------------------------------------------------------------
 
 
-def _results(evidence: pd.DataFrame) -> list[tuple[str, int, pd.Timestamp, float]]:
+def _results(evidence: pd.DataFrame) -> list[tuple[str, int, Moment, float]]:
     """Graded results of one trainee × competency: (evaluation, attempt, hand-in, rate),
     in hand-in order (unknown dates first, then by assessment and attempt)."""
     graded = evidence[~evidence["en_attente"]]
@@ -703,21 +704,18 @@ def _results(evidence: pd.DataFrame) -> list[tuple[str, int, pd.Timestamp, float
         results.append(
             (
                 str(assessment),
-                int(attempt),
+                int(str(attempt)),
                 cells["rendu_le"].iloc[0],
                 float(cells["points"].sum()) / available,
             )
         )
     oldest = pd.Timestamp.min.tz_localize("UTC")
-    return sorted(
-        results, key=lambda r: (oldest if pd.isna(r[2]) else r[2], r[0], r[1])
-    )
+    return sorted(results, key=lambda r: (oldest if pd.isna(r[2]) else r[2], r[0], r[1]))
 
 
-def _results_text(results: Sequence[tuple[str, int, pd.Timestamp, float]]) -> str:
+def _results_text(results: Sequence[tuple[str, int, Moment, float]]) -> str:
     return " ; ".join(
-        f"{assessment}{f' (tentative {attempt})' if attempt > 1 else ''} : "
-        f"{format_percent(rate)}"
+        f"{assessment}{f' (tentative {attempt})' if attempt > 1 else ''} : {format_percent(rate)}"
         for assessment, attempt, _, rate in results
     )
 
@@ -765,7 +763,9 @@ def competency_levels(
             current = mine[
                 [
                     current_attempt.get((student, assessment)) == attempt
-                    for assessment, attempt in zip(mine["evaluation"], mine["tentative"])
+                    for assessment, attempt in zip(
+                        mine["evaluation"], mine["tentative"], strict=True
+                    )
                 ]
             ]
             waiting = int(current["en_attente"].sum())
@@ -859,9 +859,7 @@ def build_profile(workspace: Path) -> CompetencyProfile:
     referentiel = load_referentiel()
     evidence, trainees, assessed = gather_evidence(workspace)
     overrides = read_overrides(workspace)
-    levels = competency_levels(
-        evidence, list(trainees["stagiaire"]), referentiel, scale, overrides
-    )
+    levels = competency_levels(evidence, list(trainees["stagiaire"]), referentiel, scale, overrides)
     organisation = {k: v for k, v in load_organisation(workspace).items() if k != "cle_privee"}
     return CompetencyProfile(
         referentiel=referentiel,
@@ -946,13 +944,15 @@ def trainee_summary(profile: CompetencyProfile, student: str) -> list[str]:
     lines = [f"Compétences de {student}", *profile.scale.statement, ""]
     levels = profile.levels[profile.levels["stagiaire"] == student]
     blocs = profile.blocs[profile.blocs["stagiaire"] == student]
-    for bloc in blocs.itertuples(index=False):
+    bloc_rows: Iterable[Any] = blocs.itertuples(index=False)
+    for bloc in bloc_rows:
         lines.append(
             f"{bloc.bloc} — {bloc.libelle} : {bloc.niveau} "
             f"({bloc.acquises} acquise(s) sur {bloc.perimetre} évaluée(s) par la formation, "
             f"{bloc.competences} au référentiel)"
         )
-        for row in levels[levels["bloc"] == bloc.bloc].itertuples(index=False):
+        rows: Iterable[Any] = levels[levels["bloc"] == bloc.bloc].itertuples(index=False)
+        for row in rows:
             if row.niveau == NOT_ASSESSED and not row.derogation_par:
                 continue
             detail = f" [{row.taux_par_evaluation}]" if row.taux_par_evaluation else ""
