@@ -39,6 +39,7 @@ from cpts_training.trainer.competency_profile import (
     AUTOGRADER,
     BLOC_COLUMNS,
     EVIDENCE_COLUMNS,
+    FORMGRADER,
     LEVEL_COLUMNS,
     NOT_ASSESSED,
     OVERRIDE_COLUMNS,
@@ -464,7 +465,7 @@ def _grading_source(
 ) -> tuple[str, Moment]:
     """Who graded a cell and when: ("", NaT) while pending; AUTOGRADER and the autograded
     copy's time for an automatic score; the grading journal's latest record for a
-    manual one (if it gave this very score after the hand-in, else "" and NaT)."""
+    manual one (if it gave this very score after the hand-in, else FORMGRADER and NaT)."""
     if is_pending(grade):
         return "", pd.NaT
     if grade.manual_score is None and grade.auto_score is not None:
@@ -479,7 +480,7 @@ def _grading_source(
         after = pd.isna(handed_in) or pd.isna(when) or when >= handed_in
         if same_score and after:
             return str(record.get("correcteur", "")), when
-    return "", pd.NaT
+    return FORMGRADER, pd.NaT
 
 
 def _autograded_at(workspace: Path, student: str, assessment: str, notebook: str) -> Moment:
@@ -681,6 +682,15 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
             row["stagiaire"], {"stagiaire": row["stagiaire"], "nom": "", "prenom": "", "email": ""}
         )
     evidence = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    evidence = evidence.astype(
+        {
+            "tentative": int,
+            "points": float,
+            "points_max": float,
+            "en_attente": bool,
+            "retard_secondes": float,
+        }
+    )
     for column in ("rendu_le", "date_limite", "corrige_le"):
         evidence[column] = pd.to_datetime(evidence[column], utc=True)
     table = pd.DataFrame([trainees[key] for key in sorted(trainees)], columns=TRAINEE_COLUMNS)
@@ -695,7 +705,7 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
 def _results(evidence: pd.DataFrame) -> list[tuple[str, int, Moment, float]]:
     """Graded results of one trainee × competency: (evaluation, attempt, hand-in, rate),
     in hand-in order (unknown dates first, then by assessment and attempt)."""
-    graded = evidence[~evidence["en_attente"]]
+    graded = evidence.loc[~evidence["en_attente"].astype(bool)]
     results = []
     for (assessment, attempt), cells in graded.groupby(["evaluation", "tentative"], sort=False):
         available = float(cells["points_max"].sum())
@@ -760,14 +770,17 @@ def competency_levels(
         for competency in referentiel.competencies():
             mine = by_pair.get((student, competency.id), evidence.iloc[0:0])
             results = _results(mine)
-            current = mine[
+            is_current = pd.Series(
                 [
                     current_attempt.get((student, assessment)) == attempt
                     for assessment, attempt in zip(
                         mine["evaluation"], mine["tentative"], strict=True
                     )
-                ]
-            ]
+                ],
+                index=mine.index,
+                dtype=bool,
+            )
+            current = mine[is_current]
             waiting = int(current["en_attente"].sum())
             rates = [rate for *_, rate in results]
             if rates:

@@ -24,6 +24,9 @@ WAITING = "en attente de correction"
 
 AUTOGRADER = "correction automatique"
 """``corrige_par`` of a grade given by nbgrader's autograder."""
+FORMGRADER = "formateur (formgrader)"
+"""``corrige_par`` of a manual grade that the grading journal does not record (given in
+nbgrader's formgrader): who gave it and when are unknown (``corrige_le`` NaT)."""
 
 TRAINEE_COLUMNS = ["stagiaire", "nom", "prenom", "email"]
 """One row per trainee of the gradebook."""
@@ -42,7 +45,7 @@ EVIDENCE_COLUMNS = [
     "date_limite",  # pandas Timestamp UTC, or NaT
     "retard_secondes",  # float, 0 when on time or no deadline
     "corrige_le",  # pandas Timestamp UTC, or NaT
-    "corrige_par",  # AUTOGRADER, a trainer's name, or "" while pending
+    "corrige_par",  # AUTOGRADER, a trainer's name, FORMGRADER, or "" while pending
     "commentaire",  # the trainer's comment on the cell ("" if none)
 ]
 """One row per trainee × attempt × graded cell × competency of that cell."""
