@@ -45,6 +45,14 @@ OB_CONTEXT = [
 ]
 """JSON-LD contexts of an Open Badges 3.0 credential (VC data model 2.0, OB 3.0.3)."""
 CREDENTIAL_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
+CREDENTIAL_SCHEMA = [
+    {
+        "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+        "ob_v3p0_achievementcredential_schema.json",
+        "type": "1EdTechJsonSchemaValidator2019",
+    }
+]
+"""The published JSON schema a verifier checks the credential against."""
 JWS_ALGORITHM = "Ed25519"
 """Fully-specified JOSE algorithm of an Ed25519 signature (RFC 9864)."""
 
@@ -102,7 +110,7 @@ def _iso_z(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def _identifier(trainee: Mapping[str, str], salt: str) -> list[dict[str, Any]]:
+def recipient_identifier(trainee: Mapping[str, str], salt: str) -> list[dict[str, Any]]:
     """The recipient: the salted SHA-256 of the email (OB ``IdentityHash``), or the
     trainee's id in plain text when the roster gave no email."""
     email = (trainee.get("email") or "").strip().lower()
@@ -152,9 +160,10 @@ def badge_credentials(
 
     ``issuer``: the ``organisme`` section (``nom``, ``url``, ``email``, optional
     ``url_referentiel``: where the référentiel is published, used for the
-    alignments' ``targetUrl``). The achievement aligns to each competency of the
-    bloc (``targetCode`` « B5.C03 »); its criteria state the scale's bloc rule and
-    the acquired competencies.
+    alignments' ``targetUrl``). The achievement (the same for every trainee) aligns to
+    each competency of the bloc (``targetCode`` « B5.C03 ») and its criteria state the
+    scale and its bloc rule; the credential's ``evidence`` names the competencies the
+    trainee acquired.
 
     Raises:
         CPTSError: incomplete issuer (see :func:`require_issuer`).
@@ -170,7 +179,7 @@ def _credentials(
     referentiel = profile.referentiel
     framework_url = (issuer.get("url_referentiel") or profile_issuer["url"]).strip()
     trainees: dict[str, dict[str, str]] = {
-        str(row["stagiaire"]): {str(k): str(v) for k, v in row.items()}
+        str(row["stagiaire"]): {str(k): "" if pd.isna(v) else str(v) for k, v in row.items()}
         for row in profile.trainees.to_dict("records")
     }
     credentials = []
@@ -209,7 +218,7 @@ def _credentials(
                     ),
                     "credentialSubject": {
                         "type": ["AchievementSubject"],
-                        "identifier": _identifier(trainee, salt=credential_id[-12:]),
+                        "identifier": recipient_identifier(trainee, salt=credential_id[-12:]),
                         "achievement": {
                             "id": achievement_id,
                             "type": ["Achievement"],
@@ -219,12 +228,7 @@ def _credentials(
                                 f"{bloc.label} : bloc {bloc_id} du {referentiel.title} "
                                 f"(version {referentiel.version})."
                             ),
-                            "criteria": {
-                                "narrative": " ".join(profile.scale.statement[:3])
-                                + " Compétences acquises : "
-                                + "; ".join(mastered)
-                                + "."
-                            },
+                            "criteria": {"narrative": " ".join(profile.scale.statement[:3])},
                             "inLanguage": "fr",
                             "creator": profile_issuer,
                             "alignment": [
@@ -240,6 +244,14 @@ def _credentials(
                             ],
                         },
                     },
+                    "evidence": [
+                        {
+                            "type": ["Evidence"],
+                            "name": "Compétences acquises",
+                            "narrative": "; ".join(mastered) + ".",
+                        }
+                    ],
+                    "credentialSchema": CREDENTIAL_SCHEMA,
                 },
             )
         )
@@ -254,11 +266,12 @@ def sign_credential(credential: Mapping[str, Any], key_path: Path, key_id: str) 
         CPTSError: unreadable key, or not an Ed25519 private key.
     """
     from joserfc import jws
+    from joserfc.errors import JoseError
     from joserfc.jwk import OKPKey
 
     try:
         key = OKPKey.import_key(Path(key_path).read_bytes())
-    except (OSError, ValueError, TypeError) as error:
+    except (OSError, ValueError, TypeError, JoseError) as error:
         raise CPTSError(
             f"Clé de signature illisible : {key_path}. organisme.cle_privee doit désigner "
             "une clé privée Ed25519 au format PEM (par exemple créée avec « openssl genpkey "
