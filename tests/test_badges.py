@@ -201,7 +201,8 @@ def test_the_email_is_hashed_as_the_specification_says() -> None:
     assert identity == [
         {
             "type": "IdentityObject",
-            "identityHash": "sha256$b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399",
+            "identityHash": "sha256$"
+            "b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399",
             "identityType": "emailAddress",
             "hashed": True,
             "salt": "Kosher",
