@@ -12,12 +12,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from joserfc import jws
+from joserfc.jwk import OKPKey
 from nbgrader.api import Gradebook
 
 from cpts_training.cli import app
 from cpts_training.errors import CPTSError, DataError
 from cpts_training.paths import assessments_dir
 from cpts_training.referentiel import load_referentiel
+from cpts_training.trainer.badges import write_badges
 from cpts_training.trainer.competency_model import (
     ATTEMPT_FILE,
     BLOC_ACQUIRED,
@@ -443,7 +446,14 @@ def test_a_replaced_copy_keeps_its_grades_as_attempt_one(graded_copy: Path) -> N
     saved = snapshot_attempt(graded_copy, ASSESSMENT, "alice", archive)
     assert saved == archive / ATTEMPT_FILE
     assert json.loads(saved.read_text(encoding="utf-8"))["tentative"] == 1
-    # The new copy, handed in on 5 March 08:00, gets 1/4 on q5_note (in formgrader).
+    # Until the new copy (handed in on 5 March 08:00) is autograded, the gradebook holds the
+    # replaced copy's grades: they count once, as attempt 1.
+    stamp = graded_copy / "submitted" / "alice" / ASSESSMENT / "timestamp.txt"
+    stamp.write_text("2026-03-05 08:00:00.000000 UTC", encoding="utf-8")
+    waiting = build_profile(graded_copy).evidence
+    assert set(waiting[waiting["stagiaire"] == "alice"]["tentative"]) == {1}
+    assert row(build_profile(graded_copy).levels, "B5.C03")["taux"] == pytest.approx(0.75)
+    # Autograded again (as nbgrader records it), the new copy gets 1/4 on q5_note.
     with Gradebook(f"sqlite:///{graded_copy / 'gradebook.db'}", COURSE_ID) as gradebook:
         gradebook.find_submission(ASSESSMENT, "alice").timestamp = datetime(2026, 3, 5, 8, 0)
         gradebook.db.commit()
@@ -552,3 +562,36 @@ def test_a_bad_override_is_refused_and_the_journal_unchanged(
     with pytest.raises(CPTSError, match=expected):
         override_competency(graded_copy, student, competency, level, reason, by)
     assert (graded_copy / OVERRIDE_JOURNAL).read_bytes() == before
+
+
+def test_badges_of_a_graded_workspace(graded_copy: Path, tmp_path: Path) -> None:
+    key = OKPKey.generate_key("Ed25519")
+    (graded_copy / "cle_badges.pem").write_bytes(key.as_pem(private=True))
+    (graded_copy / SCALE_FILE).write_text(
+        "organisme:\n  nom: Organisme exemple\n  url: https://formation.example.org\n"
+        "  email: contact@formation.example.org\n  cle_privee: cle_badges.pem\n",
+        encoding="utf-8",
+    )
+    assert build_profile(graded_copy).organisation == {
+        "nom": "Organisme exemple",
+        "url": "https://formation.example.org",
+        "email": "contact@formation.example.org",
+    }
+    badges = tmp_path / "badges"
+    runner = CliRunner()
+    done = runner.invoke(app, ["competency", "badges", "-o", str(badges), "-w", str(graded_copy)])
+    assert done.exit_code == 0, done.output
+    # Alice's B5 is acquired (8 of 8); Bruno has no acquired bloc.
+    assert sorted(p.name for p in badges.iterdir()) == ["badge_alice_B5.json", "badge_alice_B5.jwt"]
+    credential = json.loads((badges / "badge_alice_B5.json").read_text(encoding="utf-8"))
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["issuer"]["name"] == "Organisme exemple"
+    token = (badges / "badge_alice_B5.jwt").read_text(encoding="utf-8").strip()
+    public = OKPKey.import_key(key.as_pem(private=False))
+    verified = jws.deserialize_compact(token, public, algorithms=["Ed25519"])
+    assert json.loads(verified.payload) == credential
+    before = (badges / "badge_alice_B5.json").read_bytes()
+    with pytest.raises(CPTSError, match="--replace"):
+        write_badges(graded_copy, badges)
+    write_badges(graded_copy, badges, replace=True)
+    assert (badges / "badge_alice_B5.json").read_bytes() == before  # same evidence, same badge

@@ -49,6 +49,7 @@ from cpts_training.trainer.competency_profile import (
     ProficiencyScale,
     ScaleLevel,
 )
+from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.journal import (
     GRADING_JOURNAL,
@@ -530,6 +531,26 @@ def _submission_cells(
     }
 
 
+def _same_deposit(copy_time: datetime | None, graded_time: datetime | None) -> bool:
+    """Whether the gradebook's submission time is the copy's (unknown times: assume so)."""
+    copy, graded = _utc(copy_time), _utc(graded_time)
+    if isinstance(copy, pd.Timestamp) and isinstance(graded, pd.Timestamp):
+        return abs(copy - graded) < pd.Timedelta(seconds=1)
+    return True
+
+
+def _graded_copy_is_deposited(
+    workspace: Path, assessment: str, submission: SubmittedAssignment
+) -> bool:
+    """Whether the gradebook's grades are those of the copy deposited now: not of a copy
+    withdrawn since (no deposit left) or replaced and not autograded again (their
+    grades are then kept by :func:`snapshot_attempt`)."""
+    folder = workspace / "submitted" / submission.student.id / assessment
+    if not folder.is_dir():
+        return False
+    return _same_deposit(deposit_time(folder), submission.timestamp)
+
+
 def _gradebook(workspace: Path) -> Gradebook:
     return Gradebook(f"sqlite:///{workspace / 'gradebook.db'}", COURSE_ID)
 
@@ -571,23 +592,23 @@ def snapshot_attempt(workspace: Path, assessment: str, student: str, archive_fol
     workspace = require_workspace(workspace)
     archive_folder = Path(archive_folder)
     records = _latest_grading_records(workspace)
+    # The copy being archived: its timestamp.txt, in the archive or still in submitted/.
+    copy_time = deposit_time(archive_folder) or deposit_time(
+        workspace / "submitted" / student / assessment
+    )
     attempt: dict[str, Any] | None = None
     with _gradebook(workspace) as gradebook:
         try:
             submission = gradebook.find_submission(assessment, student)
         except MissingEntry:
             submission = None
-        if submission is not None:
+        if submission is not None and _same_deposit(copy_time, submission.timestamp):
             attempt = _submission_cells(workspace, assessment, submission, records)
-    if attempt is None:
-        stamp = workspace / "submitted" / student / assessment / "timestamp.txt"
-        if not stamp.is_file():
-            stamp = archive_folder / "timestamp.txt"
-        handed_in = _utc(stamp.read_text(encoding="utf-8").strip()) if stamp.is_file() else pd.NaT
+    if attempt is None:  # never autograded: no grades, but it keeps its number
         attempt = {
             "evaluation": assessment,
             "stagiaire": student,
-            "rendu_le": _iso(handed_in),
+            "rendu_le": _iso(_utc(copy_time)),
             "date_limite": None,
             "retard_secondes": 0.0,
             "cellules": [],
@@ -660,6 +681,7 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
             current = {
                 sub.student.id: _submission_cells(workspace, assessment, sub, records)
                 for sub in submissions
+                if _graded_copy_is_deposited(workspace, assessment, sub)
             }
             students = sorted(set(current) | {s for (a, s) in archived if a == assessment})
             for student in students:
@@ -702,23 +724,23 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
 # --------------------------------------------------------------------------------------
 
 
-def _results(evidence: pd.DataFrame) -> list[tuple[str, int, Moment, float]]:
-    """Graded results of one trainee × competency: (evaluation, attempt, hand-in, rate),
-    in hand-in order (unknown dates first, then by assessment and attempt)."""
-    graded = evidence.loc[~evidence["en_attente"].astype(bool)]
-    results = []
-    for (assessment, attempt), cells in graded.groupby(["evaluation", "tentative"], sort=False):
-        available = float(cells["points_max"].sum())
-        if available <= 0:
+def _results(proofs: Sequence[Mapping[str, Any]]) -> list[tuple[str, int, Moment, float]]:
+    """Graded results of one trainee × competency (its evidence rows): (evaluation,
+    attempt, hand-in, rate) per assessment and attempt, in hand-in order (unknown dates
+    first, then by assessment and attempt). Pending cells are left out."""
+    sums: dict[tuple[str, int], list[Any]] = {}
+    for proof in proofs:
+        if proof["en_attente"]:
             continue
-        results.append(
-            (
-                str(assessment),
-                int(str(attempt)),
-                cells["rendu_le"].iloc[0],
-                float(cells["points"].sum()) / available,
-            )
-        )
+        key = (str(proof["evaluation"]), int(proof["tentative"]))
+        total = sums.setdefault(key, [0.0, 0.0, proof["rendu_le"]])
+        total[0] += float(proof["points"])
+        total[1] += float(proof["points_max"])
+    results = [
+        (assessment, attempt, handed_in, points / available)
+        for (assessment, attempt), (points, available, handed_in) in sums.items()
+        if available > 0
+    ]
     oldest = pd.Timestamp.min.tz_localize("UTC")
     return sorted(results, key=lambda r: (oldest if pd.isna(r[2]) else r[2], r[0], r[1]))
 
@@ -759,29 +781,23 @@ def competency_levels(
         (row["stagiaire"], row["competence"]): row for _, row in overrides.iterrows()
     }
     proficient = {level.name for level in scale.levels if level.proficient}
-    current_attempt = (
-        evidence.groupby(["stagiaire", "evaluation"])["tentative"].max().to_dict()
-        if not evidence.empty
-        else {}
-    )
-    by_pair = {key: rows for key, rows in evidence.groupby(["stagiaire", "competence"])}
+    records = evidence.to_dict("records")
+    current_attempt: dict[tuple[str, str], int] = {}
+    by_pair: dict[tuple[str, str], list[dict[Any, Any]]] = {}
+    for proof in records:
+        key = (str(proof["stagiaire"]), str(proof["evaluation"]))
+        current_attempt[key] = max(current_attempt.get(key, 0), int(proof["tentative"]))
+        by_pair.setdefault((str(proof["stagiaire"]), str(proof["competence"])), []).append(proof)
     rows = []
     for student in trainees:
         for competency in referentiel.competencies():
-            mine = by_pair.get((student, competency.id), evidence.iloc[0:0])
+            mine = by_pair.get((student, competency.id), [])
             results = _results(mine)
-            is_current = pd.Series(
-                [
-                    current_attempt.get((student, assessment)) == attempt
-                    for assessment, attempt in zip(
-                        mine["evaluation"], mine["tentative"], strict=True
-                    )
-                ],
-                index=mine.index,
-                dtype=bool,
+            waiting = sum(
+                bool(proof["en_attente"])
+                for proof in mine
+                if current_attempt[(student, str(proof["evaluation"]))] == int(proof["tentative"])
             )
-            current = mine[is_current]
-            waiting = int(current["en_attente"].sum())
             rates = [rate for *_, rate in results]
             if rates:
                 rate = combine_history(rates, scale)
