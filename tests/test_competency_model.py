@@ -595,3 +595,16 @@ def test_badges_of_a_graded_workspace(graded_copy: Path, tmp_path: Path) -> None
         write_badges(graded_copy, badges)
     write_badges(graded_copy, badges, replace=True)
     assert (badges / "badge_alice_B5.json").read_bytes() == before  # same evidence, same badge
+
+
+def test_a_workspace_without_grades_has_an_empty_profile_and_stays_unchanged(
+    tmp_path: Path,
+) -> None:
+    workspace = init_workspace(tmp_path / "espace")
+    before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+    profile = build_profile(workspace)
+    assert profile.trainees.empty and profile.evidence.empty and profile.levels.empty
+    assert list(profile.evidence.columns) == EVIDENCE_COLUMNS
+    with pytest.raises(CPTSError, match="Stagiaire « alice » inconnu"):
+        override_competency(workspace, "alice", "B1.C01", "acquise", "Jury", "C. M.")
+    assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -555,6 +556,17 @@ def _gradebook(workspace: Path) -> Gradebook:
     return Gradebook(f"sqlite:///{workspace / 'gradebook.db'}", COURSE_ID)
 
 
+@contextmanager
+def _existing_gradebook(workspace: Path) -> Iterator[Gradebook | None]:
+    """The workspace's gradebook, or None when nbgrader has not created it yet (reading
+    never creates it: a refused or read-only command leaves the workspace unchanged)."""
+    if not (workspace / "gradebook.db").is_file():
+        yield None
+        return
+    with _gradebook(workspace) as gradebook:
+        yield gradebook
+
+
 def _archived_attempts(workspace: Path) -> list[dict[str, Any]]:
     """Every snapshot of ``archives/*/*/notes_tentative.json``, as saved."""
     attempts = []
@@ -597,9 +609,9 @@ def snapshot_attempt(workspace: Path, assessment: str, student: str, archive_fol
         workspace / "submitted" / student / assessment
     )
     attempt: dict[str, Any] | None = None
-    with _gradebook(workspace) as gradebook:
+    with _existing_gradebook(workspace) as gradebook:
         try:
-            submission = gradebook.find_submission(assessment, student)
+            submission = gradebook.find_submission(assessment, student) if gradebook else None
         except MissingEntry:
             submission = None
         if submission is not None and _same_deposit(copy_time, submission.timestamp):
@@ -665,8 +677,8 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
         archived.setdefault((attempt["evaluation"], attempt["stagiaire"]), []).append(attempt)
     rows: list[dict[str, Any]] = []
     trainees: dict[str, dict[str, str]] = {}
-    with _gradebook(workspace) as gradebook:
-        for student in gradebook.students:
+    with _existing_gradebook(workspace) as gradebook:
+        for student in gradebook.students if gradebook else []:
             trainees[student.id] = {
                 "stagiaire": student.id,
                 "nom": student.last_name or "",
@@ -675,7 +687,7 @@ def gather_evidence(workspace: Path) -> tuple[pd.DataFrame, pd.DataFrame, set[st
             }
         for assessment in assessments:
             try:
-                submissions = gradebook.assignment_submissions(assessment)
+                submissions = gradebook.assignment_submissions(assessment) if gradebook else []
             except MissingEntry:  # never released or autograded: no evidence yet
                 submissions = []
             current = {
@@ -916,8 +928,8 @@ def override_competency(
     scale = load_scale(workspace)
     referentiel = load_referentiel()
     reason, by, level = reason.strip(), by.strip(), level.strip()
-    with _gradebook(workspace) as gradebook:
-        known = {s.id for s in gradebook.students}
+    with _existing_gradebook(workspace) as gradebook:
+        known = {s.id for s in gradebook.students} if gradebook else set()
     if student not in known:
         raise CPTSError(
             f"Stagiaire « {student} » inconnu dans cet espace. Stagiaires connus : "
