@@ -509,6 +509,73 @@ def moodle(destination: Path, replace: bool) -> None:
     click.echo(f"Référentiel exporté : {write_moodle_framework_csv(destination, replace=replace)}")
 
 
+@app.group(
+    "competency",
+    short_help="Compétences des stagiaires : niveaux, dérogations, badges.",
+)
+def competency() -> None:
+    """Niveaux de compétence des stagiaires, dérogations motivées et badges Open Badges."""
+
+
+@competency.command("show", short_help="Afficher les niveaux d'un stagiaire.")
+@click.argument("student", metavar="STAGIAIRE")
+@workspace_option
+@french_errors
+def competency_show(student: str, workspace: Path) -> None:
+    """Afficher les niveaux de compétence d'un stagiaire, bloc par bloc."""
+    from cpts_training.trainer.competency_model import build_profile, trainee_summary
+
+    for line in trainee_summary(build_profile(workspace), student):
+        click.echo(line)
+
+
+@competency.command("override", short_help="Fixer un niveau par dérogation motivée.")
+@click.argument("student", metavar="STAGIAIRE")
+@click.argument("competency_id", metavar="COMPETENCE")
+@click.argument("level", metavar="NIVEAU")
+@click.option("--motif", "reason", required=True, metavar="TEXTE", help="Motif de la dérogation.")
+@click.option("--par", "by", required=True, metavar="NOM", help="Formateur qui la décide.")
+@workspace_option
+@french_errors
+def competency_override(
+    student: str, competency_id: str, level: str, reason: str, by: str, workspace: Path
+) -> None:
+    """Fixer le niveau d'une compétence d'un stagiaire (ex. « acquise »), avec un motif.
+
+    Le niveau calculé reste visible à côté ; chaque dérogation est conservée."""
+    from cpts_training.trainer.competency_model import override_competency
+
+    record = override_competency(workspace, student, competency_id, level, reason, by)
+    click.echo(
+        f"Dérogation enregistrée : {record['stagiaire']}, {record['competence']} → "
+        f"« {record['niveau']} » (par {record['par']}, motif : {record['motif']})."
+    )
+
+
+@competency.command("badges", short_help="Badges Open Badges 3.0 des blocs acquis.")
+@workspace_option
+@click.option(
+    "--output",
+    "-o",
+    type=PATH_ARGUMENT,
+    required=True,
+    metavar="DOSSIER",
+    help="Dossier des badges (un fichier JSON par stagiaire et bloc acquis).",
+)
+@replace_option("Remplacer les badges d'une production précédente.")
+@french_errors
+def competency_badges(workspace: Path, output: Path, replace: bool) -> None:
+    """Écrire un badge Open Badges 3.0 (JSON) par stagiaire et bloc acquis, à importer
+    dans une plateforme de badges."""
+    from cpts_training.trainer.badges import write_badges
+
+    written = write_badges(workspace, output, replace=replace)
+    for path in written:
+        click.echo(f"Écrit : {path}")
+    if not written:
+        click.echo("Aucun bloc acquis : aucun badge écrit.")
+
+
 def main() -> None:  # pragma: no cover - console entry point
     """Entry point of ``cpts-training`` and ``python -m cpts_training``."""
     app(prog_name="cpts-training")

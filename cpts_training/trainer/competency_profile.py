@@ -24,6 +24,9 @@ WAITING = "en attente de correction"
 
 AUTOGRADER = "correction automatique"
 """``corrige_par`` of a grade given by nbgrader's autograder."""
+FORMGRADER = "formateur (formgrader)"
+"""``corrige_par`` of a manual grade that the grading journal does not record (given in
+nbgrader's formgrader): who gave it and when are unknown (``corrige_le`` NaT)."""
 
 TRAINEE_COLUMNS = ["stagiaire", "nom", "prenom", "email"]
 """One row per trainee of the gradebook."""
@@ -42,7 +45,7 @@ EVIDENCE_COLUMNS = [
     "date_limite",  # pandas Timestamp UTC, or NaT
     "retard_secondes",  # float, 0 when on time or no deadline
     "corrige_le",  # pandas Timestamp UTC, or NaT
-    "corrige_par",  # AUTOGRADER, a trainer's name, or "" while pending
+    "corrige_par",  # AUTOGRADER, a trainer's name, FORMGRADER, or "" while pending
     "commentaire",  # the trainer's comment on the cell ("" if none)
 ]
 """One row per trainee × attempt × graded cell × competency of that cell."""
@@ -74,6 +77,7 @@ BLOC_COLUMNS = [
     "evaluees",  # int, with a level (not NOT_ASSESSED / WAITING)
     "acquises",  # int
     "niveau",  # "acquis", "en cours d'acquisition" or "non évalué", by the scale's bloc rule
+    "perimetre",  # int, competencies the bloc rule counts (see ProficiencyScale.bloc_scope)
 ]
 """One row per trainee × bloc of the référentiel."""
 
@@ -101,6 +105,10 @@ class ProficiencyScale:
     bloc_rule: str  # "toutes" or "proportion"
     bloc_proportion: float  # for "proportion": share (0–1) of a bloc's competencies acquired
     statement: tuple[str, ...] = ()  # French sentences stating levels and rules
+    trend_threshold: float = 0.1  # gap (0–1) between the latest result and the mean of the
+    # earlier ones from which the trend is "en progrès" / "en baisse"
+    bloc_scope: str = "evaluees"  # "evaluees": the bloc rule counts the competencies the
+    # workspace's assessments assess (and overridden ones); "referentiel": all of the bloc
 
 
 @dataclass(frozen=True)
