@@ -500,13 +500,25 @@ def report(workspace: Path, output: Path, replace: bool) -> None:
 @app.command("moodle", short_help="Exporter le référentiel pour Moodle (CSV).")
 @click.argument("destination", type=PATH_ARGUMENT, metavar="FICHIER")
 @replace_option("Remplacer le fichier s'il existe.")
+@click.option(
+    "--workspace",
+    "-w",
+    "workspace",
+    type=PATH_ARGUMENT,
+    default=None,
+    metavar="DOSSIER",
+    help="Prendre l'échelle de niveaux de cet espace formateur (competences.yaml).",
+)
 @french_errors
-def moodle(destination: Path, replace: bool) -> None:
+def moodle(destination: Path, replace: bool, workspace: Path | None) -> None:
     """Écrire le référentiel de compétences au format CSV d'import de Moodle
     (Administration du site › Compétences › Importer un référentiel de compétences)."""
     from cpts_training.trainer import write_moodle_framework_csv
+    from cpts_training.trainer.workspace import require_workspace
 
-    click.echo(f"Référentiel exporté : {write_moodle_framework_csv(destination, replace=replace)}")
+    root = require_workspace(workspace) if workspace is not None else None
+    written = write_moodle_framework_csv(destination, replace=replace, workspace=root)
+    click.echo(f"Référentiel exporté : {written}")
 
 
 @app.group(

@@ -16,7 +16,6 @@ import datetime as dt
 import decimal
 from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
 import pytest
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol
 from hypothesis import example, given, settings
@@ -119,20 +118,3 @@ def test_a_score_is_written_with_a_decimal_comma() -> None:
 def test_dates_are_written_day_first() -> None:
     assert fr_date(dt.date(2025, 4, 1)) == "01/04/2025"
     assert fr_date(dt.datetime(2025, 12, 31, 23, 59)) == "31/12/2025"
-
-
-def test_the_trainee_report_writes_half_points_with_a_comma() -> None:
-    from cpts_training.referentiel import load_referentiel
-    from cpts_training.trainer.competency_report import (
-        EVIDENCE_COLUMNS,
-        competency_levels,
-        render_trainee_report,
-    )
-
-    proofs = pd.DataFrame(
-        [("lea", "evaluation_01", "q4_note", "B5.C01", 2.5, 3.0, False)],
-        columns=EVIDENCE_COLUMNS,
-    )
-    referentiel = load_referentiel()
-    page = render_trainee_report("lea", competency_levels(proofs, referentiel), referentiel)
-    assert "<td>2,5 / 3</td>" in page and "2.5" not in page

@@ -95,3 +95,24 @@ def test_the_trainer_command_writes_it_in_french(tmp_path) -> None:
     again = runner.invoke(app, ["moodle", str(tmp_path / "moodle.csv")])
     assert again.exit_code != 0 and "--replace" in again.output
     assert "Traceback" not in again.output
+
+
+def test_the_scale_of_a_workspace_goes_to_moodle(tmp_path) -> None:
+    from cpts_training.trainer.workspace import init_workspace
+
+    workspace = init_workspace(tmp_path / "espace")
+    (workspace / "competences.yaml").write_text(
+        "niveaux:\n"
+        "  - {nom: non acquise, a_partir_de: 0}\n"
+        "  - {nom: en cours, a_partir_de: 0.4}\n"
+        "  - {nom: acquise, a_partir_de: 0.7, acquise: true}\n"
+        "  - {nom: maîtrisée, a_partir_de: 0.9, acquise: true}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["moodle", str(tmp_path / "m.csv"), "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    framework = read_rows(tmp_path / "m.csv")[0]
+    assert framework["Scale values"] == "non acquise,en cours,acquise,maîtrisée"
+    items = json.loads(framework["Scale configuration"])[1:]
+    assert [item["scaledefault"] for item in items] == [1, 0, 0, 0]
+    assert [item["proficient"] for item in items] == [0, 0, 1, 1]

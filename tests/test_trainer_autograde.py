@@ -34,7 +34,7 @@ from cpts_training.trainer.autograde import (
     CopyOutcome,
     is_complete,
 )
-from cpts_training.trainer.competency_report import evidence
+from cpts_training.trainer.competency_model import build_profile
 from cpts_training.trainer.grade_summary import grade_summary
 from cpts_training.trainer.grading_state import set_manual_grade
 from cpts_training.trainer.nbgrader_runner import run_in_own_group
@@ -352,9 +352,9 @@ def test_a_replaced_copy_shows_its_former_manual_grade_as_pending_everywhere(
         3.0,
         1,
     ]
-    proofs = evidence(workspace)
+    proofs = build_profile(workspace).evidence
     written = proofs[(proofs["stagiaire"] == "alice") & (proofs["cellule"] == "q3_presentation")]
-    assert len(written) > 0 and written["a_corriger"].all() and written["points"].sum() == 0
+    assert len(written) > 0 and written["en_attente"].all() and written["points"].sum() == 0
 
     # The trainer grades the new text: final everywhere.
     set_manual_grade(workspace, ASSESSMENT, "alice", "q3_presentation", 1)

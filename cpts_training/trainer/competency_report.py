@@ -50,12 +50,6 @@ from cpts_training.trainer.spreadsheet import write_spreadsheet_csv
 if TYPE_CHECKING:
     from cpts_training.syllabus import Syllabus
 
-ACQUIRED = "acquise"
-PARTIAL = "partiellement acquise"
-TO_WORK_ON = "à retravailler"
-"""Names of the default scale's levels (highest, middle, lowest), as the Moodle
-framework export (:mod:`cpts_training.trainer.lms_export`) names its scale."""
-
 TIMEZONE = "Europe/Paris"
 """Times of hand-in and grading are stored in UTC and shown in this time zone."""
 
@@ -941,62 +935,6 @@ def _french_dates() -> set[str]:
 
 
 # --------------------------------------------------------------------------------------
-# The gradebook's grades by competency, without dates (former reader, kept for its callers)
-# --------------------------------------------------------------------------------------
-
-GRADE_COLUMNS = [
-    "stagiaire",
-    "evaluation",
-    "cellule",
-    "competence",
-    "points",
-    "points_max",
-    "a_corriger",
-]
-"""Columns of :func:`evidence`."""
-
-
-def evidence(workspace: Path) -> pd.DataFrame:
-    """The gradebook's current grades, one row per trainee, graded cell and competency
-    of that cell (:data:`GRADE_COLUMNS`; ``a_corriger``: waits for a manual grade).
-
-    Only the latest deposit, without hand-in or grading dates: the reports read the
-    full evidence of the competency profile instead. Raises
-    :class:`~cpts_training.errors.CPTSError` if ``workspace`` is not a workspace.
-    """
-    from cpts_training.syllabus import graded_cells
-    from cpts_training.trainer.pipeline import scores
-    from cpts_training.trainer.workspace import require_workspace
-
-    workspace = require_workspace(workspace)
-    rows: list[dict[str, object]] = []
-    for folder in sorted(p for p in (workspace / "source").iterdir() if p.is_dir()):
-        competencies = {
-            cell["grade_id"]: cell["competencies"]
-            for notebook in sorted(folder.glob("*.ipynb"))
-            for cell in graded_cells(notebook)
-        }
-        try:
-            table = scores(workspace, folder.name)
-        except CPTSError:  # never autograded yet: no evidence
-            continue
-        for grade in _rows(table):
-            for competency_id in competencies.get(grade.cellule, []):
-                rows.append(
-                    {
-                        "stagiaire": grade.stagiaire,
-                        "evaluation": folder.name,
-                        "cellule": grade.cellule,
-                        "competence": competency_id,
-                        "points": float(grade.points),
-                        "points_max": float(grade.points_max),
-                        "a_corriger": bool(grade.a_corriger),
-                    }
-                )
-    return pd.DataFrame(rows, columns=GRADE_COLUMNS)
-
-
-# --------------------------------------------------------------------------------------
 # Writing everything
 # --------------------------------------------------------------------------------------
 
@@ -1120,7 +1058,7 @@ def write_reports(workspace: Path, destination: Path, replace: bool = False) -> 
 
     workspace = require_workspace(workspace)
     _require_destination(destination, replace)
-    from cpts_training.trainer.competency_model import (  # type: ignore[import-untyped,unused-ignore]
+    from cpts_training.trainer.competency_model import (
         build_profile,
     )
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from cpts_training.errors import CPTSError
 from cpts_training.referentiel import Referentiel, load_referentiel
-from cpts_training.trainer.competency_report import ACQUIRED, PARTIAL, TO_WORK_ON
+from cpts_training.trainer.competency_profile import ProficiencyScale
 from cpts_training.trainer.spreadsheet import require_csv_destination
 
 MOODLE_FRAMEWORK_HEADER = (
@@ -42,32 +42,32 @@ MOODLE_FRAMEWORK_HEADER = (
 )
 """Moodle's header, in English whatever the site's language (the tool's lang strings)."""
 
-MOODLE_SCALE = (TO_WORK_ON, PARTIAL, ACQUIRED)
-"""The framework's scale, lowest first: the levels of the competency report."""
-
 FORMAT_PLAIN = 2
 """Moodle's ``FORMAT_PLAIN`` description format."""
 
 
-def moodle_scale_configuration() -> str:
-    """Moodle's scale configuration (JSON): « à retravailler » is the default value and
-    « acquise » the only proficient one (item ids are the 1-based positions in
-    :data:`MOODLE_SCALE`; the importer sets ``scaleid`` to the scale it finds or creates)."""
+def moodle_scale_values(scale: ProficiencyScale) -> str:
+    """The framework's scale for Moodle: the levels of ``scale``, lowest first, comma-separated."""
+    return ",".join(level.name for level in scale.levels)
+
+
+def moodle_scale_configuration(scale: ProficiencyScale) -> str:
+    """Moodle's scale configuration (JSON): the lowest level is the default value and every
+    proficient level of ``scale`` (« acquise » by default) is proficient (item ids are the
+    1-based positions of the levels; the importer sets ``scaleid`` to the scale it finds
+    or creates)."""
     items = [
-        {
-            "id": position,
-            "scaledefault": int(level == TO_WORK_ON),
-            "proficient": int(level == ACQUIRED),
-        }
-        for position, level in enumerate(MOODLE_SCALE, start=1)
+        {"id": position, "scaledefault": int(position == 1), "proficient": int(level.proficient)}
+        for position, level in enumerate(scale.levels, start=1)
     ]
     return json.dumps([{"scaleid": "0"}, *items])
 
 
-def moodle_framework_rows(referentiel: Referentiel) -> list[list[str]]:
+def moodle_framework_rows(referentiel: Referentiel, scale: ProficiencyScale) -> list[list[str]]:
     """The rows of the framework CSV, header first: the framework (ID number = the
-    référentiel's id and version), then each bloc (parent: none, taxonomy « domain ») and
-    each competency (parent: its bloc; taxonomy « competency »)."""
+    référentiel's id and version, with the levels of ``scale``), then each bloc (parent:
+    none, taxonomy « domain ») and each competency (parent: its bloc; taxonomy
+    « competency »)."""
     framework_id = f"{referentiel.id}-{referentiel.version}"
     rows = [list(MOODLE_FRAMEWORK_HEADER)]
     rows.append(
@@ -77,8 +77,8 @@ def moodle_framework_rows(referentiel: Referentiel) -> list[list[str]]:
             referentiel.title[:100],
             f"{referentiel.title}. Source : {referentiel.source.label}.",
             str(FORMAT_PLAIN),
-            ",".join(MOODLE_SCALE),
-            moodle_scale_configuration(),
+            moodle_scale_values(scale),
+            moodle_scale_configuration(scale),
             "",
             "",
             "",
@@ -110,17 +110,22 @@ def write_moodle_framework_csv(
     *,
     replace: bool = False,
     referentiel: Referentiel | None = None,
+    workspace: Path | None = None,
 ) -> Path:
     """Write the référentiel (the course's by default) as a Moodle competency framework
     CSV at ``destination`` (comma-separated, UTF-8, as Moodle exports it). Returns the
-    path written.
+    path written. The scale is the workspace's (its ``competences.yaml``), or the default
+    one without ``workspace`` (:func:`~cpts_training.trainer.competency_model.load_scale`).
 
     Raises:
         CPTSError: French message when ``destination`` is a folder, does not end with
             ``.csv``, is in a folder that does not exist, or exists without ``replace``.
     """
+    from cpts_training.trainer.competency_model import load_scale
+
+    scale = load_scale(workspace)
     target = require_csv_destination(Path(destination), replace)
-    rows = moodle_framework_rows(referentiel or load_referentiel())
+    rows = moodle_framework_rows(referentiel or load_referentiel(), scale)
     with target.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
     return target
