@@ -9,6 +9,7 @@ must be in nbgrader's gradebook. Skipped without Chromium and playwright, unless
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(deposit.folder, space / "autograded" / "alice" / ASSESSMENT)
     with Gradebook(f"sqlite:///{space / 'gradebook.db'}", COURSE_ID) as gradebook:
         gradebook.update_or_create_student("alice", first_name="Alice", last_name="Martin")
-        submission = gradebook.add_submission(ASSESSMENT, "alice")
+        with warnings.catch_warnings():  # nbgrader's own SQLAlchemy warnings, harmless
+            warnings.simplefilter("ignore")
+            submission = gradebook.add_submission(ASSESSMENT, "alice")
         for notebook in submission.notebooks:
             for grade in notebook.grades:
                 if grade.cell.cell_type == "code":

@@ -144,8 +144,8 @@ def test_lists_each_written_answer_with_its_text_question_and_rubric(workspace: 
     assert alice.answer == "Les indemnités financent les missions."
     assert alice.question.startswith("## Question 5 — Présenter le budget 2026")
     assert alice.rubric is not None
-    assert alice.rubric.names == ["Clarté", "Lien avec le projet de santé", "Risques",
-                                  "Demande au CA"]  # fmt: skip
+    names = ["Clarté", "Lien avec le projet de santé", "Risques", "Demande au CA"]
+    assert alice.rubric.names == names
     assert (alice.max_points, alice.score, alice.pending) == (4, None, True)
     assert answers[0].question.startswith("## Question 4")
     with pytest.raises(CPTSError, match="Évaluation « evaluation_09 » inconnue"):
@@ -310,3 +310,23 @@ def test_the_grading_notebook_is_written_once(workspace: Path):
     path.write_text(path.read_text(encoding="utf-8").replace("Correction", "Ma correction"))
     prepare_rubric_grading(workspace)
     assert "Ma correction" in path.read_text(encoding="utf-8")
+
+
+def test_the_rubric_command_is_in_french_and_opens_the_grading_notebook(
+    workspace: Path, tmp_path: Path
+):
+    from click.testing import CliRunner
+
+    from cpts_training.cli import app
+    from cpts_training.trainer.formgrader import rubric_grading_command
+
+    runner = CliRunner()
+    help_page = runner.invoke(app, ["assessment", "rubric", "--help"]).output
+    assert help_page.startswith("Utilisation : cpts-training assessment rubric")
+    assert "Corriger les réponses rédigées avec leur grille" in help_page
+    refused = runner.invoke(app, ["assessment", "rubric", "-w", str(tmp_path)])
+    assert refused.exit_code == 1
+    assert "n'est pas un espace formateur" in refused.output
+    assert "Traceback" not in refused.output
+    command = rubric_grading_command(workspace, port=8890, open_browser=False)
+    assert "--LabApp.default_url=/lab/tree/correction_grille.ipynb" in command

@@ -222,7 +222,8 @@ class GradingForm(widgets.VBox):
         answer = self.current
         if answer is None or answer.rubric is None:
             return []
-        return [c.criterion for c, box in zip(answer.rubric.criteria, self.criteria) if box.value]
+        ticked = zip(answer.rubric.criteria, self.criteria, strict=True)
+        return [criterion.criterion for criterion, box in ticked if box.value]
 
     def _update_total(self) -> None:
         answer = self.current
