@@ -74,9 +74,10 @@ def test_trainer_grades_a_written_answer_in_the_grading_notebook(
             # alice's two written answers, q4_justification and q5_note, both pending.
             assert "2 réponse(s) à corriger sur 2" in counter.inner_text()
             name.fill("Claire")
-            page.locator(
-                ".widget-checkbox:has-text('Rattache chaque réduction au réalisé') input"
-            ).click()
+            criterion = page.locator(
+                ".widget-hbox:has-text('Rattache chaque réduction au réalisé')"
+            )
+            criterion.locator(".widget-checkbox input").click()
             page.locator(".widget-html-content:has-text('0,5 / 1 points')").wait_for()
             page.locator("button:has-text('Enregistrer et suivante')").click()
             page.locator(".widget-html-content:has-text('Note enregistrée')").wait_for()

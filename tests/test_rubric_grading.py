@@ -233,7 +233,8 @@ def test_the_form_grades_through_its_controls(workspace: Path):
     assert "1 réponse(s) à corriger sur 2" in form.counter.value
     assert form.current is not None and form.current.grade_id == "q4_justification"
     assert "Déplacements peu consommés au 30 juin." in form.answer.value
-    assert form.criteria[1].description.endswith("(0,5 pt)")
+    assert [box.description for box in form.criteria] == ["0,5 pt", "0,5 pt"]
+    assert "Dit ce que la réduction retarde" in form.criteria_box.children[1].children[1].value
     form.criteria[1].value = True
     assert "0,5 / 1 points" in form.total.value
     form.save.click()  # no grader name yet

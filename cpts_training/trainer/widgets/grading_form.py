@@ -18,6 +18,7 @@ from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr
 from cpts_training.trainer.rubric_grading import (
     AnswerToGrade,
+    Criterion,
     GradingConflict,
     answers_to_grade,
     grade_answer,
@@ -39,14 +40,22 @@ def _points(value: float) -> str:
     return format_decimal_fr(value, 2)
 
 
+def _criterion_html(criterion: Criterion) -> str:
+    text = html.escape(criterion.criterion)
+    if criterion.description:
+        text += f'<br><small style="color:#555">{html.escape(criterion.description)}</small>'
+    return f'<span style="line-height:1.4">{text}</span>'
+
+
 class GradingForm(widgets.VBox):
     """Grade written answers of ``workspace`` against their rubric.
 
     Controls, exposed for tests: ``grader`` (name, required to save), ``assessment``,
     ``student`` and ``pending_only`` (filters), ``counter``, ``heading``,
     ``question``, ``answer`` (the trainee's text), ``criteria`` (one checkbox per
-    criterion), ``total`` (« 3 / 4 points »), ``comment``, ``save`` (« Enregistrer et
-    suivante »), ``previous``, ``next``, ``reload`` and ``message``.
+    criterion, in the rubric's order, labelled with its points; ``criteria_box`` holds
+    them beside their criterion), ``total`` (« 3 / 4 points »), ``comment``, ``save``
+    (« Enregistrer et suivante »), ``previous``, ``next``, ``reload`` and ``message``.
     """
 
     def __init__(self, workspace: Path | str, grader: str = "", **kwargs: Any) -> None:
@@ -109,7 +118,7 @@ class GradingForm(widgets.VBox):
         self.save.on_click(lambda _: self.save_and_next())
         self.previous.on_click(lambda _: self.go(-1))
         self.next.on_click(lambda _: self.go(1))
-        self.reload.on_click(lambda _: self.refresh())
+        self.reload.on_click(lambda _: self.reload_answer())
         self._fill_filters()
         for control in (self.assessment, self.student, self.pending_only):
             control.observe(lambda _: self.refresh(), names="value")
@@ -198,15 +207,19 @@ class GradingForm(widgets.VBox):
         self.criteria = [
             widgets.Checkbox(
                 value=False,
-                description=f"{c.criterion} ({_points(c.points)} pt)",
+                description=f"{_points(c.points)} pt",
                 indent=False,
-                layout=widgets.Layout(width="100%"),
+                layout=widgets.Layout(width="6em", flex="0 0 auto"),
             )
             for c in rubric
         ]
         for box in self.criteria:
             box.observe(lambda _: self._update_total(), names="value")
-        self.criteria_box.children = self.criteria
+        # The criterion beside its box, as HTML: a long criterion wraps, never cut.
+        self.criteria_box.children = [
+            widgets.HBox([box, widgets.HTML(_criterion_html(c))])
+            for box, c in zip(self.criteria, rubric, strict=True)
+        ]
         if answer.rubric is None:
             self._say(
                 "Cette réponse n'a pas de grille de correction : notez-la dans formgrader.",
@@ -234,6 +247,12 @@ class GradingForm(widgets.VBox):
         self.total.value = f"<b>{_points(score)} / {_points(answer.max_points)} points</b>"
 
     # --- actions -----------------------------------------------------------------
+
+    def reload_answer(self) -> None:
+        """Read the answers again, staying on the answer on screen (after a conflict)."""
+        current = self.current
+        self.refresh(keep=current.key if current else None)
+        self._say("Réponses rechargées : la note actuelle est affichée.", "#333")
 
     def go(self, step: int) -> None:
         """Show the previous (-1) or next (+1) answer."""
