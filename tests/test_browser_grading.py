@@ -73,14 +73,17 @@ def test_trainer_grades_a_written_answer_in_the_grading_notebook(
             counter = page.locator(".widget-html-content:has-text('réponse(s) à corriger')")
             # alice's two written answers, q4_justification and q5_note, both pending.
             assert "2 réponse(s) à corriger sur 2" in counter.inner_text()
+            assert page.locator("text=Déplacements peu consommés au 30 juin.").count() == 1
             name.fill("Claire")
             criterion = page.locator(
                 ".widget-hbox:has-text('Rattache chaque réduction au réalisé')"
             )
             criterion.locator(".widget-checkbox input").click()
-            page.locator(".widget-html-content:has-text('0,5 / 1 points')").wait_for()
+            page.locator(".widget-html-content:has-text('0,5 / 1 points')").wait_for(timeout=60_000)
             page.locator("button:has-text('Enregistrer et suivante')").click()
-            page.locator(".widget-html-content:has-text('Note enregistrée')").wait_for()
+            page.locator(".widget-html-content:has-text('Note enregistrée')").wait_for(
+                timeout=60_000
+            )
             page.locator(
                 ".widget-html-content:has-text('1 réponse(s) à corriger sur 2')"
             ).wait_for()
