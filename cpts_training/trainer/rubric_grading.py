@@ -493,13 +493,14 @@ def grade_answer(
     points = answer.rubric.points_of(met_names)
     text = rubric_comment(answer.rubric, met_names, comment)
     assessment, notebook, student, grade_id = answer.key
-    latest = latest_journal_records(workspace).get(answer.key)
     try:
         with _gradebook(workspace) as gradebook:
             session = gradebook.db
             session.commit()
             # Take the write lock before reading: no other save can slip in between.
             session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+            # Read under the lock: a save that just committed has its journal line.
+            latest = latest_journal_records(workspace).get(answer.key)
             try:
                 grade = gradebook.find_grade(grade_id, notebook, assessment, student)
                 stored = gradebook.find_comment(grade_id, notebook, assessment, student)
