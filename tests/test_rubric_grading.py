@@ -277,29 +277,27 @@ def test_feedback_and_export_count_the_rubric_grade(workspace: Path, tmp_path: P
 def test_reautograde_keeps_the_grade_of_an_unchanged_answer_and_reflags_a_changed_one(
     workspace: Path, tmp_path: Path
 ):
+    # A new deposit (--replace): q4_justification's text as graded, q5_note rewritten.
+    # nbgrader's autograde flags both graded answers as needing a grade again.
     released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
     answers, _ = SUBMISSIONS[ASSESSMENT]["alice"]
-    same = answered(released, answers, tmp_path / "alice.ipynb")
-    submit(
-        workspace, ASSESSMENT, "alice", same, replace=True, now=datetime(2026, 12, 2, tzinfo=UTC)
+    new_deposit = answered(
+        released, {**answers, "q5_note": "Nouvelle note au CA."}, tmp_path / "alice.ipynb"
     )
+    moment = datetime(2026, 12, 2, tzinfo=UTC)
+    submit(workspace, ASSESSMENT, "alice", new_deposit, replace=True, now=moment)
     (outcome,) = autograde_copies(workspace, ASSESSMENT, student="alice").outcomes
-    # nbgrader flagged both written answers again; their texts are the ones graded.
-    assert outcome.notes == ()
-    for grade_id, points in (("q4_justification", 0.5), ("q5_note", 2)):
-        row = _manual_row(workspace, "alice", grade_id)
-        assert (row["points"], row["a_corriger"]) == (points, False)
-    changed = answered(
-        released, {**answers, "q5_note": "Nouvelle note au CA."}, tmp_path / "alice2.ipynb"
-    )
-    submit(
-        workspace, ASSESSMENT, "alice", changed, replace=True, now=datetime(2026, 12, 3, tzinfo=UTC)
-    )
-    (outcome,) = autograde_copies(workspace, ASSESSMENT, student="alice").outcomes
+    unchanged = _manual_row(workspace, "alice", "q4_justification")
+    assert (unchanged["points"], unchanged["a_corriger"]) == (0.5, False)
+    changed = _manual_row(workspace, "alice", "q5_note")
+    assert (changed["points"], changed["a_corriger"]) == (0, True)
     assert outcome.notes == ("q5_note : réponse modifiée depuis la note de Claire : à recorriger",)
-    assert "q5_note : réponse modifiée depuis la note de Claire : à recorriger" in outcome.line()
-    row = _manual_row(workspace, "alice", "q5_note")
-    assert (row["points"], row["a_corriger"]) == (0, True)
+    assert outcome.line().endswith(
+        " ; q5_note : réponse modifiée depuis la note de Claire : à recorriger"
+    )
+    # A forced re-run of the same deposit keeps q4_justification's grade again.
+    (again,) = autograde_copies(workspace, ASSESSMENT, student="alice", force=True).outcomes
+    assert again.notes == ("q5_note : réponse modifiée depuis la note de Claire : à recorriger",)
     assert not _manual_row(workspace, "alice", "q4_justification")["a_corriger"]
 
 
