@@ -428,6 +428,28 @@ def assessment_grade(workspace: Path, port: int | None, browser: bool, token: st
     _run_until_interrupted(command, formgrader_environment(root))
 
 
+@assessment.command("rubric", short_help="Corriger avec la grille (carnet en français).")
+@workspace_option
+@server_options
+@french_errors
+def assessment_rubric(workspace: Path, port: int | None, browser: bool, token: str | None) -> None:
+    """Corriger les réponses rédigées avec leur grille : JupyterLab ouvert sur le carnet
+    correction_grille.ipynb de l'espace (créé s'il n'y est pas)."""
+    from cpts_training.trainer.formgrader import (
+        formgrader_environment,
+        prepare_formgrader,
+        rubric_grading_command,
+    )
+    from cpts_training.trainer.rubric_grading import prepare_rubric_grading
+
+    root = prepare_formgrader(workspace)
+    notebook = prepare_rubric_grading(root)
+    click.echo(f"Carnet de correction : {notebook}")
+    click.echo("Démarrage de JupyterLab… (Ctrl+C deux fois pour arrêter)")
+    command = rubric_grading_command(root, port=port, open_browser=browser, token=token)
+    _run_until_interrupted(command, formgrader_environment(root))
+
+
 @assessment.command("feedback", short_help="Produire les retours HTML.")
 @ASSESSMENT
 @workspace_option

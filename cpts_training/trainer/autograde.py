@@ -14,7 +14,11 @@ that its later runs skip. Here each copy is graded by its own
 - nbgrader runs in a process group of its own, stopped as a whole on Ctrl+C or
   after ``copy_timeout`` seconds;
 - a copy re-graded with its text unchanged keeps its manual grades final (nbgrader
-  would flag them for review, as it rightly does after a new deposit).
+  would flag them for review, as it rightly does after a new deposit);
+- after a new deposit, a written answer graded with the rubric keeps its grade if
+  its text is the one graded (same SHA-256 as in the grading journal,
+  :func:`~cpts_training.trainer.rubric_grading.restore_journal_grades`); an answer
+  whose text changed waits for a new grade, and the copy's line says so.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from cpts_training.trainer.nbgrader_runner import (
     nbgrader_environment,
     run_in_own_group,
 )
+from cpts_training.trainer.rubric_grading import restore_journal_grades
 from cpts_training.trainer.submissions import (
     duplicate_message,
     duplicated_cells,
@@ -61,14 +66,17 @@ class CopyOutcome:
     reason: str = ""  # short, for the progress line
     detail: str = ""  # what is wrong and how to fix it, when the reason is not enough
     log: str = ""  # the end of nbgrader's log for this copy
+    notes: tuple[str, ...] = ()  # written answers to grade again, and why
 
     def line(self) -> str:
-        """The end of the copy's progress line: « corrigée (4,1 s) »."""
+        """The end of the copy's progress line: « corrigée (4,1 s) », followed by the
+        written answers to grade again (« ; q5_note : réponse modifiée depuis la note
+        de Claire : à recorriger »)."""
         if self.status == KEPT:
             return KEPT
         duration = f"{format_decimal_fr(round(self.seconds, 1), 1)} s"
         if self.status == GRADED:
-            return f"{GRADED} ({duration})"
+            return " ; ".join([f"{GRADED} ({duration})", *self.notes])
         return f"{FAILED} ({duration}) : {self.reason}"
 
 
@@ -255,8 +263,12 @@ def _grade_one(
         reason = _failure_reason(finished.log)
         return CopyOutcome(student, FAILED, finished.seconds, reason, log=log)
     _restore_final_grades(workspace, assessment, student, final_grades)
+    try:
+        notes = restore_journal_grades(workspace, assessment, student)
+    except CPTSError as error:  # a broken journal must not stop the cohort
+        notes = [f"notes données avec la grille non vérifiées : {error}"]
     mark.unlink()
-    return CopyOutcome(student, GRADED, finished.seconds)
+    return CopyOutcome(student, GRADED, finished.seconds, notes=tuple(notes))
 
 
 def _copy_problem(workspace: Path, assessment: str, student: str) -> tuple[str, str] | None:

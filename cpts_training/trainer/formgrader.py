@@ -1,8 +1,11 @@
-"""The trainer's JupyterLab on a workspace, opened on nbgrader's formgrader.
+"""The trainer's JupyterLab on a workspace, opened on nbgrader's formgrader or on the
+grading notebook.
 
-Manual grading (written answers, with the rubric shown in the notebook) happens
-in formgrader; this starts JupyterLab in French on the workspace, with every
-nbgrader tool enabled, and opens it on the formgrader page.
+Written answers are graded either in formgrader (English, no rubric) or in the
+French grading notebook ``correction_grille.ipynb``
+(:mod:`cpts_training.trainer.rubric_grading`); both write the same gradebook. This
+starts JupyterLab in French on the workspace, with every nbgrader tool enabled,
+opened on one or the other.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from cpts_training.trainer.workspace import require_workspace
 
 SETTINGS_DIR = ".jupyter-formateur"
 FORMGRADER_URL = "/formgrader"
+RUBRIC_GRADING_URL = "/lab/tree/correction_grille.ipynb"
 
 
 def prepare_formgrader(workspace: Path) -> Path:
@@ -37,4 +41,18 @@ def formgrader_command(
     """Command line that starts JupyterLab on ``workspace``, opened on formgrader."""
     return jupyterlab_command(
         workspace, FORMGRADER_URL, port=port, open_browser=open_browser, token=token
+    )
+
+
+def rubric_grading_command(
+    workspace: Path,
+    port: int | None = None,
+    open_browser: bool = True,
+    token: str | None = None,
+) -> list[str]:
+    """Command line that starts JupyterLab on ``workspace``, opened on the grading notebook
+    (written beforehand by :func:`~cpts_training.trainer.rubric_grading.prepare_rubric_grading`).
+    """
+    return jupyterlab_command(
+        workspace, RUBRIC_GRADING_URL, port=port, open_browser=open_browser, token=token
     )

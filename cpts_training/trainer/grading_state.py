@@ -4,9 +4,11 @@ nbgrader's ``needs_manual_grade`` flag is the single source of truth, as formgra
 keeps it: autograde sets it on every cell without an automatic score, and again on
 every cell that already had a manual grade when the copy is autograded anew (that
 grade was given to a former text, for instance before a deposit with ``--replace``);
-formgrader clears it when the trainer saves a grade. A pending grade counts for no
-points anywhere: not in the feedback page, not in ``notes.csv``, not in the
-competency report, even if a former manual score is still stored beside it.
+formgrader clears it when the trainer saves a grade, and so does the rubric grading
+notebook (:mod:`~cpts_training.trainer.rubric_grading`), which also clears it again
+after autograde when the answer's text is the very text it graded. A pending grade
+counts for no points anywhere: not in the feedback page, not in ``notes.csv``, not
+in the competency report, even if a former manual score is still stored beside it.
 """
 
 from __future__ import annotations
