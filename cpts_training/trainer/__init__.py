@@ -24,6 +24,13 @@ if TYPE_CHECKING:
         AutogradeReport,
         CopyOutcome,
     )
+    from cpts_training.trainer.attestation import write_attestation
+    from cpts_training.trainer.badges import write_badges
+    from cpts_training.trainer.competency_model import (
+        build_profile,
+        load_scale,
+        override_competency,
+    )
     from cpts_training.trainer.competency_report import write_reports
     from cpts_training.trainer.formgrader import (
         formgrader_command,
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
         scores,
     )
     from cpts_training.trainer.roster import import_roster, read_roster
+    from cpts_training.trainer.rubric_grading import answers_to_grade, grade_answer
     from cpts_training.trainer.submissions import submit, withdraw
     from cpts_training.trainer.totals import copy_totals, report_totals
     from cpts_training.trainer.workspace import init_workspace, update_report, update_workspace
@@ -55,15 +63,20 @@ _API = {
     "AutogradeReport": "autograde",
     "CopyOutcome": "autograde",
     "UNCHANGED": "pipeline",
+    "answers_to_grade": "rubric_grading",
+    "build_profile": "competency_model",
     "copy_totals": "totals",
     "export": "pipeline",
     "feedback_warnings": "pipeline",
     "formgrader_command": "formgrader",
     "formgrader_environment": "formgrader",
+    "grade_answer": "rubric_grading",
     "grade_summary": "grade_summary",
     "import_roster": "roster",
     "read_roster": "roster",
     "init_workspace": "workspace",
+    "load_scale": "competency_model",
+    "override_competency": "competency_model",
     "prepare_formgrader": "formgrader",
     "publish": "pipeline",
     "release": "pipeline",
@@ -73,6 +86,8 @@ _API = {
     "update_report": "workspace",
     "update_workspace": "workspace",
     "withdraw": "submissions",
+    "write_attestation": "attestation",
+    "write_badges": "badges",
     "write_moodle_framework_csv": "lms_export",
     "write_moodle_grades_csv": "lms_export",
     "write_reports": "competency_report",
@@ -86,14 +101,19 @@ __all__ = [
     "CopyOutcome",
     "FAILED",
     "UNCHANGED",
+    "answers_to_grade",
+    "build_profile",
     "copy_totals",
     "export",
     "feedback_warnings",
     "formgrader_command",
     "formgrader_environment",
+    "grade_answer",
     "grade_summary",
     "import_roster",
     "init_workspace",
+    "load_scale",
+    "override_competency",
     "prepare_formgrader",
     "publish",
     "read_roster",
@@ -104,6 +124,8 @@ __all__ = [
     "update_report",
     "update_workspace",
     "withdraw",
+    "write_attestation",
+    "write_badges",
     "write_moodle_framework_csv",
     "write_moodle_grades_csv",
     "write_reports",
