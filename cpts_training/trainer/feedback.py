@@ -77,7 +77,31 @@ class SanitizeFeedback(Preprocessor):
             grading["retard"] = late_notice(
                 grading["db_url"], grading["assignment"], grading["student"]
             )
+            _deduct_late_penalty(grading)
         return nb, resources
+
+
+def _deduct_late_penalty(info: dict[str, Any]) -> None:
+    """The page's total: the points counted (pending answers apart) minus nbgrader's late
+    penalty of this notebook, as the page says (« déjà déduite ») and ``notes.csv`` counts.
+
+    Computed again from the gradebook, whatever an earlier job left in ``score``.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from cpts_training.trainer.grading_state import counted_points
+
+    with Gradebook(info["db_url"]) as gradebook:
+        try:
+            graded = gradebook.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
+        except MissingEntry:
+            return
+        penalty = float(graded.late_submission_penalty or 0.0)
+        counted = sum(counted_points(grade) for grade in graded.grades)
+    info["late_penalty"] = penalty
+    info["score"] = max(0.0, counted - penalty)
 
 
 def late_notice(db_url: str, assessment: str, student: str) -> dict[str, str] | None:
