@@ -54,9 +54,14 @@ def cohort(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, AutogradeRep
     workspace = init_workspace(tmp / "espace")
     set_deadline(workspace, ASSESSMENT, "15/01/2027 18:00")
     config = workspace / "nbgrader_config.py"
-    enabled = config.read_text(encoding="utf-8").replace(
-        '# c.AssignLatePenalties.plugin_class = "cpts_training', 'c.AssignLatePenalties.plugin_class = "cpts_training'
-    ).replace("# c.LatePenalty.points_per_day = 1", "c.LatePenalty.points_per_day = 1")
+    enabled = (
+        config.read_text(encoding="utf-8")
+        .replace(
+            '# c.AssignLatePenalties.plugin_class = "cpts_training',
+            'c.AssignLatePenalties.plugin_class = "cpts_training',
+        )
+        .replace("# c.LatePenalty.points_per_day = 1", "c.LatePenalty.points_per_day = 1")
+    )
     assert enabled != config.read_text(encoding="utf-8")
     config.write_text(enabled, encoding="utf-8")
     released = release(workspace, ASSESSMENT) / f"{ASSESSMENT}.ipynb"
