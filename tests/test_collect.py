@@ -221,7 +221,10 @@ def test_the_collect_command_in_french(space: tuple[Path, bytes, bytes], tmp_pat
     assert result.output.startswith("Collecte des copies de « evaluation_00 » :")
     assert "Ambiguë : Paul Martin correspond à martin-paul-1, martin-paul-2" in result.output
     assert "Non reconnue : Inconnu Personne" in result.output
-    assert "Refusée : Anne ROUX (roux-anne) : Le fichier" in result.output
+    assert (
+        f"Refusée : Anne ROUX (roux-anne) : Le fichier Anne ROUX_1004{FOLDER}/{ASSESSMENT}.ipynb "
+        "n'est pas un carnet Jupyter lisible" in result.output
+    )
     bad = moodle_zip(tmp_path / "autre.zip", [("copie1.ipynb", b"{}", (2027, 1, 10, 9, 0, 0))])
     refused = runner.invoke(
         app, ["assessment", "collect", ASSESSMENT, str(bad), "-w", str(workspace)]

@@ -180,7 +180,7 @@ class CollectReport:
             )
         if self.ignored:
             shown = ", ".join(self.ignored[:5]) + (" …" if len(self.ignored) > 5 else "")
-            lines.append(f"  Fichiers ignorés (pas des carnets) : {shown}")
+            lines.append(f"  Fichiers ignorés (pas des copies à déposer) : {shown}")
         return lines
 
 
@@ -192,6 +192,7 @@ class _Entry:
     name: str
     participant: str | None
     submitted_at: dt.datetime
+    file_id: str
 
 
 def _roster(workspace: Path) -> dict[tuple[str, ...], list[str]]:
@@ -251,7 +252,9 @@ def _moodle_entries(
         if found["plugin"] != "file":
             ignored.append(path)
             continue
-        entries.append(_Entry(path, found["student_id"], found["participant"], moment))
+        entries.append(
+            _Entry(path, found["student_id"], found["participant"], moment, found["file_id"])
+        )
     return entries, ignored, unexpected
 
 
@@ -301,15 +304,15 @@ def _folder_entries(source: Path) -> tuple[list[_Entry], list[str]]:
     moodle, ignored, _ = _moodle_entries(paths)
     taken = {e.source for e in moodle} | set(ignored)
     plain = [
-        _Entry(path, Path(path).stem, None, moment)
+        _Entry(path, Path(path).stem, None, moment, path)
         for path, moment in paths
         if path not in taken
         and "/" not in path
         and path.lower().endswith(".ipynb")
         and not _skipped(path)
     ]
-    others = [path for path, _ in paths if path not in taken and not _skipped(path)]
-    ignored += [path for path in others if not path.lower().endswith(".ipynb")]
+    taken |= {e.source for e in plain}
+    ignored += [path for path, _ in paths if path not in taken and not _skipped(path)]
     return moodle + plain, ignored
 
 
@@ -383,7 +386,8 @@ def collect_copies(
             _require_moodle_shape(source, entries, unexpected, assessment)
             folder = _extract(source, Path(scratch))
             entries = [
-                _Entry(stored[e.source], e.name, e.participant, e.submitted_at) for e in entries
+                _Entry(stored[e.source], e.name, e.participant, e.submitted_at, e.file_id)
+                for e in entries
             ]
         report = CollectReport(assessment, ignored=sorted(ignored))
         due = deadline(workspace, assessment)
@@ -459,7 +463,7 @@ def _deposit(
 ) -> CollectedCopy:
     """Deposit one trainee's copy with :func:`~.submissions.submit`; never raises."""
     names = {p.name for p in released}
-    chosen = group if len(group) == 1 else [e for e in group if Path(e.source).name in names]
+    chosen = group if len(group) == 1 else [e for e in group if e.file_id in names]
     first = group[0]
     if len(chosen) != 1:
         files = ", ".join(e.source for e in group)
@@ -509,5 +513,6 @@ def _deposit(
             submitted_at=entry.submitted_at,
         )
     except CPTSError as error:
-        return outcome(REFUSED, str(error))
+        # The copy is named as in the source, not by its temporary extraction path.
+        return outcome(REFUSED, str(error).replace(str(notebook.resolve()), entry.source))
     return outcome(DEPOSITED)
