@@ -415,8 +415,8 @@ def assessment_deadline(assessment: str, when: str | None, workspace: Path, remo
 @french_errors
 def assessment_collect(assessment: str, source: Path, workspace: Path, replace: bool) -> None:
     """Déposer les copies d'ÉVALUATION trouvées dans SOURCE : le zip de Moodle (Télécharger
-    tous les travaux remis) ou un dossier de carnets « NOM_Prenom.ipynb », rapprochées de
-    la liste des stagiaires (accents, majuscules et ordre des mots ignorés)."""
+    tous les travaux remis) ou un dossier de carnets nommés NOM_Prenom.ipynb, rapprochées
+    de la liste des stagiaires (accents, majuscules et ordre des mots ignorés)."""
     from cpts_training.trainer.collect import collect_copies
 
     report = collect_copies(workspace, assessment, source, replace=replace)
