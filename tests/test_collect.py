@@ -17,6 +17,7 @@ from cpts_training.trainer.deadlines import set_deadline
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.pipeline import release
 from cpts_training.trainer.roster import import_roster
+from cpts_training.trainer.submissions import submit
 from cpts_training.trainer.workspace import init_workspace
 from tests.test_nbgrader_roundtrip import SUBMISSIONS, answered
 
@@ -232,3 +233,19 @@ def test_the_collect_command_in_french(space: tuple[Path, bytes, bytes], tmp_pat
     assert refused.exit_code == 1
     assert "Erreur : autre.zip ne ressemble pas" in refused.output
     assert "« copie1.ipynb »" in refused.output and "Traceback" not in refused.output
+
+
+def test_a_copy_replaced_under_the_same_hand_in_time_is_seen_as_new(
+    space: tuple[Path, bytes, bytes], tmp_path: Path
+) -> None:
+    """The automatic correction tells a new deposit by its timestamp: replacing a copy with
+    the same hand-in time moves it by a microsecond, so that it is corrected again."""
+    workspace, right, wrong = space
+    when = dt.datetime(2027, 1, 15, 17, 0, tzinfo=dt.UTC)
+    first, second = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    first.write_bytes(right)
+    second.write_bytes(wrong)
+    folder = submit(workspace, ASSESSMENT, "zoe", first, submitted_at=when, now=NOW).folder
+    assert deposit_time(folder) == when
+    submit(workspace, ASSESSMENT, "zoe", second, replace=True, submitted_at=when, now=NOW)
+    assert deposit_time(folder) == when + dt.timedelta(microseconds=1)
