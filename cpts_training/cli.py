@@ -317,14 +317,34 @@ def assessment_release(assessment: str, workspace: Path, replace: bool) -> None:
 @click.argument("notebook", type=EXISTING_FILE, metavar="CARNET")
 @workspace_option
 @replace_option("Remplacer une copie déjà déposée (l'ancienne est archivée).")
+@click.option(
+    "--date",
+    "handed_in",
+    metavar="DATE",
+    help='Date et heure de remise par le stagiaire, heure de Paris (ex. "14/01/2027 22:10" ; '
+    "par défaut : maintenant).",
+)
 @french_errors
 def assessment_submit(
-    assessment: str, student: str, notebook: Path, workspace: Path, replace: bool
+    assessment: str,
+    student: str,
+    notebook: Path,
+    workspace: Path,
+    replace: bool,
+    handed_in: str | None,
 ) -> None:
     """Déposer le CARNET (.ipynb) rendu par STAGIAIRE (ex. dupont-marie) pour ÉVALUATION."""
     from cpts_training.trainer import submit
+    from cpts_training.trainer.deadlines import parse_french_datetime
 
-    deposit = submit(workspace, assessment, student, notebook, replace=replace)
+    submitted_at = (
+        None
+        if handed_in is None
+        else parse_french_datetime(handed_in, "La date de remise", end_of_day=False)
+    )
+    deposit = submit(
+        workspace, assessment, student, notebook, replace=replace, submitted_at=submitted_at
+    )
     click.echo(f"Copie déposée : {deposit.folder}")
     if deposit.archive is not None:
         click.echo(f"Copie précédente archivée : {deposit.archive}")
@@ -347,6 +367,61 @@ def assessment_withdraw(assessment: str, student: str, workspace: Path) -> None:
         "Les notes restent dans le carnet de notes ; le stagiaire apparaît « non rendue » "
         "jusqu'à un nouveau dépôt."
     )
+
+
+@assessment.command("deadline", short_help="Fixer ou afficher la date limite.")
+@ASSESSMENT
+@click.argument("when", metavar="[DATE]", required=False)
+@workspace_option
+@click.option("--remove", is_flag=True, default=False, help="Retirer la date limite.")
+@french_errors
+def assessment_deadline(assessment: str, when: str | None, workspace: Path, remove: bool) -> None:
+    """Fixer la date limite d'ÉVALUATION à DATE, en heure de Paris ("15/01/2027 18:00" ;
+    "15/01/2027" seul = jusqu'à 23:59). Sans DATE : affiche la date limite actuelle."""
+    from cpts_training.trainer.deadlines import deadline, french_moment, set_deadline
+
+    if remove and when is not None:
+        raise CPTSError(
+            "Indiquez soit une DATE, soit --remove, pas les deux. Exemple : "
+            f'« cpts-training assessment deadline {assessment} "15/01/2027 18:00" -w DOSSIER ».'
+        )
+    if remove:
+        set_deadline(workspace, assessment, None)
+        click.echo(f"Date limite de « {assessment} » retirée : aucune copie n'est en retard.")
+        return
+    due = (
+        deadline(workspace, assessment)
+        if when is None
+        else set_deadline(workspace, assessment, when)
+    )
+    if due is None:
+        click.echo(
+            f"Aucune date limite pour « {assessment} ». Pour en fixer une : « cpts-training "
+            f'assessment deadline {assessment} "15/01/2027 18:00" -w DOSSIER ».'
+        )
+        return
+    shown = f"{french_moment(due)} (heure de Paris)"
+    if when is None:
+        click.echo(f"Date limite de « {assessment} » : {shown}.")
+    else:
+        click.echo(f"Date limite de « {assessment} » fixée au {shown}.")
+
+
+@assessment.command("collect", short_help="Déposer les copies d'un zip Moodle ou d'un dossier.")
+@ASSESSMENT
+@click.argument("source", type=click.Path(path_type=Path, exists=True), metavar="SOURCE")
+@workspace_option
+@replace_option("Remplacer les copies déjà déposées qui ont changé (l'ancienne est archivée).")
+@french_errors
+def assessment_collect(assessment: str, source: Path, workspace: Path, replace: bool) -> None:
+    """Déposer les copies d'ÉVALUATION trouvées dans SOURCE : le zip de Moodle (Télécharger
+    tous les travaux remis) ou un dossier de carnets nommés NOM_Prenom.ipynb, rapprochées
+    de la liste des stagiaires (accents, majuscules et ordre des mots ignorés)."""
+    from cpts_training.trainer.collect import collect_copies
+
+    report = collect_copies(workspace, assessment, source, replace=replace)
+    for line in report.lines():
+        click.echo(line)
 
 
 @assessment.command("autograde", short_help="Corriger automatiquement les copies.")

@@ -6,7 +6,8 @@ value). :class:`SanitizeFeedback` runs in ``nbgrader generate_feedback``, after
 nbgrader's ``GetGrades``: it runs, in order, the one-job preprocessors of
 :mod:`cpts_training.trainer.preprocessors` (nbgrader's comments in French, each
 hidden-test region replaced by a French note, every error output replaced by a
-French explanation, the answers still waiting for a manual grade marked).
+French explanation, the answers still waiting for a manual grade marked), then
+adds when a late copy was handed in and its delay (:func:`late_notice`).
 
 :class:`FeedbackExporter` writes the page with our French template
 (``templates/feedback_fr``): ``lang="fr"``, French labels and numbers, and no
@@ -71,7 +72,63 @@ class SanitizeFeedback(Preprocessor):
     def preprocess(self, nb, resources):  # noqa: D102 - nbconvert API
         for job in FEEDBACK_PREPROCESSORS:
             nb, resources = job(parent=self).preprocess(nb, resources)
+        grading = resources.get("nbgrader", {})
+        if "db_url" in grading:
+            grading["retard"] = late_notice(
+                grading["db_url"], grading["assignment"], grading["student"]
+            )
+            _deduct_late_penalty(grading)
         return nb, resources
+
+
+def _deduct_late_penalty(info: dict[str, Any]) -> None:
+    """The page's total: the points counted (pending answers apart) minus nbgrader's late
+    penalty of this notebook, as the page says (« déjà déduite ») and ``notes.csv`` counts.
+
+    Computed again from the gradebook, whatever an earlier job left in ``score``.
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from cpts_training.trainer.grading_state import counted_points
+
+    with Gradebook(info["db_url"]) as gradebook:
+        try:
+            graded = gradebook.find_submission_notebook(
+                info["notebook"], info["assignment"], info["student"]
+            )
+        except MissingEntry:
+            return
+        penalty = float(graded.late_submission_penalty or 0.0)
+        counted = sum(counted_points(grade) for grade in graded.grades)
+    info["late_penalty"] = penalty
+    info["score"] = max(0.0, counted - penalty)
+
+
+def late_notice(db_url: str, assessment: str, student: str) -> dict[str, str] | None:
+    """When the copy was handed in and how late, as the feedback page says it.
+
+    Read from nbgrader's gradebook (``SubmittedAssignment.timestamp``, ``duedate``
+    with the trainee's extension, ``total_seconds_late``): ``None`` when the copy is
+    on time or either date is unknown, else ``rendu_le``, ``date_limite`` (« 15/01/2027
+    à 18:00 », Paris time) and ``retard`` (« 2 h 10 min »).
+    """
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from cpts_training.trainer.deadlines import format_delay, french_moment
+
+    with Gradebook(db_url) as gradebook:
+        try:
+            submission = gradebook.find_submission(assessment, student)
+        except MissingEntry:
+            return None
+        late = submission.total_seconds_late
+        if not late or late <= 0:
+            return None
+        return {
+            "rendu_le": french_moment(submission.timestamp),
+            "date_limite": french_moment(submission.duedate),
+            "retard": format_delay(late),
+        }
 
 
 def nombre_fr(value: float | int | None) -> str:

@@ -3,7 +3,9 @@
 The statuses say what nbgrader's own export leaves implicit: a trainee who handed
 nothing in is « non rendue » (not a zero), a copy deposited after the last
 automatic correction is « déposée, non corrigée », and a copy whose written
-answers still wait for the trainer is « en attente de correction ».
+answers still wait for the trainer is « en attente de correction ». A copy handed
+in after the assessment's due date (:mod:`.deadlines`) is « en retard », with the
+delay.
 """
 
 from __future__ import annotations
@@ -32,8 +34,15 @@ SUMMARY_COLUMNS = [
     "points_max",
     "reponses_a_corriger",
     "deposee_le",
+    "date_limite",
+    "en_retard",
+    "retard",
+    "penalite_retard",
 ]
 """Columns of :func:`grade_summary` (and of the trainer's ``notes.csv``)."""
+
+LATE = "oui"
+ON_TIME = "non"
 
 
 def deposit_time(folder: Path) -> dt.datetime | None:
@@ -49,7 +58,12 @@ def deposit_time(folder: Path) -> dt.datetime | None:
 
 
 def _local(moment: dt.datetime | None) -> str:
-    return "" if moment is None else f"{fr_date(moment.astimezone())} {moment.astimezone():%H:%M}"
+    if moment is None:
+        return ""
+    from cpts_training.trainer.deadlines import PARIS
+
+    local = moment.astimezone(PARIS)
+    return f"{fr_date(local.date())} {local:%H:%M}"
 
 
 def grade_summary(workspace: Path) -> pd.DataFrame:
@@ -58,6 +72,13 @@ def grade_summary(workspace: Path) -> pd.DataFrame:
     Known trainees are those of the gradebook and those with a deposited copy.
     Points are left empty while a copy is not handed in or not corrected yet; answers
     still waiting for a manual grade (:func:`~.grading_state.is_pending`) count for none.
+
+    ``deposee_le`` and ``date_limite`` are Paris times (« 15/01/2027 18:00 », « » when
+    unknown or without due date); ``en_retard`` is « oui » or « non » for a deposited
+    copy (« » otherwise) and ``retard`` the delay in French (« 2 h 10 min »), from the
+    copy's ``timestamp.txt`` and nbgrader's due date (plus the trainee's extension);
+    ``penalite_retard`` is nbgrader's late penalty (points, already taken off
+    ``points``; 0 unless a penalty is configured, see :class:`~.deadlines.LatePenalty`).
     """
     workspace = require_workspace(workspace)
     submitted = workspace / "submitted"
@@ -93,7 +114,16 @@ def _summary_row(
         "points_max": None,
         "reponses_a_corriger": None,
         "deposee_le": "",
+        "date_limite": "",
+        "en_retard": "",
+        "retard": "",
+        "penalite_retard": None,
     }
+    try:
+        due = gradebook.find_assignment(assessment).duedate
+    except MissingEntry:
+        due = None
+    row["date_limite"] = _local(None if due is None else due.replace(tzinfo=dt.UTC))
     folder = deposits.get((student, assessment))
     if folder is None:
         return row
@@ -103,6 +133,9 @@ def _summary_row(
     try:
         submission = gradebook.find_submission(assessment, student)
     except MissingEntry:
+        submission = None
+    _late_fields(row, deposited, due, None if submission is None else submission.extension)
+    if submission is None:
         return row
     from cpts_training.trainer.autograde import is_up_to_date
 
@@ -111,10 +144,30 @@ def _summary_row(
         return row
     grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
     pending = sum(1 for grade in grades if is_pending(grade))
+    penalty = float(submission.late_submission_penalty or 0.0)
     row.update(
         statut=WAITING if pending else GRADED,
-        points=sum(counted_points(grade) for grade in grades),
+        points=max(0.0, sum(counted_points(grade) for grade in grades) - penalty),
         points_max=float(submission.max_score),
         reponses_a_corriger=pending,
+        penalite_retard=penalty,
     )
     return row
+
+
+def _late_fields(
+    row: dict[str, object],
+    deposited: dt.datetime | None,
+    due: dt.datetime | None,
+    extension: dt.timedelta | None,
+) -> None:
+    """Fill ``en_retard`` and ``retard`` of a deposited copy's row."""
+    from cpts_training.trainer.deadlines import format_delay
+
+    row["en_retard"] = ON_TIME
+    if deposited is None or due is None:
+        return
+    limit = due.replace(tzinfo=dt.UTC) + (extension or dt.timedelta())
+    late = (deposited - limit).total_seconds()
+    if late > 0:
+        row.update(en_retard=LATE, retard=format_delay(late))

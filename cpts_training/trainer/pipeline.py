@@ -22,6 +22,7 @@ from cpts_training.trainer.autograde import (
     autograde_copies,
     is_up_to_date,
 )
+from cpts_training.trainer.deadlines import with_lateness
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
@@ -139,6 +140,9 @@ def autograde(
     interrupted, is graded again. ``student`` limits the run to one copy. If some
     copies cannot be graded, the others are graded all the same, then
     :class:`~.autograde.AutogradeFailed` names the failed ones and says why.
+
+    The report's summary also names the copies handed in after the due date, with
+    their delay (:class:`~.deadlines.LateAwareReport`).
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
@@ -152,8 +156,16 @@ def autograde(
             f"Aucune copie déposée pour « {assessment} ». Déposez les copies avec "
             "« cpts-training assessment submit » avant la correction automatique."
         )
-    report = autograde_copies(
-        workspace, assessment, student, force=force, progress=progress, copy_timeout=copy_timeout
+    report = with_lateness(
+        workspace,
+        autograde_copies(
+            workspace,
+            assessment,
+            student,
+            force=force,
+            progress=progress,
+            copy_timeout=copy_timeout,
+        ),
     )
     if report.failed:
         raise AutogradeFailed(report)
@@ -218,7 +230,8 @@ def export(workspace: Path, destination: Path, replace: bool = False) -> Path:
     """Write the grade summary (:func:`~.grade_summary.grade_summary`) as a French CSV.
 
     One row per trainee and assessment, with its status (« non rendue »,
-    « déposée, non corrigée », « en attente de correction », « corrigée »), for a
+    « déposée, non corrigée », « en attente de correction », « corrigée »), the due
+    date and whether the copy is late (« en_retard », « retard »), for a
     French spreadsheet (« ; », decimal comma, UTF-8 with BOM). An existing file is
     only replaced with ``replace``.
     """

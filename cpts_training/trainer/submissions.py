@@ -10,12 +10,13 @@ import re
 import shutil
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
 
 from cpts_training.errors import CPTSError
+from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.workspace import require_workspace
 
 # Matched with ``fullmatch``: « $ » would accept an id ending in a newline.
@@ -162,11 +163,22 @@ def submit(
     notebook: Path,
     replace: bool = False,
     now: datetime | None = None,
+    submitted_at: datetime | None = None,
 ) -> Deposit:
     """Copy ``notebook`` as ``student_id``'s submission of ``assessment``.
 
     The notebook keeps the released notebook's file name, so that nbgrader
     matches it, and must hold every graded cell of the released notebook.
+
+    ``submitted_at`` is when the trainee handed the copy in (a naive datetime is
+    Paris time; default: ``now``). It is written in nbgrader's ``timestamp.txt``
+    (UTC), which ``nbgrader autograde`` records as the submission's timestamp and
+    compares with the assessment's due date (see :mod:`.deadlines`).
+
+    Raises:
+        CPTSError: unknown or unreleased assessment, invalid id, unreadable or
+            ungradable notebook, a copy already there (without ``replace``), or a
+            hand-in time later than ``now``. Nothing is written then.
     """
     workspace = require_workspace(workspace)
     require_identifier(assessment, "Nom d'évaluation")
@@ -203,6 +215,7 @@ def submit(
     require_gradable_copy(copy, workspace / "release" / assessment / name, assessment)
     warnings = _similar_id_warnings(workspace, student_id)
     now = now or datetime.now(UTC)
+    handed_in = _hand_in_time(submitted_at, now)
     folder = workspace / "submitted" / student_id / assessment
     if folder.exists():
         if not replace:
@@ -212,6 +225,11 @@ def submit(
                 "l'ancienne copie sera archivée, et une note manuelle déjà saisie devra être "
                 "revue après la nouvelle correction automatique."
             )
+        previous = deposit_time(folder)
+        if previous is not None and previous == handed_in:
+            # The automatic correction tells a new deposit by its timestamp: a copy
+            # replaced under the same hand-in time must not look already corrected.
+            handed_in += timedelta(microseconds=1)
         archive = workspace / "archives" / student_id / f"{assessment}-{now:%Y%m%dT%H%M%S}"
         archive.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(folder), str(archive))
@@ -219,8 +237,34 @@ def submit(
         archive = None
     folder.mkdir(parents=True)
     shutil.copy2(notebook, folder / name)
-    (folder / "timestamp.txt").write_text(f"{now:%Y-%m-%d %H:%M:%S.%f %Z}", encoding="utf-8")
+    write_timestamp(folder, handed_in)
     return Deposit(folder, archive, warnings)
+
+
+def write_timestamp(folder: Path, moment: datetime) -> None:
+    """Write ``moment`` in ``folder/timestamp.txt`` as nbgrader reads it (UTC).
+
+    « 2027-01-14 21:10:00.000000 UTC »: nbgrader's ``parse_utc`` reads the last word
+    as the time zone (``CourseDirectory.get_existing_timestamp``).
+    """
+    moment = moment.astimezone(UTC)
+    (folder / "timestamp.txt").write_text(f"{moment:%Y-%m-%d %H:%M:%S.%f %Z}", encoding="utf-8")
+
+
+def _hand_in_time(submitted_at: datetime | None, now: datetime) -> datetime:
+    """The hand-in time in UTC (naive = Paris time); refused when after ``now``."""
+    if submitted_at is None:
+        return now.astimezone(UTC)
+    from cpts_training.trainer.deadlines import as_utc, french_moment
+
+    handed_in = as_utc(submitted_at)
+    if handed_in > now.astimezone(UTC):
+        raise CPTSError(
+            f"Date de remise dans le futur ({french_moment(handed_in)}, heure de Paris) : "
+            "la copie n'est pas déposée. Indiquez la date à laquelle le stagiaire a rendu "
+            'sa copie, par exemple « --date "14/01/2027 22:10" », ou rien pour maintenant.'
+        )
+    return handed_in
 
 
 def _similar_id_warnings(workspace: Path, student_id: str) -> tuple[str, ...]:

@@ -49,6 +49,19 @@ c.GenerateFeedback.preprocessors = [GetGrades, SanitizeFeedback, CSSHTMLHeaderPr
 # Retours en français, lisibles hors ligne : gabarit « feedback_fr » de cpts_training.
 c.GenerateFeedback.exporter_class = "cpts_training.trainer.feedback.FeedbackExporter"
 c.FeedbackExporter.template_name = "feedback_fr"
+
+# Pénalité de retard : désactivée par défaut (une copie en retard est signalée, sans
+# perdre de points). La date limite se fixe avec « cpts-training assessment deadline ».
+# Pour l'activer, retirez le « # » des lignes ci-dessous et réglez la règle :
+#   points_per_day : points retirés par jour de retard commencé (1 s à 24 h = 1 jour) ;
+#   max_penalty : pénalité maximale en points (0 = pas de plafond) ;
+#   zero_after_days : note mise à zéro à partir de ce nombre de jours de retard (0 = jamais).
+# La pénalité est calculée à la correction automatique, par carnet, sans dépasser la note ;
+# après un changement, recorrigez avec « assessment autograde ÉVALUATION --force ».
+# c.AssignLatePenalties.plugin_class = "cpts_training.trainer.deadlines.LatePenalty"
+# c.LatePenalty.points_per_day = 1
+# c.LatePenalty.max_penalty = 5
+# c.LatePenalty.zero_after_days = 7
 '''
 
 _GUIDE = """# Espace formateur — {course_id}
@@ -61,8 +74,21 @@ dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet e
 1. Publier une évaluation (version stagiaire, sans solutions ni tests cachés) :
    `cpts-training assessment release evaluation_00 -w {root}`
    → le carnet à distribuer est dans `release/evaluation_00/`.
-2. Déposer la copie rendue par un stagiaire :
+   Fixer la date limite (heure de Paris ; « 15/01/2027 » seul = jusqu'à 23:59) :
+   `cpts-training assessment deadline evaluation_00 "15/01/2027 18:00" -w {root}`
+   (sans date : affiche la date limite ; `--remove` la retire).
+2. Déposer la copie rendue par un stagiaire (`--date` : quand il l'a rendue, sinon
+   maintenant) :
    `cpts-training assessment submit evaluation_00 ID_STAGIAIRE carnet.ipynb -w {root}`
+   (ajoutez par exemple `--date "14/01/2027 22:10"`)
+   ou toutes les copies d'un coup, depuis Moodle (« Télécharger tous les travaux remis »)
+   ou un dossier de fichiers `NOM_Prenom.ipynb`, rapprochées de la liste des stagiaires
+   (`cpts-training workspace roster`) :
+   `cpts-training assessment collect evaluation_00 travaux.zip -w {root}`
+   → copies déposées, déjà déposées, refusées (avec la raison), non reconnues et
+   ambiguës (homonymes) ; les copies en retard sont nommées avec leur retard.
+   Relancer la commande ne dépose rien deux fois ; `--replace` remplace les copies
+   qui ont changé (l'ancienne est archivée).
 3. Corriger automatiquement, copie par copie :
    `cpts-training assessment autograde evaluation_00 -w {root}`
    → une ligne par copie (`[3/8] dupont-marie… corrigée (4,1 s)`). Une copie qui ne peut
@@ -84,6 +110,11 @@ dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet e
 Nouvelles évaluations du cours : `cpts-training workspace update {root}` les ajoute à
 `source/` sans toucher à celles qui y sont déjà (`--replace` remplace celles qui ont
 changé, en archivant l'ancienne version ; publiez-les ensuite de nouveau).
+
+Une copie rendue après la date limite est signalée partout (résumé de la correction,
+retour du stagiaire, `notes.csv` : colonnes `date_limite`, `en_retard`, `retard`). Une
+pénalité de retard peut être activée dans `nbgrader_config.py` (désactivée par défaut :
+voir les lignes commentées « Pénalité de retard »).
 
 Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
 remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
