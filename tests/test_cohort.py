@@ -20,10 +20,8 @@ import pytest
 from click.testing import CliRunner
 
 from cpts_training.cli import app
-from cpts_training.errors import CPTSError
 from cpts_training.trainer.collect import CollectReport, collect_copies
 from cpts_training.trainer.competency_model import build_profile
-from cpts_training.trainer.competency_report import write_reports
 from cpts_training.trainer.deadlines import set_deadline
 from cpts_training.trainer.pipeline import autograde, export, feedback, release
 from cpts_training.trainer.roster import import_roster
@@ -325,9 +323,7 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     pdf_text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Attestation" in pdf_text and "DUPONT" in pdf_text.upper()
     assert "B5.C03" in pdf_text and "signature" in pdf_text.lower()
-    again = runner.invoke(
-        app, ["report", "-w", str(workspace), "-o", str(reports), "--replace"]
-    )
+    again = runner.invoke(app, ["report", "-w", str(workspace), "-o", str(reports), "--replace"])
     assert again.exit_code == 0
     assert read_spreadsheet_csv(reports / "competences.csv").equals(levels.reset_index())
 
@@ -349,9 +345,7 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
         encoding="utf-8",
     )
     badges = cohort.work / "badges"
-    result = runner.invoke(
-        app, ["competency", "badges", "-o", str(badges), "-w", str(workspace)]
-    )
+    result = runner.invoke(app, ["competency", "badges", "-o", str(badges), "-w", str(workspace)])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in badges.glob("*.json"))
     assert "badge_dupont-marie_B5.json" in names

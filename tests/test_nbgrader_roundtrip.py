@@ -342,7 +342,10 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
     raw = destination.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 announced to the spreadsheet
     header = raw.decode("utf-8-sig").splitlines()[0]
-    assert header == "stagiaire;evaluation;statut;points;points_max;reponses_a_corriger;deposee_le"
+    assert header == (
+        "stagiaire;evaluation;statut;points;points_max;reponses_a_corriger;deposee_le;"
+        "date_limite;en_retard;retard;penalite_retard"
+    )
     rows = {
         (r["evaluation"], r["stagiaire"]): r
         for r in csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
@@ -551,26 +554,27 @@ def test_update_adds_new_assessments_and_never_replaces_one(tmp_path: Path) -> N
 def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp_path) -> None:
     from cpts_training.trainer.competency_report import write_reports
 
-    written = write_reports(graded_workspace, tmp_path / "rapports")
-    levels = read_spreadsheet_csv(written[0]).set_index(["stagiaire", "competence"])
-    # Evaluation 01, all right for alice: B5.C01 = q1_variable 1/1 + q1_produit 2/2 → 100 %;
-    # B5.C18 = q1_variable 1/1 + q2_fir 1/1. All wrong for bruno: B5.C07 = 0/1 + 0/1.
-    assert levels.loc[("alice", "B5.C01"), "niveau"] == "acquise"
-    assert levels.loc[("alice", "B5.C18"), ["points", "points_max"]].tolist() == [2, 2]
-    assert levels.loc[("bruno", "B5.C07"), ["points", "taux_pourcent", "niveau"]].tolist() == [
-        0,
+    outcome = write_reports(graded_workspace, tmp_path / "rapports")
+    assert outcome.written[0].name == "competences.csv"
+    levels = read_spreadsheet_csv(outcome.written[0]).set_index(["stagiaire", "competence"])
+    # All right for alice in evaluation_01, the only one to assess B5.C01: q1_variable 1/1
+    # + q1_produit 2/2 → 100 %. All wrong for bruno: B5.C07 = q3_retard 0/1 + q3_cout 0/1.
+    assert levels.loc[("alice", "B5.C01"), ["niveau", "taux_pourcent"]].tolist() == [
+        "acquise",
+        100,
+    ]
+    assert levels.loc[("bruno", "B5.C07"), ["taux_pourcent", "niveau"]].tolist() == [
         0,
         "à retravailler",
     ]
-    # The note to the CA (q5) is not graded by hand yet.
+    # The note to the CA (q5) is not graded by hand yet: its only evidence waits.
     assert levels.loc[("bruno", "B5.C03"), "niveau"] == "en attente de correction"
     page = (tmp_path / "rapports" / "rapport_bruno.html").read_text(encoding="utf-8")
     assert '<html lang="fr">' in page and "B5.C07" in page and "à retravailler" in page
-    assert "evaluation_01 : q3_retard, q3_cout" in page  # the cells behind B5.C07
-    synthesis = (tmp_path / "rapports" / "synthese.html").read_text(encoding="utf-8")
-    assert written[1].name == "synthese.html"
-    assert '<a href="rapport_alice.html">alice</a>' in synthesis
-    assert '<a href="rapport_bruno.html">bruno</a>' in synthesis
+    assert "q3_retard" in page and "q3_cout" in page  # the cells behind B5.C07
+    assert outcome.written[1].name == "synthese.html"
+    synthesis = outcome.written[1].read_text(encoding="utf-8")
+    assert 'href="rapport_alice.html"' in synthesis and 'href="rapport_bruno.html"' in synthesis
     with pytest.raises(CPTSError, match="n'est pas vide"):
         write_reports(graded_workspace, tmp_path / "rapports")
 

@@ -17,6 +17,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from cpts_training.trainer.attestation import write_attestation
     from cpts_training.trainer.autograde import (
         FAILED,
         AutogradeFailed,
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
         AutogradeReport,
         CopyOutcome,
     )
-    from cpts_training.trainer.attestation import write_attestation
     from cpts_training.trainer.badges import write_badges
     from cpts_training.trainer.competency_model import (
         build_profile,

@@ -222,8 +222,9 @@ def submit(
             raise CPTSError(
                 f"Une copie de « {student_id} » pour « {assessment} » existe déjà ({folder}). "
                 "Elle n'est pas remplacée. Pour la remplacer, relancez avec --replace : "
-                "l'ancienne copie sera archivée, et une note manuelle déjà saisie devra être "
-                "revue après la nouvelle correction automatique."
+                "l'ancienne copie sera archivée (ses notes restent une tentative du "
+                "stagiaire), et une réponse rédigée modifiée depuis sa note devra être "
+                "corrigée à nouveau."
             )
         previous = deposit_time(folder)
         if previous is not None and previous == handed_in:
@@ -233,6 +234,10 @@ def submit(
         archive = workspace / "archives" / student_id / f"{assessment}-{now:%Y%m%dT%H%M%S}"
         archive.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(folder), str(archive))
+        # Its grades stay evidence of the competencies, as an earlier attempt.
+        from cpts_training.trainer.competency_model import snapshot_attempt
+
+        snapshot_attempt(workspace, assessment, student_id, archive)
     else:
         archive = None
     folder.mkdir(parents=True)
