@@ -30,8 +30,8 @@ from tests.test_nbgrader_roundtrip import SUBMISSIONS, answered
 
 ASSESSMENT = "evaluation_01"
 
-DUE_DATE = "15/01/2027 18:00"
-"""Due date, Paris time (UTC+1 in January): 17:00 UTC."""
+DUE_DATE = "15/11/2026 18:00"
+"""Due date, Paris time (UTC+1 in November): 17:00 UTC."""
 
 ROSTER = (
     "Identifiant;Nom;Prénom;Courriel\n"
@@ -73,14 +73,14 @@ class MoodleCopy:
 
 # Hand-in times (Paris). Claire's is 20:10, 2 h 10 after the 18:00 deadline.
 MOODLE_COPIES = (
-    MoodleCopy("Marie Dupont", 1001, ALICE, datetime(2027, 1, 14, 21, 5)),
-    MoodleCopy("Luc Bernard", 1002, LUC, datetime(2027, 1, 15, 9, 30)),
-    MoodleCopy("Sarah Petit", 1003, None, datetime(2027, 1, 15, 11, 0)),
-    MoodleCopy("Claire Moreau", 1005, DENIS, datetime(2027, 1, 15, 20, 10)),
-    MoodleCopy("Paul Martin", 1006, ALICE, datetime(2027, 1, 15, 16, 45)),
-    MoodleCopy("Helene Lefevre", 1008, DENIS, datetime(2027, 1, 15, 17, 59)),
-    MoodleCopy("Inès Garcia", 1009, BRUNO, datetime(2027, 1, 15, 12, 0)),
-    MoodleCopy("Jean Inconnu", 1010, BRUNO, datetime(2027, 1, 15, 10, 0)),
+    MoodleCopy("Marie Dupont", 1001, ALICE, datetime(2026, 11, 14, 21, 5)),
+    MoodleCopy("Luc Bernard", 1002, LUC, datetime(2026, 11, 15, 9, 30)),
+    MoodleCopy("Sarah Petit", 1003, None, datetime(2026, 11, 15, 11, 0)),
+    MoodleCopy("Claire Moreau", 1005, DENIS, datetime(2026, 11, 15, 20, 10)),
+    MoodleCopy("Paul Martin", 1006, ALICE, datetime(2026, 11, 15, 16, 45)),
+    MoodleCopy("Helene Lefevre", 1008, DENIS, datetime(2026, 11, 15, 17, 59)),
+    MoodleCopy("Inès Garcia", 1009, BRUNO, datetime(2026, 11, 15, 12, 0)),
+    MoodleCopy("Jean Inconnu", 1010, BRUNO, datetime(2026, 11, 15, 10, 0)),
 )
 
 

@@ -52,7 +52,6 @@ NOTE = ("Clarté", "Lien avec le projet de santé", "Risques", "Demande au CA")
 MET = {
     "dupont-marie": {"q4_justification": JUSTIFICATION, "q5_note": NOTE},
     "bernard-luc": {"q4_justification": JUSTIFICATION[:1], "q5_note": NOTE[:2]},
-    "petit-sarah": {"q4_justification": (), "q5_note": ()},
     "moreau-claire": {"q4_justification": JUSTIFICATION, "q5_note": NOTE[:3]},
     "martin-paul-1": {"q4_justification": JUSTIFICATION, "q5_note": NOTE},
     "lefevre-helene": {"q4_justification": JUSTIFICATION, "q5_note": NOTE},
@@ -151,7 +150,7 @@ def test_collecting_again_and_importing_the_roster_again_change_nothing(cohort: 
     ("case", "message"),
     [
         ("roster_duplicate", "dupont-marie"),
-        ("roster_encoding", "encodage"),
+        ("roster_encoding", "UTF-8"),
         ("zip_unexpected", "Moodle"),
         ("unknown_assessment", "evaluation_99"),
     ],
@@ -202,8 +201,9 @@ def grade_every_written_answer(workspace: Path) -> None:
 def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Cohort) -> None:
     workspace = cohort.workspace
     waiting = answers_to_grade(workspace, ASSESSMENT)
-    # Seven copies, two written answers each.
-    assert len(waiting) == 14 and {a.student for a in waiting} == set(MET)
+    # Six copies, two written answers each. Sarah handed the released notebook in
+    # untouched: nbgrader gives her unchanged answers 0 without waiting for the trainer.
+    assert len(waiting) == 12 and {a.student for a in waiting} == set(MET)
     grade_every_written_answer(workspace)
     assert answers_to_grade(workspace, ASSESSMENT) == []
 
@@ -222,6 +222,11 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     ]
     # Marie: 10 + 1 + 4 = 15. Roux hands nothing in: « non rendue », never a zero.
     assert notes.loc["dupont-marie", "points"] == 15
+    assert notes.loc["petit-sarah", ["statut", "points"]].tolist() == ["corrigée", 0]
+    # Inès: nothing right automatically, « Clarté » met in the note: 0 + 0 + 1 = 1.
+    # Claire, late: 10 + 1 + 3 = 14 (no late penalty unless the workspace sets one).
+    assert notes.loc["garcia-ines", "points"] == 1
+    assert notes.loc["moreau-claire", ["points", "penalite_retard"]].tolist() == [14, 0]
     assert notes.loc["roux-julien", "statut"] == "non rendue"
     assert pd.isna(notes.loc["roux-julien", "points"])
     assert notes.loc["moreau-claire", "en_retard"] == "oui"
@@ -291,7 +296,7 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
             "B5.C04",
             "partiellement acquise",
             "--motif",
-            "Entretien oral du 20/01/2027",
+            "Entretien oral du 20/11/2026",
             "--par",
             TRAINER,
             "-w",
@@ -310,7 +315,7 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     assert levels.loc[("bernard-luc", "B5.C04"), "niveau_calcule"] == "à retravailler"
     assert levels.loc[("bernard-luc", "B5.C02"), "taux_pourcent"] == 40
     luc_report = visible_text((reports / "rapport_bernard-luc.html").read_text("utf-8"))
-    assert "Entretien oral du 20/01/2027" in luc_report and TRAINER in luc_report
+    assert "Entretien oral du 20/11/2026" in luc_report and TRAINER in luc_report
     claire_report = visible_text((reports / "rapport_moreau-claire.html").read_text("utf-8"))
     assert "2 h 10 min" in claire_report
     synthesis = visible_text((reports / "synthese.html").read_text("utf-8"))
@@ -323,9 +328,10 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     pdf_text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Attestation" in pdf_text and "DUPONT" in pdf_text.upper()
     assert "B5.C03" in pdf_text and "signature" in pdf_text.lower()
+    first_csv = (reports / "competences.csv").read_bytes()
     again = runner.invoke(app, ["report", "-w", str(workspace), "-o", str(reports), "--replace"])
     assert again.exit_code == 0
-    assert read_spreadsheet_csv(reports / "competences.csv").equals(levels.reset_index())
+    assert (reports / "competences.csv").read_bytes() == first_csv  # same evidence, same file
 
     # Moodle: the grades CSV (one row per trainee, email as identifier) and the framework.
     moodle = cohort.work / "notes_moodle.csv"
