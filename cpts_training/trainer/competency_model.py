@@ -59,7 +59,7 @@ from cpts_training.trainer.journal import (
     now_iso,
     read_records,
 )
-from cpts_training.trainer.workspace import COURSE_ID, require_workspace
+from cpts_training.trainer.workspace import COURSE_ID, DEFAULT_SCALE, SCALE_NAME, require_workspace
 
 if TYPE_CHECKING:
     from pandas._libs.tslibs.nattype import NaTType
@@ -67,11 +67,9 @@ if TYPE_CHECKING:
     Moment = pd.Timestamp | NaTType
     """A UTC time, or NaT when unknown."""
 
-SCALE_FILE = "competences.yaml"
+SCALE_FILE = SCALE_NAME
 """A workspace's own scale and rules, at its root (same schema as the default)."""
-DEFAULT_SCALE_PATH = (
-    Path(__file__).resolve().parents[1] / "data" / "referentiel" / ("echelle_competences.yaml")
-)
+DEFAULT_SCALE_PATH = DEFAULT_SCALE
 """The package's default scale and rules."""
 ATTEMPT_FILE = "notes_tentative.json"
 """Grades of a replaced copy, saved in its archive folder by :func:`snapshot_attempt`."""

@@ -16,6 +16,12 @@ from cpts_training.paths import assessments_dir, repository_root
 
 COURSE_ID = "cpts-occitanie"
 CONFIG_NAME = "nbgrader_config.py"
+SCALE_NAME = "competences.yaml"
+"""The workspace's proficiency scale, rules and training organisation (commented YAML)."""
+DEFAULT_SCALE = (
+    Path(__file__).resolve().parents[1] / "data" / "referentiel" / "echelle_competences.yaml"
+)
+"""The course's default scale, copied as :data:`SCALE_NAME` into every new workspace."""
 _IGNORED = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
 
 _CONFIG_TEMPLATE = '''"""Configuration nbgrader de l'espace formateur (créée par cpts-training)."""
@@ -71,6 +77,8 @@ lancent depuis n'importe quel dossier, une fois l'outil installé (`make lab` ou
 dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet espace avec
 `--workspace` (ou `-w`). L'espace peut être déplacé, copié ou sauvegardé tel quel.
 
+0. Inscrire les stagiaires (liste CSV d'Excel ou de LibreOffice : id, nom, prénom, email) :
+   `cpts-training workspace roster liste.csv -w {root}`
 1. Publier une évaluation (version stagiaire, sans solutions ni tests cachés) :
    `cpts-training assessment release evaluation_00 -w {root}`
    → le carnet à distribuer est dans `release/evaluation_00/`.
@@ -97,15 +105,38 @@ dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet e
    `… autograde evaluation_00 --student ID_STAGIAIRE --force -w {root}`.
    Retirer une copie déposée par erreur (elle est archivée, rien n'est effacé) :
    `cpts-training assessment withdraw evaluation_00 ID_STAGIAIRE -w {root}`
-4. Corriger à la main les réponses rédigées (grille dans le carnet) :
-   `cpts-training assessment grade -w {root}` ouvre JupyterLab sur formgrader
-   (onglet « Manual Grading »). À faire avant les retours.
+4. Corriger à la main les réponses rédigées, avant les retours. En français, avec la
+   grille : `cpts-training assessment rubric -w {root}` ouvre le carnet
+   `correction_grille.ipynb`. Indiquez votre nom, cochez les critères atteints, puis
+   « Enregistrer et suivante » : la note et le commentaire sont calculés, gardés dans le
+   carnet de notes (retours, exports et formgrader les voient) et, avec votre nom et
+   l'heure, dans `journal_corrections.jsonl`. Si un autre formateur a noté la même
+   réponse entre-temps, votre note n'est pas enregistrée et un message vous le dit :
+   cliquez sur « Recharger ». Ou, en anglais, sans grille :
+   `cpts-training assessment grade -w {root}` (formgrader, onglet « Manual Grading »).
 5. Produire les retours HTML : `cpts-training assessment feedback evaluation_00 -w {root}`
    → un fichier par stagiaire dans `feedback/ID_STAGIAIRE/evaluation_00/`, à lui envoyer.
 6. Exporter les notes : `cpts-training assessment export notes.csv -w {root}`
    (fichier CSV pour un tableur, écrit à l'endroit indiqué).
-7. Rapport de compétences : `cpts-training report -w {root} -o DOSSIER_DES_RAPPORTS`
-   (`synthese.html` pour la promotion, une page par stagiaire, `competences.csv`).
+7. Rapports de compétences : `cpts-training report -w {root} -o DOSSIER_DES_RAPPORTS`
+   → pour chaque stagiaire une page (`rapport_ID.html` : radar par bloc, niveaux,
+   preuves, commentaires) et une attestation à signer (`attestation_ID.pdf`) ; pour la
+   promotion `synthese.html` (carte des niveaux, retards, analyse des items) ; les
+   tableaux `competences.csv`, `preuves.csv`, `blocs.csv` et `competences.xlsx`.
+   Niveaux d'un stagiaire : `cpts-training competency show ID_STAGIAIRE -w {root}`.
+   Fixer un niveau par dérogation motivée (gardée, le niveau calculé reste affiché) :
+   `cpts-training competency override ID_STAGIAIRE B5.C03 "acquise" --motif "…"
+   --par "Nom" -w {root}`.
+8. Exports vers le LMS : notes pour le carnet de notes de Moodle
+   (`cpts-training assessment export notes_moodle.csv --moodle -w {root}`), référentiel au
+   format de Moodle (`cpts-training moodle referentiel.csv -w {root}`), et un badge
+   Open Badges 3.0 par stagiaire et bloc acquis
+   (`cpts-training competency badges -o DOSSIER_DES_BADGES -w {root}` ; renseignez
+   d'abord la section `organisme` de `competences.yaml`).
+
+Échelle des niveaux et règles (seuils, historique des tentatives, règle des blocs,
+organisme de formation) : `competences.yaml`, commenté, à adapter. Une compétence sans
+réponse notée est « non évaluée », jamais notée 0.
 
 Nouvelles évaluations du cours : `cpts-training workspace update {root}` les ajoute à
 `source/` sans toucher à celles qui y sont déjà (`--replace` remplace celles qui ont
@@ -118,9 +149,9 @@ voir les lignes commentées « Pénalité de retard »).
 
 Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
 remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
-copie est alors archivée dans `archives/`. Une note manuelle donnée à l'ancienne copie
-n'est plus comptée : la réponse redevient « en attente de correction » jusqu'à ce que
-vous la notiez de nouveau.
+copie est alors archivée dans `archives/` (ses notes restent une tentative du stagiaire).
+Une réponse notée avec la grille dont le texte n'a pas changé garde sa note ; une réponse
+modifiée redevient « en attente de correction » jusqu'à ce que vous la notiez de nouveau.
 """
 
 
@@ -164,6 +195,7 @@ def init_workspace(
     (directory / "LISEZMOI.md").write_text(
         _GUIDE.format(course_id=course_id, root=directory), encoding="utf-8"
     )
+    shutil.copyfile(DEFAULT_SCALE, directory / SCALE_NAME)
     return directory
 
 
