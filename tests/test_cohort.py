@@ -324,6 +324,12 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     assert "q2_equilibre" in synthesis and "Analyse" in synthesis
     from pypdf import PdfReader
 
+    # Julien handed nothing in, Paul MARTIN's homonym neither: no attestation, said so.
+    assert not (reports / "attestation_roux-julien.pdf").exists()
+    assert "Pas d'attestation pour martin-paul-2, roux-julien" in result.output
+    # The homonyms are told apart by their id wherever names are shown.
+    assert "Paul MARTIN (martin-paul-1)" in synthesis
+    assert "Paul MARTIN (martin-paul-2)" in synthesis
     pdf = PdfReader(reports / "attestation_dupont-marie.pdf")
     pdf_text = " ".join(page.extract_text() for page in pdf.pages)
     assert "Attestation" in pdf_text and "DUPONT" in pdf_text.upper()

@@ -575,11 +575,17 @@ def test_every_report_is_written_and_listed(written: tuple[Path, ReportOutcome])
         "attestation_alice.pdf",
         "attestation_bruno.pdf",
         "attestation_chloe.pdf",
-        "attestation_david.pdf",
     ]
     assert sorted(p.name for p in destination.iterdir()) == sorted(names)
-    assert outcome.warnings == []
-    assert all(path.read_bytes().startswith(b"%PDF") for path in outcome.written[-4:])
+    # David has no graded copy: no attestation, and the trainer is told why.
+    assert outcome.warnings == [
+        "Pas d'attestation pour david : aucune compétence évaluée (copie non rendue, pas "
+        "encore corrigée ou réponses en attente de correction)."
+    ]
+    assert "aucune : pas encore de compétence évaluée" in (
+        destination / "rapport_david.html"
+    ).read_text(encoding="utf-8")
+    assert all(path.read_bytes().startswith(b"%PDF") for path in outcome.written[-3:])
 
 
 def test_the_exports_keep_ids_and_leave_not_assessed_rates_empty(

@@ -159,7 +159,8 @@ def format_delay(seconds: float) -> str:
 
 
 def trainee_name(profile: CompetencyProfile, student: str) -> str:
-    """A trainee's « Prénom Nom » from the profile's trainees, or the id when both are empty.
+    """A trainee's « Prénom Nom » from the profile's trainees, or the id when both are empty;
+    « Prénom Nom (id) » when another trainee has the same name.
 
     Raises :class:`~cpts_training.errors.CPTSError` for a trainee the profile does not know.
     """
@@ -170,9 +171,19 @@ def trainee_name(profile: CompetencyProfile, student: str) -> str:
             f"Le stagiaire « {student} » n'est pas dans le carnet de notes de cet espace "
             f"(stagiaires connus : {known}). Vérifiez l'identifiant."
         )
-    row = rows.iloc[0]
+    name = _full_name(rows.iloc[0]) or student
+    homonyms = [
+        other
+        for other in profile.trainees.to_dict("records")
+        if other["stagiaire"] != student and _full_name(other).casefold() == name.casefold()
+    ]
+    return f"{name} ({student})" if homonyms else name
+
+
+def _full_name(row: Any) -> str:
+    """« Prénom Nom » of a trainees row (a Series or a mapping), « » when both are empty."""
     parts = [str(row[key]).strip() for key in ("prenom", "nom") if not _is_missing(row[key])]
-    return " ".join(part for part in parts if part) or student
+    return " ".join(part for part in parts if part)
 
 
 def evidence_period(profile: CompetencyProfile, student: str) -> str:
@@ -528,10 +539,17 @@ def render_trainee_report(profile: CompetencyProfile, student: str) -> str:
         referentiel=profile.referentiel,
         sentences=scale_sentences(profile.scale),
         blocs=_trainee_blocs(profile, student),
-        attestation=attestation_file_name(student),
+        attestation=attestation_file_name(student) if has_assessed(profile, student) else None,
         not_assessed=NOT_ASSESSED,
         timezone=TIMEZONE,
     )
+
+
+def has_assessed(profile: CompetencyProfile, student: str) -> bool:
+    """Whether ``student`` has at least one competency with a level (not « non évaluée »
+    nor « en attente de correction »): only they get an attestation."""
+    mine = profile.levels[profile.levels["stagiaire"] == student]
+    return bool((~mine["niveau"].isin([NOT_ASSESSED, WAITING])).any())
 
 
 def trainee_page_name(student: str) -> str:
@@ -999,8 +1017,15 @@ def write_profile_reports(
         pages[trainee_page_name(student)] = render_trainee_report(profile, student)
     warnings: list[str] = []
     documents: dict[str, bytes] = {}
+    attested = [student for student in students if has_assessed(profile, student)]
+    if len(attested) < len(students):
+        left_out = ", ".join(s for s in students if s not in attested)
+        warnings.append(
+            f"Pas d'attestation pour {left_out} : aucune compétence évaluée (copie non rendue, "
+            "pas encore corrigée ou réponses en attente de correction)."
+        )
     try:
-        for student in students:
+        for student in attested:
             documents[attestation_file_name(student)] = attestation_pdf(profile, student)
         warnings += attestation_warnings(profile)
     except AttestationUnavailable as error:
