@@ -21,11 +21,18 @@ plus « Jean Inconnu », who is in Moodle but not in the roster.
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from cpts_training.trainer.collect import CollectReport, collect_copies
+from cpts_training.trainer.deadlines import set_deadline
+from cpts_training.trainer.pipeline import autograde, release
+from cpts_training.trainer.roster import import_roster
+from cpts_training.trainer.submissions import submit
+from cpts_training.trainer.workspace import init_workspace
 from tests.test_nbgrader_roundtrip import SUBMISSIONS, answered
 
 ASSESSMENT = "evaluation_01"
@@ -111,3 +118,46 @@ def write_moodle_zip(released: Path, destination: Path, work: Path) -> Path:
             )
             archive.writestr(entry, notebook.read_bytes())
     return destination
+
+
+@dataclass(frozen=True)
+class Cohort:
+    """A graded cohort: its workspace, what the collection did, and its input files."""
+
+    workspace: Path
+    collected: CollectReport
+    moodle_zip: Path
+    roster: Path
+    work: Path  # a folder for the test's own files
+
+    def copied(self, destination: Path) -> Cohort:
+        """This cohort with its workspace copied into ``destination`` (a test changes it)."""
+        workspace = destination / "promo"
+        shutil.copytree(self.workspace, workspace)
+        return Cohort(workspace, self.collected, self.moodle_zip, self.roster, destination)
+
+
+def build_cohort(work: Path) -> Cohort:
+    """Roster → release → due date → Moodle download collected → the homonym's copy
+    deposited by hand → autograde. The written answers wait for the trainer."""
+    # A workspace holding evaluation_01 only: its competencies are the bloc rule's scope.
+    bank = work / "banque"
+    shutil.copytree(Path(__file__).parents[1] / "assessments" / ASSESSMENT, bank / ASSESSMENT)
+    workspace = init_workspace(work / "promo", source=bank)
+    roster = write_roster(work / "liste.csv")
+    import_roster(workspace, roster)
+    release(workspace, ASSESSMENT)
+    set_deadline(workspace, ASSESSMENT, DUE_DATE)
+    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    moodle_zip = write_moodle_zip(released, work / "moodle.zip", work / "copies")
+    collected = collect_copies(workspace, ASSESSMENT, moodle_zip)
+    paul = next(c for c in MOODLE_COPIES if c.fullname == "Paul Martin")
+    submit(
+        workspace,
+        ASSESSMENT,
+        "martin-paul-1",
+        notebook_for(paul, released, work / "copies"),
+        submitted_at=paul.handed_in,
+    )
+    autograde(workspace, ASSESSMENT)
+    return Cohort(workspace, collected, moodle_zip, roster, work)

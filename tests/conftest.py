@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from cpts_training.paths import assessments_dir, repository_root
+from tests.cohort import Cohort, build_cohort
 from tests.installed import Installed, build_wheel, install_wheel
 
 REPO = repository_root()
@@ -67,6 +68,7 @@ def built_book(installed: Installed) -> Path:
 
 
 HEAVIEST_FIRST = (
+    "test_cohort.py",
     "test_nbgrader_roundtrip.py",
     "test_browser.py",
     "test_trainee_sweep.py",
@@ -84,9 +86,23 @@ HEAVIEST_FIRST = (
 from being left with a long file at the end while the other is idle."""
 
 
-COHORT_FILES: tuple[str, ...] = ("test_cohort.py",)
+COHORT_FILES = ("test_cohort.py",)
 """Test files that share the session's graded cohort (``cohort_workspace``): they run on
 one worker, so that the cohort is built once."""
+
+
+@pytest.fixture(scope="session")
+def cohort_workspace(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
+    """The synthetic cohort of :mod:`tests.cohort`, collected from Moodle and autograded
+    (written answers not graded yet). Built once per session: do not change it, use
+    ``cohort``."""
+    return build_cohort(tmp_path_factory.mktemp("cohorte"))
+
+
+@pytest.fixture
+def cohort(cohort_workspace: Cohort, tmp_path: Path) -> Cohort:
+    """A copy of the graded cohort, for a test that changes it."""
+    return cohort_workspace.copied(tmp_path)
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

@@ -4,15 +4,14 @@ Roster (Excel CSV) → release → due date → collect Moodle's download → a 
 hand → autograde → written answers graded with the rubric (the grading notebook's API) →
 feedback → competency reports and attestations → exports to a spreadsheet and to Moodle →
 Open Badges. The cohort is :mod:`tests.cohort` (nine trainees, ``evaluation_01`` only);
-it is graded once per test session (``cohort_workspace``), each test works on a copy.
+it is graded once per test session (``cohort_workspace`` in ``conftest.py``), each test
+that changes it works on a copy (``cohort``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -20,24 +19,13 @@ import pytest
 from click.testing import CliRunner
 
 from cpts_training.cli import app
-from cpts_training.trainer.collect import CollectReport, collect_copies
+from cpts_training.trainer.collect import collect_copies
 from cpts_training.trainer.competency_model import build_profile
-from cpts_training.trainer.deadlines import set_deadline
-from cpts_training.trainer.pipeline import autograde, export, feedback, release
+from cpts_training.trainer.pipeline import autograde, export, feedback
 from cpts_training.trainer.roster import import_roster
 from cpts_training.trainer.rubric_grading import answers_to_grade, grade_answer
 from cpts_training.trainer.spreadsheet import read_spreadsheet_csv
-from cpts_training.trainer.submissions import submit
-from cpts_training.trainer.workspace import init_workspace
-from tests.cohort import (
-    ALICE,
-    ASSESSMENT,
-    DUE_DATE,
-    MOODLE_COPIES,
-    notebook_for,
-    write_moodle_zip,
-    write_roster,
-)
+from tests.cohort import ASSESSMENT, Cohort
 from tests.helpers import visible_text
 
 TRAINER = "Claire Fabre"
@@ -57,52 +45,6 @@ MET = {
     "lefevre-helene": {"q4_justification": JUSTIFICATION, "q5_note": NOTE},
     "garcia-ines": {"q4_justification": (), "q5_note": NOTE[:1]},
 }
-
-
-@dataclass(frozen=True)
-class Cohort:
-    workspace: Path
-    collected: CollectReport
-    moodle_zip: Path
-    roster: Path
-    work: Path
-
-
-@pytest.fixture(scope="session")
-def cohort_workspace(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
-    """The cohort collected from Moodle and autograded (no manual grade yet)."""
-    work = tmp_path_factory.mktemp("cohorte")
-    # A workspace holding evaluation_01 only: its competencies are the bloc rule's scope.
-    bank = work / "banque"
-    shutil.copytree(Path(__file__).parents[1] / "assessments" / ASSESSMENT, bank / ASSESSMENT)
-    workspace = init_workspace(work / "promo", source=bank)
-    roster = write_roster(work / "liste.csv")
-    import_roster(workspace, roster)
-    release(workspace, ASSESSMENT)
-    set_deadline(workspace, ASSESSMENT, DUE_DATE)
-    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    moodle_zip = write_moodle_zip(released, work / "moodle.zip", work / "copies")
-    collected = collect_copies(workspace, ASSESSMENT, moodle_zip)
-    # The homonym's copy: the trainer deposits it under the right id, with its hand-in time.
-    paul = next(c for c in MOODLE_COPIES if c.fullname == "Paul Martin")
-    submit(
-        workspace,
-        ASSESSMENT,
-        "martin-paul-1",
-        notebook_for(paul, released, work / "copies"),
-        submitted_at=paul.handed_in,
-    )
-    autograde(workspace, ASSESSMENT)
-    return Cohort(workspace, collected, moodle_zip, roster, work)
-
-
-@pytest.fixture
-def cohort(cohort_workspace: Cohort, tmp_path: Path) -> Cohort:
-    """A copy of the graded cohort, for a test that changes it."""
-    copy = tmp_path / "promo"
-    shutil.copytree(cohort_workspace.workspace, copy)
-    original = cohort_workspace
-    return Cohort(copy, original.collected, original.moodle_zip, original.roster, tmp_path)
 
 
 def listing(workspace: Path) -> dict[str, str]:
@@ -365,22 +307,3 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     credential = json.loads((badges / "badge_dupont-marie_B5.json").read_text("utf-8"))
     assert "OpenBadgeCredential" in credential["type"]
     assert credential["issuer"]["name"] == "Organisme exemple"
-
-
-def test_a_copy_replaced_after_grading_needs_grading_again(cohort: Cohort) -> None:
-    workspace = cohort.workspace
-    grade_every_written_answer(workspace)
-    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    from tests.test_nbgrader_roundtrip import answered
-
-    new = answered(released, {**ALICE, "q5_note": "Une autre note."}, cohort.work / "v2.ipynb")
-    submit(workspace, ASSESSMENT, "dupont-marie", new, replace=True)
-    autograde(workspace, ASSESSMENT, student="dupont-marie")
-    waiting = answers_to_grade(workspace, ASSESSMENT)
-    assert [(a.student, a.grade_id) for a in waiting] == [("dupont-marie", "q5_note")]
-    # The first attempt stays evidence: q5_note 4/4 then pending in attempt 2.
-    proofs = build_profile(workspace).evidence
-    marie = proofs[(proofs["stagiaire"] == "dupont-marie") & (proofs["cellule"] == "q5_note")]
-    assert sorted(set(marie["tentative"])) == [1, 2]
-    first = marie[marie["tentative"] == 1]
-    assert (first["points"] == 4).all() and not first["en_attente"].any()

@@ -354,7 +354,11 @@ def test_a_replaced_copy_shows_its_former_manual_grade_as_pending_everywhere(
     ]
     proofs = build_profile(workspace).evidence
     written = proofs[(proofs["stagiaire"] == "alice") & (proofs["cellule"] == "q3_presentation")]
-    assert len(written) > 0 and written["en_attente"].all() and written["points"].sum() == 0
+    # The former copy stays evidence as attempt 1 (2,5 by hand); the new one waits.
+    former = written[written["tentative"] == 1]
+    assert not former["en_attente"].any() and (former["points"] == 2.5).all()
+    current = written[written["tentative"] == 2]
+    assert len(current) > 0 and current["en_attente"].all() and current["points"].sum() == 0
 
     # The trainer grades the new text: final everywhere.
     set_manual_grade(workspace, ASSESSMENT, "alice", "q3_presentation", 1)
