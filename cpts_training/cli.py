@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -268,6 +269,8 @@ def workspace_roster(roster_file: Path, workspace: Path) -> None:
         f"Stagiaires ajoutés : {len(report.added)}{listed(report.added)} ; mis à jour : "
         f"{len(report.updated)}{listed(report.updated)} ; inchangés : {len(report.unchanged)}."
     )
+    for warning in report.warnings:
+        click.secho(f"Attention : {warning}", fg="yellow")
 
 
 @workspace.command("update", short_help="Ajouter les nouvelles évaluations.")
@@ -405,6 +408,12 @@ def assessment_deadline(assessment: str, when: str | None, workspace: Path, remo
         click.echo(f"Date limite de « {assessment} » : {shown}.")
     else:
         click.echo(f"Date limite de « {assessment} » fixée au {shown}.")
+        if due < datetime.now(UTC):
+            click.secho(
+                "Attention : cette date est déjà passée ; toute copie rendue après elle sera "
+                "en retard. Vérifiez l'année si ce n'est pas voulu.",
+                fg="yellow",
+            )
 
 
 @assessment.command("collect", short_help="Déposer les copies d'un zip Moodle ou d'un dossier.")
@@ -683,6 +692,11 @@ def competency_badges(workspace: Path, output: Path, replace: bool) -> None:
         click.echo(f"Écrit : {path}")
     if not written:
         click.echo("Aucun bloc acquis : aucun badge écrit.")
+    elif not any(path.suffix == ".jwt" for path in written):
+        click.echo(
+            "Badges non signés (aucune clé « cle_privee » dans la section « organisme » de "
+            "competences.yaml) : la plateforme qui les importe les atteste elle-même."
+        )
 
 
 def main() -> None:  # pragma: no cover - console entry point

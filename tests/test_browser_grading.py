@@ -79,7 +79,7 @@ def test_trainer_grades_a_written_answer_in_the_grading_notebook(
                 ".widget-hbox:has-text('Rattache chaque réduction au réalisé')"
             )
             criterion.locator(".widget-checkbox input").click()
-            page.locator(".widget-html-content:has-text('0,5 / 1 points')").wait_for(timeout=60_000)
+            page.locator(".widget-html-content:has-text('0,5 / 1 point')").wait_for(timeout=60_000)
             page.locator("button:has-text('Enregistrer et suivante')").click()
             page.locator(".widget-html-content:has-text('Note enregistrée')").wait_for(
                 timeout=60_000

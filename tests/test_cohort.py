@@ -307,3 +307,34 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     credential = json.loads((badges / "badge_dupont-marie_B5.json").read_text("utf-8"))
     assert "OpenBadgeCredential" in credential["type"]
     assert credential["issuer"]["name"] == "Organisme exemple"
+
+
+def test_a_typo_in_an_id_or_a_date_is_caught_before_it_skews_the_history(
+    cohort: Cohort,
+) -> None:
+    workspace = cohort.workspace
+    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    runner = CliRunner()
+    # « dupont-mari » is not in the roster: deposited, with a warning naming the fix.
+    result = runner.invoke(
+        app,
+        ["assessment", "submit", ASSESSMENT, "dupont-mari", str(released), "-w", str(workspace)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "« dupont-mari » n'est pas dans la liste des stagiaires" in result.output
+    assert "withdraw" in result.output
+    # Marie's copy was handed in on 14/11/2026 at 21:05; a replacement dated earlier would
+    # become her « earlier » attempt: refused, nothing changes.
+    before = listing(workspace)
+    result = runner.invoke(
+        app,
+        ["assessment", "submit", ASSESSMENT, "dupont-marie", str(released), "--replace",
+         "--date", "14/11/2026 20:00", "-w", str(workspace)],
+    )  # fmt: skip
+    assert result.exit_code != 0 and "avant celle qu'elle remplacerait" in result.output
+    assert listing(workspace) == before
+    # A due date already past is accepted (late copies are real) but the trainer is warned.
+    result = runner.invoke(
+        app, ["assessment", "deadline", ASSESSMENT, "15/11/2020 18:00", "-w", str(workspace)]
+    )
+    assert result.exit_code == 0 and "déjà passée" in result.output

@@ -573,19 +573,22 @@ def test_every_report_is_written_and_listed(written: tuple[Path, ReportOutcome])
         "rapport_chloe.html",
         "rapport_david.html",
         "attestation_alice.pdf",
-        "attestation_bruno.pdf",
         "attestation_chloe.pdf",
     ]
     assert sorted(p.name for p in destination.iterdir()) == sorted(names)
-    # David has no graded copy: no attestation, and the trainer is told why.
+    # David has no graded copy; Bruno's note waits for its grade (provisional levels):
+    # no attestation for either, and the trainer is told why.
     assert outcome.warnings == [
         "Pas d'attestation pour david : aucune compétence évaluée (copie non rendue, pas "
-        "encore corrigée ou réponses en attente de correction)."
+        "encore corrigée ou réponses en attente de correction).",
+        "Pas d'attestation pour bruno : des réponses rédigées attendent encore leur note, "
+        "les niveaux sont provisoires. Notez-les (« cpts-training assessment rubric »), "
+        "puis relancez la commande avec --replace.",
     ]
-    assert "aucune : pas encore de compétence évaluée" in (
-        destination / "rapport_david.html"
-    ).read_text(encoding="utf-8")
-    assert all(path.read_bytes().startswith(b"%PDF") for path in outcome.written[-3:])
+    assert "aucune pour l'instant" in (destination / "rapport_david.html").read_text(
+        encoding="utf-8"
+    )
+    assert all(path.read_bytes().startswith(b"%PDF") for path in outcome.written[-2:])
 
 
 def test_the_exports_keep_ids_and_leave_not_assessed_rates_empty(

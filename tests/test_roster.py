@@ -94,3 +94,27 @@ def test_the_trainer_command_in_french(workspace: Path, tmp_path: Path) -> None:
     refused = runner.invoke(app, ["workspace", "roster", str(bad), "-w", str(workspace)])
     assert refused.exit_code != 0 and "introuvable" in refused.output
     assert "Traceback" not in refused.output
+
+
+def test_a_new_id_for_a_trainee_already_known_is_added_with_a_warning(
+    workspace: Path, tmp_path: Path
+) -> None:
+    first = write(tmp_path / "a.csv", "id;nom;prénom\nlefevre-helene;LEFÈVRE;Hélène\n")
+    assert import_roster(workspace, first).warnings == ()
+    # The same person under a second id (« _ » for « - »), and under a new id with her name.
+    second = write(
+        tmp_path / "b.csv", "id;nom;prénom\nlefevre_helene;Lefèvre;Hélène\nhl02;Lefevre;Helene\n"
+    )
+    report = import_roster(workspace, second)
+    assert report.added == ("lefevre_helene", "hl02")
+    assert len(report.warnings) == 2
+    assert (
+        "« lefevre_helene » (Hélène Lefèvre) est ajouté, mais ressemble à « lefevre-helene »"
+        in (report.warnings[0])
+    )
+    assert (
+        "« lefevre-helene »" in report.warnings[1]
+        and "« lefevre_helene »" not in (report.warnings[1])
+    )
+    result = CliRunner().invoke(app, ["workspace", "roster", str(second), "-w", str(workspace)])
+    assert result.exit_code == 0 and "Attention" not in result.output  # already there now

@@ -87,8 +87,9 @@ def attestation_warnings(profile: CompetencyProfile) -> list[str]:
     )
     return [
         f"Les attestations {what} : indiquez {missing} de l'organisme de formation dans la "
-        "configuration de l'espace de formation, puis relancez la commande avec --replace "
-        "(ou complétez les attestations à la main avant de les signer)."
+        "section « organisme » (clés « nom » et « lieu ») du fichier competences.yaml de "
+        "l'espace, puis relancez la commande avec --replace (ou complétez les attestations "
+        "à la main avant de les signer)."
     ]
 
 

@@ -280,8 +280,13 @@ def _read_zip(source: Path) -> tuple[list[tuple[str, str, dt.datetime]], str]:
     try:
         with zipfile.ZipFile(source) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as error:
-        return [], f"{source} n'est pas une archive zip lisible ({error})."
+    except zipfile.BadZipFile:
+        return [], (
+            f"{source} n'est pas une archive zip lisible (fichier d'un autre type, ou "
+            "téléchargement incomplet) : téléchargez de nouveau les travaux depuis Moodle."
+        )
+    except OSError as error:
+        return [], f"{source} ne peut pas être lu ({error.strerror or error})."
     files = []
     for info in infos:
         if info.is_dir():

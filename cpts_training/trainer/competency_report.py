@@ -539,7 +539,7 @@ def render_trainee_report(profile: CompetencyProfile, student: str) -> str:
         referentiel=profile.referentiel,
         sentences=scale_sentences(profile.scale),
         blocs=_trainee_blocs(profile, student),
-        attestation=attestation_file_name(student) if has_assessed(profile, student) else None,
+        attestation=attestation_file_name(student) if is_attested(profile, student) else None,
         not_assessed=NOT_ASSESSED,
         timezone=TIMEZONE,
     )
@@ -550,6 +550,17 @@ def has_assessed(profile: CompetencyProfile, student: str) -> bool:
     nor « en attente de correction »): only they get an attestation."""
     mine = profile.levels[profile.levels["stagiaire"] == student]
     return bool((~mine["niveau"].isin([NOT_ASSESSED, WAITING])).any())
+
+
+def has_pending(profile: CompetencyProfile, student: str) -> bool:
+    """Whether some of ``student``'s answers still wait for a manual grade."""
+    mine = profile.levels[profile.levels["stagiaire"] == student]
+    return bool((mine["en_attente"] > 0).any())
+
+
+def is_attested(profile: CompetencyProfile, student: str) -> bool:
+    """Whether ``student`` gets an attestation: some competency evaluated, none pending."""
+    return has_assessed(profile, student) and not has_pending(profile, student)
 
 
 def trainee_page_name(student: str) -> str:
@@ -1017,12 +1028,19 @@ def write_profile_reports(
         pages[trainee_page_name(student)] = render_trainee_report(profile, student)
     warnings: list[str] = []
     documents: dict[str, bytes] = {}
-    attested = [student for student in students if has_assessed(profile, student)]
-    if len(attested) < len(students):
-        left_out = ", ".join(s for s in students if s not in attested)
+    unassessed = [s for s in students if not has_assessed(profile, s)]
+    pending = [s for s in students if s not in unassessed and has_pending(profile, s)]
+    attested = [s for s in students if s not in unassessed and s not in pending]
+    if unassessed:
         warnings.append(
-            f"Pas d'attestation pour {left_out} : aucune compétence évaluée (copie non rendue, "
-            "pas encore corrigée ou réponses en attente de correction)."
+            f"Pas d'attestation pour {', '.join(unassessed)} : aucune compétence évaluée "
+            "(copie non rendue, pas encore corrigée ou réponses en attente de correction)."
+        )
+    if pending:
+        warnings.append(
+            f"Pas d'attestation pour {', '.join(pending)} : des réponses rédigées attendent "
+            "encore leur note, les niveaux sont provisoires. Notez-les (« cpts-training "
+            "assessment rubric »), puis relancez la commande avec --replace."
         )
     try:
         for student in attested:

@@ -90,7 +90,10 @@ def grade_summary(workspace: Path) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
     with Gradebook(f"sqlite:///{workspace / 'gradebook.db'}", COURSE_ID) as gradebook:
         students = {s.id for s in gradebook.students} | {s for s, _ in deposits}
-        assessments = {a.name for a in gradebook.assignments} | {a for _, a in deposits}
+        # An assessment is listed once released (or with a copy): a due date set ahead
+        # of the release does not put « non rendue » rows in the exports.
+        released = {p.name for p in (workspace / "release").glob("*") if p.is_dir()}
+        assessments = {a.name for a in gradebook.assignments} & released | {a for _, a in deposits}
         for assessment in sorted(assessments):
             for student in sorted(students):
                 rows.append(_summary_row(workspace, gradebook, student, assessment, deposits))

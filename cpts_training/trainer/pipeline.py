@@ -220,8 +220,9 @@ def feedback_warnings(workspace: Path, assessment: str) -> list[str]:
     if waiting:
         warnings.append(
             f"Réponses rédigées pas encore notées pour : {', '.join(waiting)}. Leur retour "
-            "les montre « en attente de correction » ; notez-les avec « assessment grade », "
-            "puis relancez cette commande."
+            "les montre « en attente de correction » ; notez-les avec la grille "
+            "(« assessment rubric ») ou dans formgrader (« assessment grade »), puis "
+            "relancez cette commande."
         )
     return warnings
 

@@ -57,11 +57,14 @@ class Trainee:
 
 @dataclass(frozen=True)
 class RosterReport:
-    """What :func:`import_roster` did: trainee ids added, updated and unchanged."""
+    """What :func:`import_roster` did: trainee ids added, updated and unchanged, and
+    French warnings (a new id that looks like the id, or has the name, of a trainee
+    already known: probably the same person twice)."""
 
     added: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
 
 
 def _plain(header: str) -> str:
@@ -187,16 +190,26 @@ def import_roster(workspace: Path | str, path: Path | str) -> RosterReport:
     """
     from nbgrader.api import Gradebook, MissingEntry
 
+    from cpts_training.trainer.collect import name_key
+
     root = require_workspace(Path(workspace))
     trainees = read_roster(path)
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
+    warnings: list[str] = []
     with (
         _alembic_on_path(),
         Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gradebook,
     ):
+        before = {
+            student.id: name_key(f"{student.first_name or ''} {student.last_name or ''}")
+            for student in gradebook.students
+        }
+        in_file = {trainee.id for trainee in trainees}
         for trainee in trainees:
+            if trainee.id not in before:
+                warnings += _look_alike(trainee, before, in_file)
             wanted = {
                 "first_name": trainee.prenom,
                 "last_name": trainee.nom,
@@ -212,4 +225,29 @@ def import_roster(workspace: Path | str, path: Path | str) -> RosterReport:
                 if same:
                     continue
             gradebook.update_or_create_student(trainee.id, **wanted)
-    return RosterReport(tuple(added), tuple(updated), tuple(unchanged))
+    return RosterReport(tuple(added), tuple(updated), tuple(unchanged), tuple(warnings))
+
+
+def _look_alike(
+    trainee: Trainee, known: dict[str, tuple[str, ...]], in_file: set[str]
+) -> list[str]:
+    """Warnings for a new trainee whose id looks like a known one (``lefevre_helene`` /
+    ``lefevre-helene``) or whose name is a known trainee's, not listed in this file."""
+    from cpts_training.trainer.collect import name_key
+    from cpts_training.trainer.submissions import similar_trainees
+
+    similar = set(similar_trainees(trainee.id, set(known)))
+    same_name = {
+        other
+        for other, key in known.items()
+        if key and key == name_key(f"{trainee.prenom} {trainee.nom}") and other not in in_file
+    }
+    others = sorted((similar | same_name) - {trainee.id})
+    if not others:
+        return []
+    names = ", ".join(f"« {other} »" for other in others)
+    return [
+        f"« {trainee.id} » ({trainee.prenom} {trainee.nom}) est ajouté, mais ressemble à "
+        f"{names}, déjà inscrit : s'il s'agit de la même personne, corrigez l'identifiant "
+        "dans la liste (colonne id) et importez-la de nouveau ; sinon, rien à faire."
+    ]

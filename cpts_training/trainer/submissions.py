@@ -227,6 +227,15 @@ def submit(
                 "corrigée à nouveau."
             )
         previous = deposit_time(folder)
+        if previous is not None and handed_in < previous:
+            from cpts_training.trainer.deadlines import french_moment
+
+            raise CPTSError(
+                f"La copie à déposer est datée du {french_moment(handed_in)}, avant celle "
+                f"qu'elle remplacerait (rendue le {french_moment(previous)}) : elle n'est pas "
+                "déposée, car les résultats d'un stagiaire sont classés par date de rendu. "
+                "Vérifiez la date (--date) ; la dernière copie rendue est la plus récente."
+            )
         if previous is not None and previous == handed_in:
             # The automatic correction tells a new deposit by its timestamp: a copy
             # replaced under the same hand-in time must not look already corrected.
@@ -272,7 +281,34 @@ def _hand_in_time(submitted_at: datetime | None, now: datetime) -> datetime:
     return handed_in
 
 
+def _roster_ids(workspace: Path) -> set[str]:
+    """Trainee ids of the workspace's gradebook (the roster), none without a gradebook."""
+    database = workspace / "gradebook.db"
+    if not database.is_file():
+        return set()
+    from nbgrader.api import Gradebook
+
+    from cpts_training.trainer.workspace import COURSE_ID
+
+    with Gradebook(f"sqlite:///{database}", COURSE_ID) as gradebook:
+        return {student.id for student in gradebook.students}
+
+
 def _similar_id_warnings(workspace: Path, student_id: str) -> tuple[str, ...]:
+    roster = _roster_ids(workspace)
+    if roster and student_id not in roster:
+        return (
+            f"L'identifiant « {student_id} » n'est pas dans la liste des stagiaires de cet "
+            f"espace ({len(roster)} inscrits avec « cpts-training workspace roster »). "
+            "Vérifiez l'orthographe : s'il s'agit d'une erreur, retirez ce dépôt avec "
+            f"« cpts-training assessment withdraw ÉVALUATION {student_id} » et déposez la "
+            "copie sous le bon identifiant ; sinon, ajoutez le stagiaire à la liste.",
+            *_look_alike_warnings(workspace, student_id),
+        )
+    return _look_alike_warnings(workspace, student_id)
+
+
+def _look_alike_warnings(workspace: Path, student_id: str) -> tuple[str, ...]:
     known = known_trainees(workspace)
     if student_id in known:
         return ()

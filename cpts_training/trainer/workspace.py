@@ -77,7 +77,8 @@ lancent depuis n'importe quel dossier, une fois l'outil installé (`make lab` ou
 dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet espace avec
 `--workspace` (ou `-w`). L'espace peut être déplacé, copié ou sauvegardé tel quel.
 
-0. Inscrire les stagiaires (liste CSV d'Excel ou de LibreOffice : id, nom, prénom, email) :
+0. Inscrire les stagiaires (liste CSV d'Excel ou de LibreOffice : nom, prénom et, si vous
+   les avez, id et email) :
    `cpts-training workspace roster liste.csv -w {root}`
 1. Publier une évaluation (version stagiaire, sans solutions ni tests cachés) :
    `cpts-training assessment release evaluation_00 -w {root}`

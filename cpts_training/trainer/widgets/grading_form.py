@@ -76,7 +76,8 @@ class GradingForm(widgets.VBox):
         )
         self.counter = widgets.HTML()
         self.heading = widgets.HTML()
-        self.question = widgets.HTML(layout=widgets.Layout(max_height="14em", overflow="auto"))
+        # The question in full: its own grading table must be seen without scrolling.
+        self.question = widgets.HTML()
         self.answer = widgets.HTML(
             layout=widgets.Layout(
                 max_height="22em", overflow="auto", border="1px solid #999", padding="0 0.5em"
@@ -88,10 +89,14 @@ class GradingForm(widgets.VBox):
         self.comment = widgets.Textarea(
             description="Commentaire",
             placeholder="Votre commentaire au stagiaire (facultatif)",
+            style={"description_width": "initial"},
             layout=widgets.Layout(width="100%", height="6em"),
         )
         self.save = widgets.Button(
-            description="Enregistrer et suivante", button_style="primary", icon="check"
+            description="Enregistrer et suivante",
+            button_style="primary",
+            icon="check",
+            layout=widgets.Layout(width="auto"),
         )
         self.previous = widgets.Button(description="Précédente", icon="arrow-left")
         self.next = widgets.Button(description="Suivante", icon="arrow-right")
@@ -163,7 +168,10 @@ class GradingForm(widgets.VBox):
         def read() -> None:
             everything = answers_to_grade(self.workspace, **self._filters(), pending_only=False)
             pending = [a for a in everything if a.pending]
-            self.answers = pending if self.pending_only.value else everything
+            # The answer on screen stays listed once graded (after a save or a conflict,
+            # the trainer sees its grade), even with « seulement les réponses à corriger ».
+            shown = [a for a in everything if a.pending or a.key == keep]
+            self.answers = shown if self.pending_only.value else everything
             self.counter.value = (
                 f"<b>{len(pending)} réponse(s) à corriger sur {len(everything)}</b>"
             )
@@ -244,7 +252,8 @@ class GradingForm(widgets.VBox):
             self.total.value = ""
             return
         score = answer.rubric.points_of(self.met())
-        self.total.value = f"<b>{_points(score)} / {_points(answer.max_points)} points</b>"
+        unit = "point" if answer.max_points < 2 else "points"
+        self.total.value = f"<b>{_points(score)} / {_points(answer.max_points)} {unit}</b>"
 
     # --- actions -----------------------------------------------------------------
 
