@@ -4,7 +4,6 @@ profile of a real nbgrader workspace (evidence, hand-in and grading dates, attem
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,11 +13,9 @@ import pytest
 from click.testing import CliRunner
 from joserfc import jws
 from joserfc.jwk import OKPKey
-from nbgrader.api import Gradebook
 
 from cpts_training.cli import app
 from cpts_training.errors import CPTSError, DataError
-from cpts_training.paths import assessments_dir
 from cpts_training.referentiel import load_referentiel
 from cpts_training.trainer.badges import write_badges
 from cpts_training.trainer.competency_model import (
@@ -38,7 +35,6 @@ from cpts_training.trainer.competency_model import (
     load_scale,
     override_competency,
     read_overrides,
-    snapshot_attempt,
     trend,
 )
 from cpts_training.trainer.competency_profile import (
@@ -53,12 +49,13 @@ from cpts_training.trainer.competency_profile import (
     WAITING,
 )
 from cpts_training.trainer.grading_state import set_manual_grade
-from cpts_training.trainer.journal import GRADING_JOURNAL, OVERRIDE_JOURNAL, append_record
-from cpts_training.trainer.nbgrader_runner import run_nbgrader
-from cpts_training.trainer.pipeline import release
+from cpts_training.trainer.journal import OVERRIDE_JOURNAL
+from cpts_training.trainer.pipeline import autograde
+from cpts_training.trainer.rubric_grading import AnswerToGrade, answers_to_grade, grade_answer
 from cpts_training.trainer.submissions import submit
-from cpts_training.trainer.workspace import COURSE_ID, init_workspace
-from tests.test_nbgrader_roundtrip import SUBMISSIONS, answered
+from cpts_training.trainer.workspace import init_workspace
+from tests.cohort import ALICE, ROSTER, Cohort
+from tests.test_nbgrader_roundtrip import answered
 
 REFERENTIEL = load_referentiel()
 SCALE = load_scale()
@@ -316,61 +313,37 @@ def test_a_workspace_scale_overrides_the_default_section_by_section(tmp_path: Pa
 
 
 # --------------------------------------------------------------------------------------
-# A real nbgrader workspace: evaluation_01, two copies
+# A real nbgrader workspace: the session's graded cohort (tests/cohort.py)
 # --------------------------------------------------------------------------------------
 
-ALICE_HANDED_IN = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
-BRUNO_HANDED_IN = datetime(2026, 3, 4, 18, 0, tzinfo=UTC)
-DUE = datetime(2026, 3, 3, 12, 0)  # naive UTC, as nbgrader stores it
+TRAINER = "Claire Fabre"
+NOTE_MET = ("Clarté", "Lien avec le projet de santé", "Risques")  # 3 of q5_note's 4 × 1 pt
+NOTE_COMMENT = (
+    "Critères atteints : Clarté (1 pt), Lien avec le projet de santé (1 pt), Risques (1 pt) ; "
+    "à retravailler : Demande au CA (1 pt).\nNote claire et chiffrée."
+)
+MARIE_HANDED_IN = "2026-11-14 20:05"  # 21:05 Paris (UTC+1 in November), from Moodle's zip
+DUE_UTC = "2026-11-15 17:00"  # 18:00 Paris
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Alice answers everything right; Bruno answers everything wrong, a day late."""
-    tmp = tmp_path_factory.mktemp("modele")
-    source = tmp / "evaluations"
-    shutil.copytree(assessments_dir() / ASSESSMENT, source / ASSESSMENT)
-    workspace = init_workspace(tmp / "espace", source=source)
-    released = release(workspace, ASSESSMENT) / f"{ASSESSMENT}.ipynb"
-    alice = answered(released, SUBMISSIONS[ASSESSMENT]["alice"][0], tmp / "alice.ipynb")
-    submit(workspace, ASSESSMENT, "alice", alice, now=ALICE_HANDED_IN)
-    bruno = answered(released, SUBMISSIONS[ASSESSMENT]["bruno"][0], tmp / "bruno.ipynb")
-    submit(workspace, ASSESSMENT, "bruno", bruno, now=BRUNO_HANDED_IN)
-    # Both copies in one nbgrader run (what the pipeline does copy by copy).
-    run_nbgrader(workspace, "autograde", ASSESSMENT)
-    with Gradebook(f"sqlite:///{workspace / 'gradebook.db'}", COURSE_ID) as gradebook:
-        gradebook.update_or_create_assignment(ASSESSMENT, duedate=DUE)
-        comment = gradebook.find_comment("q5_note", ASSESSMENT, ASSESSMENT, "alice")
-        comment.manual_comment = "Note claire et chiffrée."
-        gradebook.db.commit()
-    # q5_note graded with the rubric (recorded in the grading journal), q4_justification
-    # in formgrader (no record).
-    set_manual_grade(workspace, ASSESSMENT, "alice", "q5_note", 3)
-    append_record(
-        workspace / GRADING_JOURNAL,
-        {
-            "date": "2026-03-06T10:00:00+00:00",
-            "correcteur": "Claire Martin",
-            "evaluation": ASSESSMENT,
-            "carnet": f"{ASSESSMENT}.ipynb",
-            "stagiaire": "alice",
-            "cellule": "q5_note",
-            "points": 3,
-            "points_max": 4,
-            "criteres": [],
-            "commentaire": "",
-            "empreinte_reponse": "",
-            "remplace": None,
-        },
+def answer_of(workspace: Path, student: str, cell: str) -> AnswerToGrade:
+    (answer,) = [a for a in answers_to_grade(workspace, ASSESSMENT, student) if a.grade_id == cell]
+    return answer
+
+
+def grade_marie(workspace: Path) -> str:
+    """Marie's written answers: q5_note graded with the rubric (3 criteria of 4 → 3/4, in
+    the grading journal), q4_justification in formgrader (1/1, no journal record).
+    Returns the journal's date of the rubric grade."""
+    record = grade_answer(
+        workspace,
+        answer_of(workspace, "dupont-marie", "q5_note"),
+        NOTE_MET,
+        grader=TRAINER,
+        comment="Note claire et chiffrée.",
     )
-    set_manual_grade(workspace, ASSESSMENT, "alice", "q4_justification", 1)
-    return workspace
-
-
-@pytest.fixture
-def graded_copy(graded: Path, tmp_path: Path) -> Path:
-    """A copy of the graded workspace that a test may change."""
-    return Path(shutil.copytree(graded, tmp_path / "espace"))
+    set_manual_grade(workspace, ASSESSMENT, "dupont-marie", "q4_justification", 1)
+    return record.date
 
 
 def cells(profile_evidence: pd.DataFrame, student: str, cell: str) -> pd.DataFrame:
@@ -379,102 +352,136 @@ def cells(profile_evidence: pd.DataFrame, student: str, cell: str) -> pd.DataFra
     ]
 
 
-def test_profile_of_a_graded_workspace(graded: Path) -> None:
-    profile = build_profile(graded)
+def test_profile_of_the_graded_cohort(cohort: Cohort) -> None:
+    workspace = cohort.workspace
+    graded_on = grade_marie(workspace)
+    profile = build_profile(workspace)
     assert list(profile.trainees.columns) == TRAINEE_COLUMNS
-    assert list(profile.trainees["stagiaire"]) == ["alice", "bruno"]
+    assert sorted(profile.trainees["stagiaire"]) == sorted(
+        line.split(";")[0] for line in ROSTER.splitlines()[1:]
+    )
     proofs = profile.evidence
     assert list(proofs.columns) == EVIDENCE_COLUMNS
     # q5_note assesses B5.C03, B5.C11 and B5.C15: one row each.
-    q5 = cells(proofs, "alice", "q5_note")
+    q5 = cells(proofs, "dupont-marie", "q5_note")
     assert sorted(q5["competence"]) == ["B5.C03", "B5.C11", "B5.C15"]
     first = q5.iloc[0]
     assert (first["points"], first["points_max"], first["en_attente"]) == (3.0, 4.0, False)
-    assert first["rendu_le"] == pd.Timestamp(ALICE_HANDED_IN)  # timestamp.txt of submit
-    assert first["date_limite"] == utc("2026-03-03 12:00")
+    stamp = workspace / "submitted" / "dupont-marie" / ASSESSMENT / "timestamp.txt"
+    assert stamp.read_text(encoding="utf-8").startswith(MARIE_HANDED_IN)
+    assert first["rendu_le"] == utc(MARIE_HANDED_IN)  # read from timestamp.txt
+    assert first["date_limite"] == utc(DUE_UTC)
     assert first["retard_secondes"] == 0
-    assert (first["corrige_par"], first["corrige_le"]) == (
-        "Claire Martin",
-        utc("2026-03-06 10:00"),
-    )
-    assert first["commentaire"] == "Note claire et chiffrée."
+    assert (first["corrige_par"], first["corrige_le"]) == (TRAINER, utc(graded_on))
+    assert first["commentaire"] == NOTE_COMMENT
     assert first["tentative"] == 1 and first["carnet"] == ASSESSMENT
     # Graded in formgrader: no journal record, so neither who nor when is known.
-    justification = cells(proofs, "alice", "q4_justification").iloc[0]
-    assert (justification["corrige_par"], pd.isna(justification["corrige_le"])) == (
-        FORMGRADER,
-        True,
-    )
+    justification = cells(proofs, "dupont-marie", "q4_justification").iloc[0]
+    assert (justification["points"], justification["corrige_par"]) == (1.0, FORMGRADER)
+    assert pd.isna(justification["corrige_le"])
     # Autograded: by the autograder, at the time of the autograded copy.
-    graded_file = graded / "autograded" / "alice" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    automatic = cells(proofs, "alice", "q1_produit").iloc[0]
-    assert automatic["corrige_par"] == AUTOGRADER
+    graded_file = workspace / "autograded" / "dupont-marie" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    automatic = cells(proofs, "dupont-marie", "q1_produit").iloc[0]
+    assert (automatic["corrige_par"], automatic["points"]) == (AUTOGRADER, 2.0)
     written = pd.Timestamp(graded_file.stat().st_mtime, unit="s", tz="UTC")
     assert abs(automatic["corrige_le"] - written) < pd.Timedelta("1ms")
-    # Bruno: handed in on 4 March 18:00, due 3 March 12:00 → 30 h = 108 000 s late; his
-    # written answers wait for the trainer.
-    bruno_q5 = cells(proofs, "bruno", "q5_note").iloc[0]
-    assert bruno_q5["retard_secondes"] == 30 * 3600
-    assert (bruno_q5["en_attente"], bruno_q5["corrige_par"]) == (True, "")
-    assert pd.isna(bruno_q5["corrige_le"])
+    # Claire handed in at 20:10 Paris, due 18:00 → 2 h 10 = 7 800 s late; her written
+    # answers wait for the trainer.
+    claire_q5 = cells(proofs, "moreau-claire", "q5_note").iloc[0]
+    assert claire_q5["rendu_le"] == utc("2026-11-15 19:10")
+    assert claire_q5["retard_secondes"] == 2 * 3600 + 10 * 60
+    assert (claire_q5["en_attente"], claire_q5["corrige_par"]) == (True, "")
+    assert pd.isna(claire_q5["corrige_le"])
+    # Roux handed nothing in: no evidence at all.
+    assert proofs[proofs["stagiaire"] == "roux-julien"].empty
 
     levels = profile.levels
-    # Alice B5.C03 = q5_note 3/4 = 0.75 → acquise; B5.C15 = q4_justification 1/1 + q5_note
+    # Marie B5.C03 = q5_note 3/4 = 0.75 → acquise; B5.C15 = q4_justification 1/1 + q5_note
     # 3/4 = 4/5 = 0.8 → acquise.
-    assert row(levels, "B5.C03")["taux"] == pytest.approx(0.75)
-    assert row(levels, "B5.C15")["taux"] == pytest.approx(0.8)
-    assert row(levels, "B5.C15")["niveau"] == "acquise"
-    assert row(levels, "B1.C01")["niveau"] == NOT_ASSESSED
-    # Bruno: 0 points on the autograded cells is assessed (« à retravailler »), his only
-    # evidence of B5.C03 waits for a manual grade.
-    assert row(levels, "B5.C01", "bruno")["niveau"] == "à retravailler"
-    assert row(levels, "B5.C03", "bruno")["niveau"] == WAITING
-    assert row(levels, "B5.C03", "bruno")["en_attente"] == 1
+    assert row(levels, "B5.C03", "dupont-marie")["taux"] == pytest.approx(0.75)
+    assert row(levels, "B5.C03", "dupont-marie")["niveau"] == "acquise"
+    assert row(levels, "B5.C15", "dupont-marie")["taux"] == pytest.approx(0.8)
+    assert row(levels, "B5.C15", "dupont-marie")["niveau"] == "acquise"
+    assert row(levels, "B1.C01", "dupont-marie")["niveau"] == NOT_ASSESSED
+    # Inès (every answer wrong): B5.C01 = q1_variable 0/1 + q1_produit 0/2 = 0/3, assessed
+    # (« à retravailler »), never « non évaluée »; her only evidence of B5.C03 (q5_note)
+    # waits for a manual grade.
+    assert row(levels, "B5.C01", "garcia-ines")["taux"] == 0
+    assert row(levels, "B5.C01", "garcia-ines")["niveau"] == "à retravailler"
+    assert row(levels, "B5.C03", "garcia-ines")["niveau"] == WAITING
+    assert row(levels, "B5.C03", "garcia-ines")["en_attente"] == 1
+    # Julien handed nothing in: « non évaluée », not zero.
+    julien = row(levels, "B5.C01", "roux-julien")
+    assert julien["niveau"] == NOT_ASSESSED and pd.isna(julien["taux"])
 
     blocs = profile.blocs.set_index(["stagiaire", "bloc"])
-    # evaluation_01 assesses 8 competencies of B5 (C01 C02 C03 C04 C07 C11 C15 C18):
-    # Alice has all 8 → acquis; none of B1 → non évalué.
-    assert blocs.loc[("alice", "B5"), "perimetre"] == 8
-    assert blocs.loc[("alice", "B5"), "acquises"] == 8
-    assert blocs.loc[("alice", "B5"), "niveau"] == BLOC_ACQUIRED
-    assert blocs.loc[("bruno", "B5"), "niveau"] == BLOC_IN_PROGRESS
-    assert blocs.loc[("alice", "B1"), "niveau"] == BLOC_NOT_ASSESSED
+    # evaluation_01 assesses 8 competencies of B5 (C01 C02 C03 C04 C07 C11 C15 C18). Marie
+    # has all 8: C01 3/3, C02 (q1_produit 2 + q2 3) 5/5, C18 2/2, C07 2/2, C04 (2 + 1) 3/3,
+    # C11 (q3_retard 1 + q5_note 3) 4/5 = 0.8, C15 0.8, C03 0.75 → 8 acquises → acquis;
+    # none of B1 → non évalué.
+    assert blocs.loc[("dupont-marie", "B5"), "perimetre"] == 8
+    assert blocs.loc[("dupont-marie", "B5"), "acquises"] == 8
+    assert blocs.loc[("dupont-marie", "B5"), "niveau"] == BLOC_ACQUIRED
+    assert blocs.loc[("dupont-marie", "B1"), "niveau"] == BLOC_NOT_ASSESSED
+    # Inès: 0 acquises of 8 → en cours; Julien: nothing evaluated → non évalué.
+    assert blocs.loc[("garcia-ines", "B5"), "acquises"] == 0
+    assert blocs.loc[("garcia-ines", "B5"), "niveau"] == BLOC_IN_PROGRESS
+    assert blocs.loc[("roux-julien", "B5"), "niveau"] == BLOC_NOT_ASSESSED
 
 
-def test_a_replaced_copy_keeps_its_grades_as_attempt_one(graded_copy: Path) -> None:
-    archive = graded_copy / "archives" / "alice" / f"{ASSESSMENT}-20260305T080000"
-    saved = snapshot_attempt(graded_copy, ASSESSMENT, "alice", archive)
-    assert saved == archive / ATTEMPT_FILE
+def test_a_replaced_copy_keeps_its_grades_as_attempt_one(cohort: Cohort) -> None:
+    workspace = cohort.workspace
+    grade_marie(workspace)
+    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    second = answered(
+        released,
+        {**ALICE, "q5_note": "Les indemnités financent les missions et le projet de santé."},
+        cohort.work / "marie-2.ipynb",
+    )
+    # Handed in again on 16 November, 10:00 Paris (09:00 UTC).
+    deposit = submit(
+        workspace,
+        ASSESSMENT,
+        "dupont-marie",
+        second,
+        replace=True,
+        now=datetime(2026, 11, 16, 9, 30, tzinfo=UTC),
+        submitted_at=datetime(2026, 11, 16, 10, 0),
+    )
+    assert deposit.archive is not None
+    saved = deposit.archive / ATTEMPT_FILE
     assert json.loads(saved.read_text(encoding="utf-8"))["tentative"] == 1
-    # Until the new copy (handed in on 5 March 08:00) is autograded, the gradebook holds the
-    # replaced copy's grades: they count once, as attempt 1.
-    stamp = graded_copy / "submitted" / "alice" / ASSESSMENT / "timestamp.txt"
-    stamp.write_text("2026-03-05 08:00:00.000000 UTC", encoding="utf-8")
-    waiting = build_profile(graded_copy).evidence
-    assert set(waiting[waiting["stagiaire"] == "alice"]["tentative"]) == {1}
-    assert row(build_profile(graded_copy).levels, "B5.C03")["taux"] == pytest.approx(0.75)
-    # Autograded again (as nbgrader records it), the new copy gets 1/4 on q5_note.
-    with Gradebook(f"sqlite:///{graded_copy / 'gradebook.db'}", COURSE_ID) as gradebook:
-        gradebook.find_submission(ASSESSMENT, "alice").timestamp = datetime(2026, 3, 5, 8, 0)
-        gradebook.db.commit()
-    set_manual_grade(graded_copy, ASSESSMENT, "alice", "q5_note", 1)
-    profile = build_profile(graded_copy)
-    q5 = cells(profile.evidence, "alice", "q5_note")
+    # Until the new copy is autograded, the gradebook holds the replaced copy's grades:
+    # they count once, as attempt 1.
+    waiting = build_profile(workspace)
+    mine = waiting.evidence[waiting.evidence["stagiaire"] == "dupont-marie"]
+    assert set(mine["tentative"]) == {1}
+    assert row(waiting.levels, "B5.C03", "dupont-marie")["taux"] == pytest.approx(0.75)
+    # Autograded (the new q5_note is a new answer: it waits again), then graded 1/4.
+    autograde(workspace, ASSESSMENT, student="dupont-marie")
+    note = answer_of(workspace, "dupont-marie", "q5_note")
+    grade_answer(workspace, note, ("Clarté",), grader="Paul Durand")
+    profile = build_profile(workspace)
+    q5 = cells(profile.evidence, "dupont-marie", "q5_note")
     q5 = q5[q5["competence"] == "B5.C03"].sort_values("tentative")
     assert list(q5["tentative"]) == [1, 2]
     assert list(q5["points"]) == [3.0, 1.0]
-    assert list(q5["corrige_par"]) == ["Claire Martin", FORMGRADER]
-    # 5 March 08:00 − 3 March 12:00 = 44 h late
-    assert q5.iloc[1]["retard_secondes"] == 44 * 3600
-    mine = row(profile.levels, "B5.C03")
+    assert list(q5["corrige_par"]) == [TRAINER, "Paul Durand"]
+    # 16 November 10:00 Paris − 15 November 18:00 Paris = 16 h = 57 600 s late; attempt 1
+    # (14 November) was on time.
+    assert list(q5["retard_secondes"]) == [0, 16 * 3600]
+    assert q5.iloc[1]["rendu_le"] == utc("2026-11-16 09:00")
+    mine = row(profile.levels, "B5.C03", "dupont-marie")
     # 0.65 × 1/4 + 0.35 × 3/4 = 0.1625 + 0.2625 = 0.425 → « à retravailler », 0.25 − 0.75 < 0
     assert mine["taux"] == pytest.approx(0.425)
     assert (mine["niveau"], mine["tendance"]) == ("à retravailler", DECLINING)
 
 
-def test_cli_shows_and_overrides_levels(graded_copy: Path) -> None:
+def test_cli_shows_and_overrides_levels(cohort: Cohort) -> None:
+    workspace = cohort.workspace
+    grade_marie(workspace)
     runner = CliRunner()
-    shown = runner.invoke(app, ["competency", "show", "alice", "-w", str(graded_copy)])
+    shown = runner.invoke(app, ["competency", "show", "dupont-marie", "-w", str(workspace)])
     assert shown.exit_code == 0, shown.output
     assert "B5 — Prendre en charge la gestion financière" in shown.output
     assert ": acquis (8 acquise(s) sur 8" in shown.output
@@ -484,7 +491,7 @@ def test_cli_shows_and_overrides_levels(graded_copy: Path) -> None:
         [
             "competency",
             "override",
-            "bruno",
+            "garcia-ines",
             "B5.C01",
             "acquise",
             "--motif",
@@ -492,64 +499,76 @@ def test_cli_shows_and_overrides_levels(graded_copy: Path) -> None:
             "--par",
             "Claire Martin",
             "-w",
-            str(graded_copy),
+            str(workspace),
         ],
     )
     assert done.exit_code == 0, done.output
     assert "Dérogation enregistrée" in done.output
-    shown = runner.invoke(app, ["competency", "show", "bruno", "-w", str(graded_copy)])
+    shown = runner.invoke(app, ["competency", "show", "garcia-ines", "-w", str(workspace)])
     assert "B5.C01 acquise" in shown.output
+    # Computed: q1_variable 0/1 + q1_produit 0/2 = 0/3 → à retravailler.
     assert "dérogation de Claire Martin (niveau calculé : à retravailler)" in shown.output
     refused = runner.invoke(
         app,
-        ["competency", "override", "bruno", "B5.C01", "top", "--motif", "x", "--par", "y"]
-        + ["-w", str(graded_copy)],
+        ["competency", "override", "garcia-ines", "B5.C01", "top", "--motif", "x", "--par", "y"]
+        + ["-w", str(workspace)],
     )
     assert refused.exit_code == 1
     assert "Niveau « top » inconnu" in refused.output
     assert "Traceback" not in refused.output
 
 
-def test_an_override_is_recorded_and_never_overwrites(graded_copy: Path) -> None:
+def test_an_override_is_recorded_and_never_overwrites(cohort: Cohort) -> None:
+    workspace = cohort.workspace
     first = override_competency(
-        graded_copy, "alice", "B1.C01", "acquise", "Entretien oral du 12/03", "C. Martin"
+        workspace, "dupont-marie", "B1.C01", "acquise", "Entretien oral du 12/03", "C. Martin"
     )
     assert {k: first[k] for k in ("stagiaire", "competence", "niveau", "motif", "par")} == {
-        "stagiaire": "alice",
+        "stagiaire": "dupont-marie",
         "competence": "B1.C01",
         "niveau": "acquise",
         "motif": "Entretien oral du 12/03",
         "par": "C. Martin",
     }
-    profile = build_profile(graded_copy)
-    mine = row(profile.levels, "B1.C01")
+    journal = (workspace / OVERRIDE_JOURNAL).read_bytes()
+    profile = build_profile(workspace)
+    mine = row(profile.levels, "B1.C01", "dupont-marie")
     assert (mine["niveau"], mine["niveau_calcule"]) == ("acquise", NOT_ASSESSED)
     assert bool(mine["acquise"]) and mine["derogation_par"] == "C. Martin"
     assert mine["derogation_le"] == utc(first["date"])
     # The overridden competency enters B1's scope: 1 of 1 acquired → acquis.
-    b1 = profile.blocs[(profile.blocs["stagiaire"] == "alice") & (profile.blocs["bloc"] == "B1")]
+    blocs = profile.blocs
+    b1 = blocs[(blocs["stagiaire"] == "dupont-marie") & (blocs["bloc"] == "B1")]
     assert (b1.iloc[0]["perimetre"], b1.iloc[0]["niveau"]) == (1, BLOC_ACQUIRED)
-    # Back to the computed level: allowed, recorded, and the latest one wins.
-    override_competency(graded_copy, "alice", "B1.C01", "à retravailler", "Erreur", "C. M.")
-    profile = build_profile(graded_copy)
-    assert row(profile.levels, "B1.C01")["niveau"] == "à retravailler"
+    # Back to the computed level: allowed, recorded after the first one, the latest wins.
+    override_competency(workspace, "dupont-marie", "B1.C01", "à retravailler", "Erreur", "C. M.")
+    assert (workspace / OVERRIDE_JOURNAL).read_bytes().startswith(journal)
+    profile = build_profile(workspace)
+    assert row(profile.levels, "B1.C01", "dupont-marie")["niveau"] == "à retravailler"
     assert list(profile.overrides.columns) == OVERRIDE_COLUMNS
     assert list(profile.overrides["niveau"]) == ["acquise", "à retravailler"]
-    assert len(read_overrides(graded_copy)) == 2
+    assert len(read_overrides(workspace)) == 2
 
 
 @pytest.mark.parametrize(
     ("student", "competency", "level", "reason", "by", "expected"),
     [
         ("zoe", "B1.C01", "acquise", "motif", "C. M.", "Stagiaire « zoe » inconnu"),
-        ("alice", "B9.C01", "acquise", "motif", "C. M.", "Compétence « B9.C01 » inconnue"),
-        ("alice", "B1.C01", "excellente", "motif", "C. M.", "Niveau « excellente » inconnu"),
-        ("alice", "B1.C01", "acquise", "  ", "C. M.", "Motif manquant"),
-        ("alice", "B1.C01", "acquise", "motif", "", "Auteur manquant"),
+        ("dupont-marie", "B9.C01", "acquise", "motif", "C. M.", "Compétence « B9.C01 » inconnue"),
+        (
+            "dupont-marie",
+            "B1.C01",
+            "excellente",
+            "motif",
+            "C. M.",
+            "Niveau « excellente » inconnu",
+        ),
+        ("dupont-marie", "B1.C01", "acquise", "  ", "C. M.", "Motif manquant"),
+        ("dupont-marie", "B1.C01", "acquise", "motif", "", "Auteur manquant"),
     ],
 )
 def test_a_bad_override_is_refused_and_the_journal_unchanged(
-    graded_copy: Path,
+    cohort: Cohort,
     student: str,
     competency: str,
     level: str,
@@ -557,44 +576,55 @@ def test_a_bad_override_is_refused_and_the_journal_unchanged(
     by: str,
     expected: str,
 ) -> None:
-    override_competency(graded_copy, "bruno", "B1.C02", "acquise", "Jury", "C. M.")
-    before = (graded_copy / OVERRIDE_JOURNAL).read_bytes()
+    workspace = cohort.workspace
+    override_competency(workspace, "garcia-ines", "B1.C02", "acquise", "Jury", "C. M.")
+    before = (workspace / OVERRIDE_JOURNAL).read_bytes()
     with pytest.raises(CPTSError, match=expected):
-        override_competency(graded_copy, student, competency, level, reason, by)
-    assert (graded_copy / OVERRIDE_JOURNAL).read_bytes() == before
+        override_competency(workspace, student, competency, level, reason, by)
+    assert (workspace / OVERRIDE_JOURNAL).read_bytes() == before
 
 
-def test_badges_of_a_graded_workspace(graded_copy: Path, tmp_path: Path) -> None:
+def test_badges_of_a_graded_workspace(cohort: Cohort, tmp_path: Path) -> None:
+    workspace = cohort.workspace
+    grade_marie(workspace)
     key = OKPKey.generate_key("Ed25519")
-    (graded_copy / "cle_badges.pem").write_bytes(key.as_pem(private=True))
-    (graded_copy / SCALE_FILE).write_text(
+    (workspace / "cle_badges.pem").write_bytes(key.as_pem(private=True))
+    (workspace / SCALE_FILE).write_text(
         "organisme:\n  nom: Organisme exemple\n  url: https://formation.example.org\n"
         "  email: contact@formation.example.org\n  cle_privee: cle_badges.pem\n",
         encoding="utf-8",
     )
-    assert build_profile(graded_copy).organisation == {
+    assert build_profile(workspace).organisation == {
         "nom": "Organisme exemple",
         "url": "https://formation.example.org",
         "email": "contact@formation.example.org",
     }
     badges = tmp_path / "badges"
     runner = CliRunner()
-    done = runner.invoke(app, ["competency", "badges", "-o", str(badges), "-w", str(graded_copy)])
+    done = runner.invoke(app, ["competency", "badges", "-o", str(badges), "-w", str(workspace)])
     assert done.exit_code == 0, done.output
-    # Alice's B5 is acquired (8 of 8); Bruno has no acquired bloc.
-    assert sorted(p.name for p in badges.iterdir()) == ["badge_alice_B5.json", "badge_alice_B5.jwt"]
-    credential = json.loads((badges / "badge_alice_B5.json").read_text(encoding="utf-8"))
+    # B5 acquired (scope 8 competencies, 75 %: at least 0.75 × 8 = 6 acquired, none « à
+    # retravailler »): Marie 8 of 8 (graded above). Claire, Paul (martin-paul-1) and Hélène
+    # have the 10 automatic points right and their written answers pending: C01 3/3, C02
+    # 5/5, C18 2/2, C07 2/2, C11 (q3_retard) 1/1, C04 (q4_equilibre) 2/2 → 6 acquises, C03
+    # and C15 « à corriger » → 6 ≥ 6, acquis too. Luc (C02 à retravailler), Inès and Sarah
+    # (every rate 0) have no badge; Julien and Paul (martin-paul-2) handed nothing in.
+    holders = ["dupont-marie", "lefevre-helene", "martin-paul-1", "moreau-claire"]
+    expected = sorted(f"badge_{who}_B5.{ext}" for who in holders for ext in ("json", "jwt"))
+    assert sorted(p.name for p in badges.iterdir()) == expected
+    credential = json.loads((badges / "badge_dupont-marie_B5.json").read_text(encoding="utf-8"))
     assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
     assert credential["issuer"]["name"] == "Organisme exemple"
-    token = (badges / "badge_alice_B5.jwt").read_text(encoding="utf-8").strip()
+    token = (badges / "badge_dupont-marie_B5.jwt").read_text(encoding="utf-8").strip()
     public = OKPKey.import_key(key.as_pem(private=False))
     verified = jws.deserialize_compact(token, public, algorithms=["Ed25519"])
     assert json.loads(verified.payload) == credential
-    before = (badges / "badge_alice_B5.json").read_bytes()
+    before = (badges / "badge_dupont-marie_B5.json").read_bytes()
     with pytest.raises(CPTSError, match="--replace"):
-        write_badges(graded_copy, badges)
-    write_badges(graded_copy, badges, replace=True)
-    assert (badges / "badge_alice_B5.json").read_bytes() == before  # same evidence, same badge
+        write_badges(workspace, badges)
+    write_badges(workspace, badges, replace=True)
+    # Same evidence, same badge.
+    assert (badges / "badge_dupont-marie_B5.json").read_bytes() == before
 
 
 def test_a_workspace_without_grades_has_an_empty_profile_and_stays_unchanged(
