@@ -685,11 +685,20 @@ def competency_override(
 def competency_badges(workspace: Path, output: Path, replace: bool) -> None:
     """Écrire un badge Open Badges 3.0 (JSON) par stagiaire et bloc acquis, à importer
     dans une plateforme de badges."""
-    from cpts_training.trainer.badges import write_badges
+    from cpts_training.trainer.badges import provisional_blocs, write_badges
+    from cpts_training.trainer.competency_model import build_profile
 
     written = write_badges(workspace, output, replace=replace)
     for path in written:
         click.echo(f"Écrit : {path}")
+    waiting = provisional_blocs(build_profile(workspace))
+    if waiting:
+        shown = ", ".join(f"{student} ({bloc})" for student, bloc in waiting)
+        click.secho(
+            f"Attention : pas de badge pour {shown} : le bloc est acquis, mais des réponses "
+            "rédigées attendent encore leur note. Notez-les, puis relancez avec --replace.",
+            fg="yellow",
+        )
     if not written:
         click.echo("Aucun bloc acquis : aucun badge écrit.")
     elif not any(path.suffix == ".jwt" for path in written):

@@ -156,7 +156,8 @@ def badge_credentials(
     profile: CompetencyProfile, issuer: Mapping[str, str]
 ) -> list[dict[str, Any]]:
     """One unsigned ``OpenBadgeCredential`` (dict, JSON-ready) per trainee × bloc whose
-    roll-up is « acquis », ordered by trainee then bloc.
+    roll-up is « acquis » and final (no answer of the bloc waiting for a manual grade:
+    :func:`provisional_blocs`), ordered by trainee then bloc.
 
     ``issuer``: the ``organisme`` section (``nom``, ``url``, ``email``, optional
     ``url_referentiel``: where the référentiel is published, used for the
@@ -169,6 +170,19 @@ def badge_credentials(
         CPTSError: incomplete issuer (see :func:`require_issuer`).
     """
     return [credential for _, _, credential in _credentials(profile, issuer)]
+
+
+def provisional_blocs(profile: CompetencyProfile) -> list[tuple[str, str]]:
+    """(trainee, bloc) of the blocs « acquis » on provisional levels: some answer of the
+    bloc still waits for a manual grade. They get no badge until it is graded."""
+    acquired = profile.blocs[profile.blocs["niveau"] == BLOC_ACQUIRED]
+    waiting = profile.levels[profile.levels["en_attente"] > 0]
+    pending = set(zip(waiting["stagiaire"].astype(str), waiting["bloc"].astype(str), strict=True))
+    return sorted(
+        (str(row.stagiaire), str(row.bloc))
+        for row in acquired.itertuples(index=False)
+        if (str(row.stagiaire), str(row.bloc)) in pending
+    )
 
 
 def _credentials(
@@ -184,8 +198,11 @@ def _credentials(
     }
     credentials = []
     acquired = profile.blocs[profile.blocs["niveau"] == BLOC_ACQUIRED]
+    provisional = set(provisional_blocs(profile))
     for row in acquired.sort_values(["stagiaire", "bloc"]).itertuples(index=False):
         student, bloc_id = str(row.stagiaire), str(row.bloc)
+        if (student, bloc_id) in provisional:
+            continue
         bloc = next(b for b in referentiel.blocs if b.id == bloc_id)
         levels = profile.levels[
             (profile.levels["stagiaire"] == student) & (profile.levels["bloc"] == bloc_id)
