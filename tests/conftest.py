@@ -86,7 +86,7 @@ HEAVIEST_FIRST = (
 from being left with a long file at the end while the other is idle."""
 
 
-COHORT_FILES = ("test_cohort.py", "test_competency_model.py")
+COHORT_FILES = ("test_cohort.py", "test_competency_model.py", "test_rubric_grading.py")
 """Test files that share the session's graded cohort (``cohort_workspace``): they run on
 one worker, so that the cohort is built once."""
 
