@@ -338,3 +338,40 @@ def test_a_typo_in_an_id_or_a_date_is_caught_before_it_skews_the_history(
         app, ["assessment", "deadline", ASSESSMENT, "15/11/2020 18:00", "-w", str(workspace)]
     )
     assert result.exit_code == 0 and "déjà passée" in result.output
+
+
+def test_autograded_points_of_evaluation_01_match_the_hand_computed_answers(
+    cohort_workspace: Cohort,
+) -> None:
+    # The answers of tests/test_nbgrader_roundtrip.py's SUBMISSIONS, with their points
+    # computed by hand there: Alice's (Marie) 10, Bruno's (Inès) 0, Denis's typed the
+    # French way (Claire, Hélène) 10; Luc has q1 (1 + 2) and q3 (1 + 1) right: 5.
+    from cpts_training.trainer.pipeline import scores
+    from tests.test_nbgrader_roundtrip import SUBMISSIONS
+
+    table = scores(cohort_workspace.workspace, ASSESSMENT)
+    auto = table[table["type"] == "automatique"].groupby("stagiaire")["points"].sum()
+    expected = {
+        "dupont-marie": SUBMISSIONS[ASSESSMENT]["alice"][1],
+        "garcia-ines": SUBMISSIONS[ASSESSMENT]["bruno"][1],
+        "moreau-claire": SUBMISSIONS[ASSESSMENT]["denis"][1],
+        "lefevre-helene": SUBMISSIONS[ASSESSMENT]["denis"][1],
+        "bernard-luc": 5,
+        "petit-sarah": 0,
+    }
+    assert {student: auto[student] for student in expected} == expected
+    assert expected["dupont-marie"] == 10 and expected["moreau-claire"] == 10
+
+
+def test_evaluation_01_feedback_hides_the_hidden_tests(cohort: Cohort) -> None:
+    from tests.helpers import secret_lines
+
+    workspace = cohort.workspace
+    feedback(workspace, ASSESSMENT, student="garcia-ines")
+    hidden = secret_lines(workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb")["hidden"]
+    assert hidden
+    page = workspace / "feedback" / "garcia-ines" / ASSESSMENT / f"{ASSESSMENT}.html"
+    text = visible_text(page.read_text(encoding="utf-8"))
+    assert "Vérifications complémentaires du formateur" in text
+    assert [line for line in hidden if line in text] == []
+    assert "Traceback (most recent call last)" not in text

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -16,7 +15,6 @@ from cpts_training.errors import CPTSError
 from cpts_training.syllabus import graded_cells
 from cpts_training.trainer.grade_summary import grade_summary
 from cpts_training.trainer.grading_state import set_manual_grade
-from cpts_training.trainer.nbgrader_runner import nbgrader_environment
 from cpts_training.trainer.pipeline import autograde, export, feedback, release, scores
 from cpts_training.trainer.spreadsheet import read_spreadsheet_csv
 from cpts_training.trainer.submissions import submit
@@ -219,21 +217,26 @@ def answered(released: Path, answers: dict[str, str], destination: Path) -> Path
 
 
 def run_validate(notebook: Path, *flags: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "-m", "nbgrader", "validate", *flags, str(notebook)],
-        capture_output=True,
-        text=True,
-        env=nbgrader_environment(),
-        check=False,
-    )
-    return result.stdout + result.stderr
+    """What ``nbgrader validate [--invert] NOTEBOOK`` prints, run in this process with
+    nbgrader's own validator (no second Python to start)."""
+    from nbgrader.validator import Validator
+
+    validator = Validator(invert="--invert" in flags)
+    validator.stream = io.StringIO()  # nbgrader writes its verdict there (sys.stdout)
+    validator.validate_and_print(str(notebook))
+    return validator.stream.getvalue()
+
+
+GRADED_HERE = {name: copies for name, copies in SUBMISSIONS.items() if name != "evaluation_01"}
+"""The assessments graded in this module; evaluation_01 is graded, with the same answers,
+in the session's cohort (``tests/test_cohort.py``), not twice."""
 
 
 @pytest.fixture(scope="module")
 def graded_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("roundtrip")
     workspace = init_workspace(tmp / "espace")
-    for assessment, trainees in SUBMISSIONS.items():
+    for assessment, trainees in GRADED_HERE.items():
         release_dir = release(workspace, assessment)
         released = release_dir / f"{assessment}.ipynb"
         for student, (answers, _) in trainees.items():
@@ -248,7 +251,7 @@ def test_every_assessment_has_simulated_submissions(assessment_sources: list[Pat
     assert {p.parent.name for p in assessment_sources} == set(SUBMISSIONS)
 
 
-@pytest.mark.parametrize("assessment", sorted(SUBMISSIONS))
+@pytest.mark.parametrize("assessment", sorted(GRADED_HERE))
 def test_autograded_points_match_the_hand_computed_answers(
     graded_workspace: Path, assessment: str
 ) -> None:
@@ -280,7 +283,7 @@ def test_written_answer_waits_for_manual_grading(graded_workspace: Path) -> None
     assert manual["points"].sum() == 0
 
 
-@pytest.mark.parametrize("assessment", sorted(SUBMISSIONS))
+@pytest.mark.parametrize("assessment", sorted(GRADED_HERE))
 def test_feedback_is_html_without_hidden_tests_or_tracebacks(
     graded_workspace: Path, assessment: str
 ) -> None:
@@ -333,7 +336,7 @@ def test_feedback_shows_a_manual_grade_entered_after_the_first_run(
 def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
     graded_workspace: Path, tmp_path: Path
 ) -> None:
-    # Chloé hands in evaluation 00 but it is not corrected yet, and never hands in 01.
+    # Chloé hands in evaluation 00 but it is not corrected yet, and never hands in 02.
     released = graded_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
     copy = answered(released, SUBMISSIONS[ASSESSMENT]["alice"][0], tmp_path / "chloe.ipynb")
     submit(graded_workspace, ASSESSMENT, "chloe", copy)
@@ -350,7 +353,7 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
         (r["evaluation"], r["stagiaire"]): r
         for r in csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";")
     }
-    assert set(rows) == {(a, s) for a in SUBMISSIONS for s in ("alice", "bruno", "chloe", "denis")}
+    assert set(rows) == {(a, s) for a in GRADED_HERE for s in ("alice", "bruno", "chloe", "denis")}
     # Alice, evaluation 00: 3 autograded points + 2 given by hand earlier in this module
     # (as formgrader saves a grade): 5 / 6, graded, as her feedback page says.
     alice = rows[(ASSESSMENT, "alice")]
@@ -364,14 +367,15 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
         "1",
     )
     assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", alice["deposee_le"])
-    # Evaluation 01: autograded points only, the note to the bureau not graded yet.
-    assert rows[("evaluation_01", "alice")]["points"] == "10,0"
-    assert rows[("evaluation_01", "bruno")]["points"] == "0,0"
-    assert rows[("evaluation_01", "bruno")]["points_max"] == "15,0"
+    # Evaluation 02: autograded points only (7 automatic + 4 for the written synthesis, not
+    # graded yet, in the maximum).
+    assert rows[("evaluation_02", "alice")]["points"] == "7,0"
+    assert rows[("evaluation_02", "bruno")]["points"] == "0,0"
+    assert rows[("evaluation_02", "bruno")]["points_max"] == "11,0"
     # Not corrected is not zero, and not handed in is not zero either.
-    chloe_00, chloe_01 = rows[(ASSESSMENT, "chloe")], rows[("evaluation_01", "chloe")]
+    chloe_00, chloe_02 = rows[(ASSESSMENT, "chloe")], rows[("evaluation_02", "chloe")]
     assert (chloe_00["statut"], chloe_00["points"]) == ("déposée, non corrigée", "")
-    assert (chloe_01["statut"], chloe_01["points"], chloe_01["deposee_le"]) == (
+    assert (chloe_02["statut"], chloe_02["points"], chloe_02["deposee_le"]) == (
         "non rendue",
         "",
         "",
@@ -557,21 +561,21 @@ def test_competency_report_from_the_graded_workspace(graded_workspace: Path, tmp
     outcome = write_reports(graded_workspace, tmp_path / "rapports")
     assert outcome.written[0].name == "competences.csv"
     levels = read_spreadsheet_csv(outcome.written[0]).set_index(["stagiaire", "competence"])
-    # All right for alice in evaluation_01, the only one to assess B5.C01: q1_variable 1/1
-    # + q1_produit 2/2 → 100 %. All wrong for bruno: B5.C07 = q3_retard 0/1 + q3_cout 0/1.
-    assert levels.loc[("alice", "B5.C01"), ["niveau", "taux_pourcent"]].tolist() == [
+    # B5.C08 is assessed by evaluation_03 only: all right for alice, q1_bfr 1 + q1_caf 2 +
+    # q1_frng 1 + q1_tresorerie 1 + q2_caf 1 = 6/6 → 100 %; all wrong for bruno: 0/6.
+    assert levels.loc[("alice", "B5.C08"), ["niveau", "taux_pourcent"]].tolist() == [
         "acquise",
         100,
     ]
-    assert levels.loc[("bruno", "B5.C07"), ["taux_pourcent", "niveau"]].tolist() == [
+    assert levels.loc[("bruno", "B5.C08"), ["taux_pourcent", "niveau"]].tolist() == [
         0,
         "à retravailler",
     ]
-    # The note to the CA (q5) is not graded by hand yet: its only evidence waits.
-    assert levels.loc[("bruno", "B5.C03"), "niveau"] == "en attente de correction"
+    # B5.C06 rests on the written q2_texte only, not graded by hand yet: it waits.
+    assert levels.loc[("bruno", "B5.C06"), "niveau"] == "en attente de correction"
     page = (tmp_path / "rapports" / "rapport_bruno.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in page and "B5.C07" in page and "à retravailler" in page
-    assert "q3_retard" in page and "q3_cout" in page  # the cells behind B5.C07
+    assert '<html lang="fr">' in page and "B5.C08" in page and "à retravailler" in page
+    assert "q1_bfr" in page and "q2_caf" in page  # cells behind B5.C08
     assert outcome.written[1].name == "synthese.html"
     synthesis = outcome.written[1].read_text(encoding="utf-8")
     assert 'href="rapport_alice.html"' in synthesis and 'href="rapport_bruno.html"' in synthesis

@@ -282,7 +282,9 @@ def _hand_in_time(submitted_at: datetime | None, now: datetime) -> datetime:
 
 
 def _roster_ids(workspace: Path) -> set[str]:
-    """Trainee ids of the workspace's gradebook (the roster), none without a gradebook."""
+    """Ids of the trainees imported from a roster (``workspace roster``): the gradebook's
+    students with a name. nbgrader's autograde creates a student without a name for a
+    copy whose id it does not know; those are not the roster."""
     database = workspace / "gradebook.db"
     if not database.is_file():
         return set()
@@ -291,7 +293,7 @@ def _roster_ids(workspace: Path) -> set[str]:
     from cpts_training.trainer.workspace import COURSE_ID
 
     with Gradebook(f"sqlite:///{database}", COURSE_ID) as gradebook:
-        return {student.id for student in gradebook.students}
+        return {s.id for s in gradebook.students if s.last_name or s.first_name}
 
 
 def _similar_id_warnings(workspace: Path, student_id: str) -> tuple[str, ...]:
