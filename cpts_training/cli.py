@@ -130,6 +130,13 @@ def source_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., 
     return click.option("--source", type=PATH_ARGUMENT, metavar="DOSSIER", help=help_text)
 
 
+def output_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """The required ``--output / -o DOSSIER`` option of the commands that write a folder."""
+    return click.option(
+        "--output", "-o", type=PATH_ARGUMENT, required=True, metavar="DOSSIER", help=help_text
+    )
+
+
 def replace_option(help_text: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """A ``--replace`` flag with its French help."""
     return click.option("--replace", is_flag=True, default=False, help=help_text)
@@ -580,14 +587,7 @@ def assessment_export(destination: Path, workspace: Path, replace: bool, moodle:
 
 @app.command(short_help="Rapports de compétences, attestations PDF et synthèse.")
 @workspace_option
-@click.option(
-    "--output",
-    "-o",
-    type=PATH_ARGUMENT,
-    required=True,
-    metavar="DOSSIER",
-    help="Dossier des rapports.",
-)
+@output_option("Dossier des rapports.")
 @replace_option("Remplacer les rapports d'un précédent passage (les autres fichiers restent).")
 @french_errors
 def report(workspace: Path, output: Path, replace: bool) -> None:
@@ -672,14 +672,7 @@ def competency_override(
 
 @competency.command("badges", short_help="Badges Open Badges 3.0 des blocs acquis.")
 @workspace_option
-@click.option(
-    "--output",
-    "-o",
-    type=PATH_ARGUMENT,
-    required=True,
-    metavar="DOSSIER",
-    help="Dossier des badges (un fichier JSON par stagiaire et bloc acquis).",
-)
+@output_option("Dossier des badges (un fichier JSON par stagiaire et bloc acquis).")
 @replace_option("Remplacer les badges d'une production précédente.")
 @french_errors
 def competency_badges(workspace: Path, output: Path, replace: bool) -> None:
