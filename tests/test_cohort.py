@@ -149,8 +149,9 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     grade_every_written_answer(workspace)
     assert answers_to_grade(workspace, ASSESSMENT) == []
 
-    # Re-autograding never erases a manual grade: the answer did not change.
-    autograde(workspace, ASSESSMENT, student="bernard-luc", force=True)
+    # Autograding again changes nothing and erases no manual grade (a forced re-grade of
+    # one copy is tested in test_rubric_grading.py).
+    autograde(workspace, ASSESSMENT)
     assert answers_to_grade(workspace, ASSESSMENT) == []
 
     # notes.csv: Luc has q1 (1 + 2) and q3 (1 + 1) right, q2 and q4_equilibre wrong:
@@ -180,6 +181,17 @@ def test_the_cohort_from_rubric_grades_to_reports_badges_and_moodle(cohort: Coho
     page = next((workspace / "feedback" / "moreau-claire" / ASSESSMENT).glob("*.html"))
     text = visible_text(page.read_text(encoding="utf-8"))
     assert "2 h 10 min" in text and "date limite" in text
+    from tests.helpers import secret_lines
+
+    hidden = secret_lines(workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb")["hidden"]
+    ines = visible_text(
+        (workspace / "feedback" / "garcia-ines" / ASSESSMENT / f"{ASSESSMENT}.html").read_text(
+            encoding="utf-8"
+        )
+    )
+    assert hidden and [line for line in hidden if line in ines] == []
+    assert "Vérifications complémentaires du formateur" in ines
+    assert "Traceback (most recent call last)" not in ines
     luc_page = next((workspace / "feedback" / "bernard-luc" / ASSESSMENT).glob("*.html"))
     assert "Critères atteints : Clarté (1 pt), Lien avec le projet de santé (1 pt)" in (
         visible_text(luc_page.read_text(encoding="utf-8"))
@@ -361,17 +373,3 @@ def test_autograded_points_of_evaluation_01_match_the_hand_computed_answers(
     }
     assert {student: auto[student] for student in expected} == expected
     assert expected["dupont-marie"] == 10 and expected["moreau-claire"] == 10
-
-
-def test_evaluation_01_feedback_hides_the_hidden_tests(cohort: Cohort) -> None:
-    from tests.helpers import secret_lines
-
-    workspace = cohort.workspace
-    feedback(workspace, ASSESSMENT, student="garcia-ines")
-    hidden = secret_lines(workspace / "source" / ASSESSMENT / f"{ASSESSMENT}.ipynb")["hidden"]
-    assert hidden
-    page = workspace / "feedback" / "garcia-ines" / ASSESSMENT / f"{ASSESSMENT}.html"
-    text = visible_text(page.read_text(encoding="utf-8"))
-    assert "Vérifications complémentaires du formateur" in text
-    assert [line for line in hidden if line in text] == []
-    assert "Traceback (most recent call last)" not in text

@@ -299,6 +299,24 @@ def test_the_form_explains_a_conflict(cohort: Cohort):
     assert "note actuelle : 1 / 4, par Claire" in form.heading.value
 
 
+def test_after_a_conflict_reload_stays_on_the_answer_graded_meanwhile(cohort: Cohort):
+    # « seulement les réponses à corriger » ticked (the default): the answer the other
+    # trainer graded is no longer pending, yet « Recharger » keeps it on screen.
+    space = cohort.workspace
+    form = GradingForm(space, grader="Marc")
+    form.student.value = "bernard-luc"
+    form.next.click()
+    assert form.pending_only.value and form.current is not None
+    assert form.current.grade_id == "q5_note"
+    grade_answer(space, _answer(space, "bernard-luc", "q5_note"), ["Clarté", "Risques"], "Claire")
+    form.save.click()
+    assert "Conflit" in form.message.value
+    form.reload.click()
+    assert form.current is not None and form.current.grade_id == "q5_note"
+    # Clarté + Risques: 2 points out of 4, by Claire.
+    assert "note actuelle : 2 / 4, par Claire" in form.heading.value
+
+
 def test_feedback_and_export_count_the_rubric_grade(cohort: Cohort):
     space = cohort.workspace
     _grade_marie(space)
