@@ -45,6 +45,7 @@ from cpts_training.trainer.competency_profile import (
     CompetencyProfile,
     ProficiencyScale,
 )
+from cpts_training.trainer.deadlines import format_delay
 from cpts_training.trainer.spreadsheet import write_spreadsheet_csv
 
 if TYPE_CHECKING:
@@ -143,19 +144,6 @@ def format_day(moment: object) -> str:
     """The day of a time, in Paris time: ``"01/12/2026"``; ``""`` when missing."""
     stamp = _local(moment)
     return "" if stamp is None else fr_date(stamp.date())
-
-
-def format_delay(seconds: float) -> str:
-    """A delay in French, days, hours and whole minutes: 7 800 s gives ``"2 h 10 min"``,
-    90 000 s ``"1 j 1 h"``, 30 s ``"moins d'une minute"``."""
-    minutes = int(seconds // 60)
-    if minutes < 1:
-        return "moins d'une minute"
-    days, rest = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(rest, 60)
-    parts = [f"{days} j" if days else "", f"{hours} h" if hours else ""]
-    parts.append(f"{minutes} min" if minutes else "")
-    return " ".join(part for part in parts if part)
 
 
 def trainee_name(profile: CompetencyProfile, student: str) -> str:
