@@ -258,7 +258,7 @@ def test_50_mb_of_output_are_cut(graded: Graded) -> None:
     assert sum(graded.points("bavard").values()) == 3
     path = graded.workspace / "autograded" / "bavard" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
     assert path.stat().st_size < 1_000_000
-    assert "sortie tronquée (50 000 001 caractères au total)" in graded.outputs(
+    assert "sortie tronquée (50\u202f000\u202f001 caractères au total)" in graded.outputs(
         "bavard", "q1_reponse"
     )
 
