@@ -117,7 +117,8 @@ _JSON_MESSAGES = {
 def _json_problem(error: json.JSONDecodeError, name: str, fix: str) -> CopyProblem:
     """The French problem of a file that is not JSON, with the error's line and column."""
     what = _JSON_MESSAGES.get(error.msg, f"erreur de syntaxe ({error.msg})")
-    truncated = error.pos >= len(error.doc.rstrip())
+    # A text never closed runs to the end of the file, as does an error found there.
+    truncated = error.msg.startswith("Unterminated") or error.pos >= len(error.doc.rstrip())
     cause = (
         "Le fichier s'arrête avant la fin du carnet : l'envoi a sans doute été interrompu "
         "ou le fichier tronqué."
