@@ -437,3 +437,68 @@ def test_an_unreleased_assessment_or_a_missing_workspace_raises(
         altered_cells(tmp_path, ASSESSMENT, "alice")
     problem = prepare_copy(space.workspace, ASSESSMENT, "personne").problem
     assert problem is not None and problem.reason == "aucune copie déposée"
+
+
+def test_a_format_4_4_copy_without_cell_ids_is_fine_and_repaired_as_4_4(space: Space) -> None:
+    notebook = space.notebook()
+    notebook.nbformat_minor = 4
+    for each in notebook.cells:
+        del each["id"]
+    data = nbformat.writes(notebook).encode("utf-8")
+    folder = space.deposit("paul", data)
+    assert prepare_copy(space.workspace, ASSESSMENT, "paul") == Preparation()
+    assert_untouched(space, "paul", folder, data)
+
+    notebook.cells.remove(cell(notebook, "q1_variable"))
+    data = nbformat.writes(notebook).encode("utf-8")
+    folder = space.deposit("pauline", data)
+    preparation = prepare_copy(space.workspace, ASSESSMENT, "pauline")
+    assert preparation.missing_cells == ("q1_variable",)
+    repaired = nbformat.read(folder / NOTEBOOK, as_version=nbformat.NO_CONVERT)
+    assert (repaired.nbformat, repaired.nbformat_minor) == (4, 4)
+    assert not any("id" in each for each in repaired.cells)
+    assert grade_ids(repaired) == grade_ids(space.notebook())
+    nbformat.validate(repaired)
+    assert_archived(space, "pauline", NOTEBOOK, data)
+
+
+@pytest.mark.parametrize(
+    ("student", "data", "reason", "said"),
+    [
+        (
+            "quentin",
+            # A format-3 code cell without its « outputs »: nbformat cannot convert it.
+            b'{"nbformat": 3, "nbformat_minor": 0, "metadata": {}, '
+            b'"worksheets": [{"cells": [{"cell_type": "code", "metadata": {}}]}]}',
+            "format de carnet ancien (v3) non convertible",
+            "(ancien format v3, non convertible) ; détail technique, en anglais : « ",
+        ),
+        (
+            "quitterie",
+            b'{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, '
+            b'"cells": [{"cell_type": "code", "id": "a", "metadata": {}}]}',
+            "carnet non conforme",
+            "« 'source' is a required property »",
+        ),
+        (
+            "rose",
+            b'{"nbformat": 5, "nbformat_minor": 0, "metadata": {}, "cells": []}',
+            "format de carnet inconnu (v5)",
+            "est au format de carnet « 5 » (champ « nbformat »)",
+        ),
+        (
+            "romain",
+            b'{"metadata": {}, "cells": []}',
+            "format de carnet inconnu",
+            "n'indique pas son format (champ « nbformat »)",
+        ),
+    ],
+)
+def test_a_notebook_nbformat_cannot_read_as_format_4_is_a_problem(
+    space: Space, student: str, data: bytes, reason: str, said: str
+) -> None:
+    folder = space.deposit(student, data)
+    problem = prepare_copy(space.workspace, ASSESSMENT, student).problem
+    assert problem is not None and problem.reason == reason
+    assert said in problem.detail and problem.detail.endswith(fix(student))
+    assert_untouched(space, student, folder, data)

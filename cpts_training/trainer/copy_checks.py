@@ -197,11 +197,12 @@ def _parse(text: str, name: str, fix: str) -> _Read:
         )
     major = raw.get("nbformat")
     if major not in (1, 2, 3, 4):
+        said = f"est au format de carnet « {major} »" if major else "n'indique pas son format"
         return _Read(
             problem=CopyProblem(
-                f"format de carnet inconnu (v{major})",
-                f"{name} est au format de carnet « {major} », que cette version de Jupyter "
-                "ne sait pas lire. " + fix,
+                "format de carnet inconnu" + (f" (v{major})" if major else ""),
+                f"{name} {said} (champ « nbformat »), que cette version de Jupyter ne sait "
+                "pas lire. " + fix,
             )
         )
     read = _Read()
@@ -212,11 +213,18 @@ def _parse(text: str, name: str, fix: str) -> _Read:
             nbformat.validate(notebook)
     except Exception as error:  # nbformat raises several unrelated types
         first = str(error).splitlines()[0] if str(error) else type(error).__name__
-        old = f" (ancien format v{major}, non convertible)" if major != 4 else ""
+        reason = (
+            "carnet non conforme"
+            if major == 4
+            else f"format de carnet ancien (v{major}) non convertible"
+        )
         return _Read(
             problem=CopyProblem(
-                f"carnet non conforme{old}",
-                f"{name} ne respecte pas le format des carnets Jupyter{old} : {first}. " + fix,
+                reason,
+                f"{name} ne respecte pas le format des carnets Jupyter"
+                + ("" if major == 4 else f" (ancien format v{major}, non convertible)")
+                + f" ; détail technique, en anglais : « {first} ». "
+                + fix,
             )
         )
     if major != 4:
