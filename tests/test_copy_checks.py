@@ -502,3 +502,17 @@ def test_a_notebook_nbformat_cannot_read_as_format_4_is_a_problem(
     assert problem is not None and problem.reason == reason
     assert said in problem.detail and problem.detail.endswith(fix(student))
     assert_untouched(space, student, folder, data)
+
+
+def test_a_copy_malformed_in_an_unforeseen_way_is_a_problem_not_a_crash(space: Space) -> None:
+    notebook = space.notebook()
+    cell(notebook, "q2_fir").metadata["nbgrader"] = "abîmé"  # nbgrader fails on it
+    data = nbformat.writes(notebook).encode("utf-8")
+    folder = space.deposit("sacha", data)
+    problem = prepare_copy(space.workspace, ASSESSMENT, "sacha").problem
+    assert problem is not None and problem.reason == "copie illisible"
+    assert problem.detail.endswith(fix("sacha"))
+    assert_untouched(space, "sacha", folder, data)
+    assert altered_cells(space.workspace, ASSESSMENT, "sacha") == [
+        Alteration(ASSESSMENT, "q2_fir", "cellule notée supprimée")
+    ]

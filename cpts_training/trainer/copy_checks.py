@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -264,16 +265,36 @@ def _grade_id(cell: NotebookNode) -> str | None:
 
 
 def _is_restored(cell: NotebookNode) -> bool:
-    return bool(cell.metadata.get(RESTORED_KEY, {}).get("restored"))
+    mark = cell.metadata.get(RESTORED_KEY)
+    return isinstance(mark, dict) and bool(mark.get("restored"))
+
+
+def _is(test: Callable[[NotebookNode], Any], cell: NotebookNode) -> bool:
+    """nbgrader's own ``utils.is_grade`` (``is_solution``, ``is_locked``, ``is_task``),
+    False for marks that are not a mapping (nbgrader itself would fail on them)."""
+    return isinstance(cell.metadata.get("nbgrader", {}), dict) and bool(test(cell))
+
+
+def _is_grade(cell: NotebookNode) -> bool:
+    return _is(nbgrader_utils.is_grade, cell)
+
+
+def _is_solution(cell: NotebookNode) -> bool:
+    return _is(nbgrader_utils.is_solution, cell)
+
+
+def _is_locked(cell: NotebookNode) -> bool:
+    """Graded and not an answer, or marked ``locked`` (nbgrader's rule)."""
+    return _is(nbgrader_utils.is_locked, cell)
 
 
 def _tracked(cell: NotebookNode) -> bool:
     """Whether nbgrader records the cell (answer, graded, locked or task cell)."""
     return _grade_id(cell) is not None and bool(
-        nbgrader_utils.is_grade(cell)
-        or nbgrader_utils.is_solution(cell)
-        or nbgrader_utils.is_locked(cell)
-        or nbgrader_utils.is_task(cell)
+        _is_grade(cell)
+        or _is_solution(cell)
+        or _is_locked(cell)
+        or _is(nbgrader_utils.is_task, cell)
     )
 
 
@@ -314,11 +335,11 @@ def _comparable_marks(cell: NotebookNode) -> dict[str, Any]:
 
 def _restoration_note(cell: NotebookNode) -> str:
     grade_id = _grade_id(cell)
-    if nbgrader_utils.is_grade(cell) and nbgrader_utils.is_solution(cell):
+    if _is_grade(cell) and _is_solution(cell):
         return f"cellule notée supprimée : {grade_id} (remise vide d'après le sujet, 0 point)"
-    if nbgrader_utils.is_grade(cell):
+    if _is_grade(cell):
         return f"cellule notée supprimée : {grade_id} (remise d'après le sujet)"
-    if nbgrader_utils.is_solution(cell):
+    if _is_solution(cell):
         return f"cellule de réponse supprimée : {grade_id} (remise vide d'après le sujet)"
     return f"cellule verrouillée supprimée : {grade_id} (remise d'après le sujet)"
 
@@ -577,7 +598,18 @@ def prepare_copy(workspace: Path, assessment: str, student: str) -> Preparation:
             released. Never for a bad copy: its problem is returned.
     """
     workspace = require_workspace(workspace)
-    plan, problem = _plan(workspace, assessment, student)
+    try:
+        plan, problem = _plan(workspace, assessment, student)
+    except CPTSError:
+        raise  # the workspace or the assessment, not the copy
+    except Exception as error:  # a copy malformed in a way not foreseen above
+        return Preparation(
+            problem=CopyProblem(
+                "copie illisible",
+                f"La copie de « {student} » ne peut pas être lue (détail technique, en "
+                f"anglais : « {type(error).__name__}: {error} »). {_fix(assessment, student)}",
+            )
+        )
     if problem is not None:
         return Preparation(problem=problem)
     if not plan.writes:
@@ -701,7 +733,7 @@ def _compare(name: str, copy: NotebookNode, released: NotebookNode) -> list[Alte
     found = []
     for cell in released.cells:
         grade_id = _grade_id(cell)
-        locked, graded = nbgrader_utils.is_locked(cell), nbgrader_utils.is_grade(cell)
+        locked, graded = _is_locked(cell), _is_grade(cell)
         if grade_id is None or not (locked or graded):
             continue
         mine = by_id.get(grade_id)
@@ -713,9 +745,9 @@ def _compare(name: str, copy: NotebookNode, released: NotebookNode) -> list[Alte
                 found.append(Alteration(name, grade_id, f"cellule {kind} supprimée"))
             continue
         if (
-            nbgrader_utils.is_locked(mine) != locked
-            or bool(nbgrader_utils.is_grade(mine)) != bool(graded)
-            or bool(nbgrader_utils.is_solution(mine)) != bool(nbgrader_utils.is_solution(cell))
+            _is_locked(mine) != locked
+            or _is_grade(mine) != graded
+            or _is_solution(mine) != _is_solution(cell)
         ):
             found.append(Alteration(name, grade_id, "marques nbgrader modifiées"))
         if locked and (
