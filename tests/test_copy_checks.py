@@ -150,9 +150,8 @@ def test_an_absent_notebook_is_a_problem_naming_what_the_folder_holds(space: Spa
     assert not space.originals("camille").exists()
 
 
-def test_a_single_notebook_of_another_assessment_is_not_taken_for_the_copy(
-    space: Space,
-) -> None:
+def other_assessment() -> bytes:
+    """A notebook with an answer cell of another assessment, none of evaluation_01's."""
     other = nbformat.v4.new_notebook()
     other.cells = [nbformat.v4.new_code_cell("x = 1")]
     other.cells[0].metadata["nbgrader"] = {
@@ -162,11 +161,26 @@ def test_a_single_notebook_of_another_assessment_is_not_taken_for_the_copy(
         "schema_version": 3,
         "solution": True,
     }
-    folder = space.deposit("denis", nbformat.writes(other).encode(), name="autre.ipynb")
+    return nbformat.writes(other).encode("utf-8")
+
+
+def test_a_single_notebook_of_another_assessment_is_not_taken_for_the_copy(
+    space: Space,
+) -> None:
+    folder = space.deposit("denis", other_assessment(), name="autre.ipynb")
     problem = prepare_copy(space.workspace, ASSESSMENT, "denis").problem
     assert problem is not None and problem.reason == f"carnet {NOTEBOOK} absent"
     assert "(le dossier contient : autre.ipynb)" in problem.detail
     assert (folder / "autre.ipynb").is_file() and not (folder / NOTEBOOK).exists()
+
+
+def test_another_assessment_under_the_released_name_is_a_problem(space: Space) -> None:
+    data = other_assessment()
+    folder = space.deposit("diane", data)
+    problem = prepare_copy(space.workspace, ASSESSMENT, "diane").problem
+    assert problem is not None and problem.reason == f"pas une copie de « {ASSESSMENT} »"
+    assert problem.detail.startswith(f"{NOTEBOOK} n'a aucune des cellules de « {NOTEBOOK} » publié")
+    assert_untouched(space, "diane", folder, data)
 
 
 @pytest.mark.parametrize(
