@@ -23,6 +23,7 @@ from cpts_training.trainer.copy_checks import (
     Alteration,
     Preparation,
     altered_cells,
+    describe_alterations,
     prepare_copy,
 )
 from cpts_training.trainer.pipeline import release
@@ -437,6 +438,21 @@ def test_edited_tests_points_and_locked_cells_are_named(space: Space) -> None:
     assert_archived(space, "olivier", NOTEBOOK, data)
     # The trainer is still told what the trainee handed in.
     assert altered_cells(space.workspace, ASSESSMENT, "olivier") == expected
+    assert describe_alterations(expected[:3]) == (
+        "consignes : cellule verrouillée modifiée ; q1_variable : test modifié ; "
+        "q1_produit : points modifiés (2 → 10)"
+    )
+
+
+def test_alterations_in_several_notebooks_are_named_with_their_notebook() -> None:
+    alterations = [
+        Alteration("partie_1", "q1_test", "test modifié"),
+        Alteration("partie_2", "q4_test", "cellule notée supprimée"),
+    ]
+    assert describe_alterations(alterations) == (
+        "partie_1/q1_test : test modifié ; partie_2/q4_test : cellule notée supprimée"
+    )
+    assert describe_alterations([]) == ""
 
 
 # --- what is not a copy's fault -----------------------------------------------------------

@@ -11,6 +11,13 @@ saved as it was deposited under ``archives/originaux/<stagiaire>/<évaluation>/`
 ``reparations.json`` (the deposit's ``timestamp.txt`` and the notes); nbgrader's
 ``timestamp.txt`` stays untouched, so the deposit keeps its date.
 
+A deleted cell is put back here, from the released notebook, at its place, rather than
+by nbgrader's ``OverwriteCells.add_missing_cells``: in nbgrader 0.9.6 that option fails
+(``KeyError``) when the cell before the deleted one is a locked cell that is not graded
+(in evaluation_01, deleting ``q2_charges`` fails on ``q2_budget``), so the copy would not
+be graded at all. A test cell put back holds the released text; nbgrader replaces it
+with the full test, hidden part included, as for any locked cell.
+
 After grading, :func:`altered_cells` names the cells the trainee was not supposed to
 change (test cells, locked cells, points) and did. nbgrader grades such a copy with the
 original tests all the same (``OverwriteCells``); this tells the trainer who tried. It
@@ -73,6 +80,19 @@ class Alteration:
     notebook: str  # notebook name without .ipynb
     cell: str  # nbgrader grade_id
     what: str  # « test modifié », « points modifiés (2 → 10) »…
+
+
+def describe_alterations(alterations: list[Alteration]) -> str:
+    """The alterations in one French line, for a report or an export cell.
+
+    « q1_variable : test modifié ; q1_produit : points modifiés (2 → 10) »; each cell
+    is prefixed with its notebook (« evaluation_01/q1_variable ») when they come from
+    several notebooks; « » when there is none.
+    """
+    several = len({a.notebook for a in alterations}) > 1
+    return " ; ".join(
+        f"{f'{a.notebook}/' if several else ''}{a.cell} : {a.what}" for a in alterations
+    )
 
 
 @dataclass(frozen=True)
