@@ -200,6 +200,24 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
             cell.source = "assert True"
             cell.metadata.nbgrader["points"] = 10
     deposit(workspace, "triche", {f"{ASSESSMENT}.ipynb": nbformat.writes(tampered).encode()})
+    # Repairable copies: renamed, saved in Windows-1252, an old format, a test deleted.
+    deposit(workspace, "renomme", {f"{ASSESSMENT} (1).ipynb": notebook(RIGHT)})
+    accented = dict(RIGHT, q2_reponse="taille_aci = 2  # réponse vérifiée")
+    deposit(
+        workspace, "windows", {f"{ASSESSMENT}.ipynb": notebook(accented).decode().encode("cp1252")}
+    )
+    old = nbformat.writes(nbformat.convert(answered(released, RIGHT), 3), version=3)
+    deposit(workspace, "ancien", {f"{ASSESSMENT}.ipynb": old.encode()})
+    deleted = answered(released, RIGHT)
+    deleted.cells = [
+        c for c in deleted.cells if c.metadata.get("nbgrader", {}).get("grade_id") != "q2_taille"
+    ]
+    deposit(workspace, "supprime", {f"{ASSESSMENT}.ipynb": nbformat.writes(deleted).encode()})
+    # Two deposits by one trainee: a wrong one, then a right one with --replace.
+    for version, answers in enumerate([copies["faux"], RIGHT], start=1):
+        path = tmp / f"double-{version}.ipynb"
+        path.write_bytes(notebook(answers))
+        submit(workspace, ASSESSMENT, "double", path, replace=version > 1)
 
     start = time.monotonic()
     try:
@@ -293,6 +311,37 @@ def test_a_tampered_test_is_graded_with_the_original_and_reported(graded: Graded
     assert graded.points("triche")["q2_taille"] == 1
     assert "ALTÉRÉE" in outcome.line() and "q2_taille" in outcome.line()
     assert "triche" in graded.report.summary()
+
+
+@pytest.mark.parametrize(
+    ("student", "note"),
+    [
+        ("renomme", "carnet rendu sous le nom « evaluation_00 (1).ipynb »"),
+        ("windows", "texte enregistré en Windows-1252, réencodé en UTF-8"),
+        ("ancien", "format de carnet ancien (v3) converti"),
+        ("supprime", "cellule notée supprimée : q2_taille (remise d'après le sujet)"),
+    ],
+)
+def test_a_repairable_copy_is_repaired_graded_and_its_original_kept(
+    graded: Graded, student: str, note: str
+) -> None:
+    outcome = graded.outcome(student)
+    assert outcome.status == GRADED
+    assert note in outcome.line()
+    # The put-back test runs against the right answer: all 3 points.
+    assert sum(graded.points(student).values()) == 3
+    originals = graded.workspace / "archives" / "originaux" / student / ASSESSMENT
+    assert any(originals.glob("*.ipynb"))
+
+
+def test_the_latest_of_two_deposits_is_graded_and_the_first_kept(graded: Graded) -> None:
+    assert graded.outcome("double").status == GRADED
+    assert sum(graded.points("double").values()) == 3  # the second, right copy
+    (archived,) = (graded.workspace / "archives" / "double").glob(
+        f"{ASSESSMENT}-*/{ASSESSMENT}.ipynb"
+    )
+    first = nbformat.read(archived, as_version=4)
+    assert "taille_aci = 3" in json.dumps(first)
 
 
 def test_the_gradebook_is_consistent(graded: Graded) -> None:

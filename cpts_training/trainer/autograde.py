@@ -31,18 +31,17 @@ import selectors
 import subprocess
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr
+from cpts_training.trainer.copy_checks import altered_cells, describe_alterations, prepare_copy
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.nbgrader_runner import (
     _die_with_parent,
@@ -57,11 +56,6 @@ from cpts_training.trainer.sandbox import (
     bubblewrap,
     execution_incidents,
     sandbox_status,
-)
-from cpts_training.trainer.submissions import (
-    duplicate_message,
-    duplicated_cells,
-    require_identifier,
 )
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
@@ -151,11 +145,16 @@ class AutogradeReport:
             block = [
                 f"Copie de « {outcome.student} » non corrigée : {outcome.reason}",
                 *([outcome.detail] if outcome.detail else []),
-                "Pour la reprendre : déposez une copie réparée avec « cpts-training assessment "
-                f"submit {self.assessment} {outcome.student} CARNET --replace » (ou retirez-la "
-                f"avec « cpts-training assessment withdraw {self.assessment} {outcome.student} »"
-                f"), puis relancez « cpts-training assessment autograde {self.assessment} "
-                f"--student {outcome.student} ».",
+                "Pour la reprendre : "
+                + (
+                    ""
+                    if outcome.detail
+                    else "déposez une copie réparée avec « cpts-training assessment submit "
+                    f"{self.assessment} {outcome.student} CARNET --replace », "
+                )
+                + "retirez-la au besoin avec « cpts-training assessment withdraw "
+                f"{self.assessment} {outcome.student} », puis relancez « cpts-training "
+                f"assessment autograde {self.assessment} --student {outcome.student} ».",
             ]
             if outcome.log:
                 block.append(
@@ -354,7 +353,6 @@ class _Job:
     assessment: str
     final_grades: dict[tuple, float]
     notes: tuple[str, ...] = ()
-    add_missing_cells: bool = False
     tries: int = 0
 
 
@@ -380,7 +378,6 @@ def _before_grading(
         assessment,
         final_grades,
         notes=preparation.notes,
-        add_missing_cells=bool(preparation.missing_cells),
     )
 
 
@@ -388,13 +385,13 @@ def _after_grading(workspace: Path, job: _Job, answer: _Answer) -> CopyOutcome:
     """Check what the grading process did with ``job`` and put back the manual grades."""
     assessment, student = job.assessment, job.student
     log = _log_tail(answer.log)
-    if answer.timed_out:
+    if answer.timed_out:  # the process's log says nothing of the copy: not quoted
         reason = (
             "délai dépassé : la correction a été arrêtée après "
             f"{format_decimal_fr(answer.seconds, 0)} s "
             "(une cellule qui ne se termine pas, une boucle sans fin ?)."
         )
-        return CopyOutcome(student, FAILED, answer.seconds, reason, log=log, notes=job.notes)
+        return CopyOutcome(student, FAILED, answer.seconds, reason, notes=job.notes)
     graded = workspace / "autograded" / student / assessment
     missing = [
         name for name in _released_notebooks(workspace, assessment) if not (graded / name).is_file()
@@ -407,9 +404,8 @@ def _after_grading(workspace: Path, job: _Job, answer: _Answer) -> CopyOutcome:
         notes = restore_journal_grades(workspace, assessment, student)
     except CPTSError as error:  # a broken journal must not stop the cohort
         notes = [f"notes données avec la grille non vérifiées : {error}"]
-    alterations = tuple(
-        f"{a.cell} : {a.what}" for a in altered_cells(workspace, assessment, student)
-    )
+    altered = altered_cells(workspace, assessment, student)
+    alterations = (describe_alterations(altered),) if altered else ()
     incidents = tuple(execution_incidents(graded))
     _mark(workspace, assessment, student).unlink(missing_ok=True)
     return CopyOutcome(
@@ -464,7 +460,6 @@ class _Worker:
             "assessment": job.assessment,
             "student": job.student,
             "cell_timeout": cell_timeout,
-            "add_missing_cells": job.add_missing_cells,
         }
         assert self.process.stdin is not None
         self.process.stdin.write(json.dumps(request) + "\n")
@@ -588,64 +583,6 @@ class _Pool:
 
 def _gradebook_busy(log: str) -> bool:
     return "database is locked" in log
-
-
-@dataclass(frozen=True)
-class _Problem:  # replaced by copy_checks
-    reason: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class _Preparation:  # replaced by copy_checks
-    notes: tuple[str, ...]
-    problem: _Problem | None
-    missing_cells: tuple[str, ...] = ()
-
-
-def prepare_copy(workspace: Path, assessment: str, student: str) -> _Preparation:
-    problem = _copy_problem(workspace, assessment, student)
-    return _Preparation((), _Problem(*problem) if problem else None)
-
-
-def altered_cells(workspace: Path, assessment: str, student: str) -> list[Any]:
-    return []
-
-
-def _copy_problem(workspace: Path, assessment: str, student: str) -> tuple[str, str] | None:
-    """Why the deposited copy cannot be graded, found before running nbgrader.
-
-    Returns a short reason and the detail with the fix, or None if nothing is wrong.
-    """
-    try:
-        require_identifier(student, "Identifiant de stagiaire")
-    except CPTSError as error:
-        return "nom de dossier invalide", (
-            f"{error} Déplacez ce dossier de submitted/ hors de l'espace et déposez la copie "
-            "sous un identifiant valide."
-        )
-    folder = workspace / "submitted" / student / assessment
-    for name in _released_notebooks(workspace, assessment):
-        path = folder / name
-        if not path.is_file():
-            return f"carnet {name} absent", (
-                f"Le carnet {name} manque dans {folder} : déposez la copie avec "
-                "« cpts-training assessment submit … --replace »."
-            )
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                notebook = nbformat.read(path, as_version=4)
-        except Exception:  # nbformat raises several unrelated types
-            return "carnet illisible", (
-                f"{path} n'est pas un carnet Jupyter lisible (fichier abîmé ou incomplet) : "
-                "demandez au stagiaire de renvoyer son fichier .ipynb tel quel."
-            )
-        duplicates = duplicated_cells(notebook)
-        if duplicates:
-            cells = ", ".join(f"« {grade_id} »" for grade_id in sorted(duplicates))
-            return f"cellule dupliquée {cells}", duplicate_message(duplicates)
-    return None
 
 
 FAILURES = [

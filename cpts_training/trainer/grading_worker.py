@@ -2,12 +2,12 @@
 
 Started by :mod:`cpts_training.trainer.autograde` (``python -m
 cpts_training.trainer.grading_worker``) in the workspace, several at once. Each loads
-nbgrader and the workspace's ``nbgrader_config.py`` once, then for every job it reads
-(one JSON line on standard input: ``{"assessment", "student", "cell_timeout",
-"add_missing_cells"}``) runs ``NbGraderAPI.autograde`` — exactly what ``nbgrader
-autograde ASSESSMENT --student ID --force`` runs — and answers one JSON line
-``{"student", "success", "log", "seconds"}`` on its own channel (the file descriptor
-given as argument; standard output is left to nbgrader and the kernels).
+nbgrader and the workspace's ``nbgrader_config.py`` once. Then, for every job it reads
+(one JSON line on standard input: ``{"assessment", "student", "cell_timeout"}``), it
+runs ``NbGraderAPI.autograde`` — exactly what ``nbgrader autograde ASSESSMENT
+--student ID --force`` runs — and answers JSON lines on its own channel (the file
+descriptor given as argument; standard output is left to nbgrader and the kernels):
+``{"start": ID}`` when it begins, then ``{"student", "success", "log", "seconds"}``.
 
 Starting nbgrader costs seconds; starting it once per process rather than once per copy
 is what makes a cohort fast. Kernels run in the sandbox
@@ -73,7 +73,6 @@ def serve(channel: Any, workspace: str) -> None:
         channel.flush()
         config = app.config
         config.Execute.timeout = job.get("cell_timeout") or default_timeout
-        config.OverwriteCells.add_missing_cells = bool(job.get("add_missing_cells"))
         api.update_config(config)
         start = time.monotonic()
         result = api.autograde(job["assessment"], job["student"], force=True, create=True)
