@@ -203,9 +203,12 @@ def graded(tmp_path_factory: pytest.TempPathFactory) -> Graded:
     # Repairable copies: renamed, saved in Windows-1252, an old format, a test deleted.
     deposit(workspace, "renomme", {f"{ASSESSMENT} (1).ipynb": notebook(RIGHT)})
     accented = dict(RIGHT, q2_reponse="taille_aci = 2  # réponse vérifiée")
-    deposit(
-        workspace, "windows", {f"{ASSESSMENT}.ipynb": notebook(accented).decode().encode("cp1252")}
-    )
+    # Saved by a Windows editor: the answer's accents in Windows-1252 (the rest of the
+    # notebook, written as JSON escapes, is plain ASCII).
+    escaped = json.dumps(answered(released, accented), ensure_ascii=True)
+    windows = escaped.replace("r\\u00e9ponse v\\u00e9rifi\\u00e9e", "réponse vérifiée")
+    assert windows != escaped
+    deposit(workspace, "windows", {f"{ASSESSMENT}.ipynb": windows.encode("cp1252")})
     old = nbformat.writes(nbformat.convert(answered(released, RIGHT), 3), version=3)
     deposit(workspace, "ancien", {f"{ASSESSMENT}.ipynb": old.encode()})
     deleted = answered(released, RIGHT)
