@@ -72,6 +72,19 @@ class Integer(click.types.IntParamType):
     name = "entier"
 
 
+class AtLeast(Integer):
+    """A whole number of at least ``minimum``, refused in French otherwise."""
+
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = super().convert(value, param, ctx)
+        if number < self.minimum:
+            self.fail(f"{number} est trop petit : au moins {self.minimum}.", param, ctx)
+        return number
+
+
 PATH_ARGUMENT = click.Path(path_type=Path)
 EXISTING_FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
 
@@ -457,30 +470,81 @@ def assessment_collect(assessment: str, source: Path, workspace: Path, replace: 
     "manuelles sont gardées).",
 )
 @click.option(
-    "--timeout",
-    type=Integer(),
+    "--workers",
+    "-j",
+    type=AtLeast(1),
+    metavar="N",
+    help="Nombre de copies corrigées en même temps (par défaut : une par cœur du processeur).",
+)
+@click.option(
+    "--cell-timeout",
+    type=AtLeast(1),
     metavar="SECONDES",
-    help="Arrêter la correction d'une copie qui dure plus longtemps (par défaut : pas de "
-    "limite par copie ; chaque cellule reste limitée à 120 s).",
+    help="Durée maximale d'une cellule (par défaut : c.Execute.timeout de "
+    "nbgrader_config.py, 120 s) ; une cellule plus longue est arrêtée et ses tests comptent 0.",
+)
+@click.option(
+    "--timeout",
+    type=AtLeast(1),
+    metavar="SECONDES",
+    help="Durée maximale d'une copie entière (par défaut : pas de limite) ; au-delà, la "
+    "copie est arrêtée et signalée non corrigée.",
+)
+@click.option(
+    "--memory",
+    type=AtLeast(256),
+    metavar="MO",
+    default=4096,
+    show_default=True,
+    help="Mémoire maximale du noyau Python de chaque copie, en mégaoctets.",
+)
+@click.option(
+    "--no-isolation",
+    is_flag=True,
+    default=False,
+    help="Ne pas isoler les copies avec bubblewrap (les limites de mémoire, de temps et de "
+    "taille de fichier restent appliquées).",
 )
 @french_errors
 def assessment_autograde(
-    assessment: str, workspace: Path, student: str | None, force: bool, timeout: int | None
+    assessment: str,
+    workspace: Path,
+    student: str | None,
+    force: bool,
+    workers: int | None,
+    cell_timeout: int | None,
+    timeout: int | None,
+    memory: int,
+    no_isolation: bool,
 ) -> None:
-    """Corriger automatiquement les copies d'ÉVALUATION, une par une.
+    """Corriger automatiquement les copies d'ÉVALUATION, plusieurs à la fois.
 
-    Une copie déjà corrigée et inchangée est gardée ; une copie qui ne peut pas être
-    corrigée est signalée et n'empêche pas la correction des autres.
+    Chaque copie s'exécute isolée (bubblewrap : sans réseau, sans accès aux autres
+    copies ni aux tests cachés) et limitée en mémoire, en temps et en taille de
+    fichier. Une copie déjà corrigée et inchangée est gardée ; une copie qui ne peut
+    pas être corrigée est signalée et n'empêche pas la correction des autres.
     """
+    import time
+
     from cpts_training.trainer import FAILED, AutogradeFailed, AutogradeInterrupted, report_totals
     from cpts_training.trainer.pipeline import autograde  # the module autograde shadows it
+    from cpts_training.trainer.sandbox import MEBIBYTE, SandboxLimits
 
-    def progress(rank: int, total: int, name: str, outcome: CopyOutcome | None) -> None:
+    start = time.monotonic()
+    click.echo(f"Correction automatique de « {assessment} »…")
+
+    def progress(done: int, total: int, name: str, outcome: CopyOutcome | None) -> None:
         if outcome is None:
-            click.echo(f"[{rank}/{total}] {name}… ", nl=False)
-        else:
-            click.secho(outcome.line(), fg="red" if outcome.status == FAILED else None)
+            return
+        left = total - done
+        elapsed = time.monotonic() - start
+        eta = f" — reste environ {format_duration(elapsed / done * left)}" if left else ""
+        click.secho(
+            f"[{done}/{total}] {name} : {outcome.line()}{eta}",
+            fg="red" if outcome.status == FAILED else None,
+        )
 
+    limits = SandboxLimits(memory_bytes=memory * MEBIBYTE)
     try:
         report = autograde(
             workspace,
@@ -489,16 +553,37 @@ def assessment_autograde(
             force=force,
             progress=progress,
             copy_timeout=timeout,
+            workers=workers,
+            cell_timeout=cell_timeout,
+            isolate=not no_isolation,
+            limits=limits,
         )
     except AutogradeInterrupted:
-        click.echo("interrompue.")
+        click.echo("Interrompue.")
         raise
     except AutogradeFailed as error:
         for line in report_totals(workspace, error.report):
             click.echo(line)
+        if error.report.sandbox:
+            click.echo(f"Copies {error.report.sandbox}.")
         raise
     for line in [*report_totals(workspace, report), report.summary()]:
         click.echo(line)
+    if report.sandbox:
+        click.echo(f"Copies {report.sandbox}.")
+
+
+def format_duration(seconds: float) -> str:
+    """« 45 s », « 3 min 10 s »: a remaining time for a progress line."""
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, rest = divmod(seconds, 60)
+    return (
+        f"{minutes} min {rest:02d} s"
+        if minutes < 60
+        else f"{minutes // 60} h {minutes % 60:02d} min"
+    )
 
 
 @assessment.command("grade", short_help="Corriger à la main (formgrader).")

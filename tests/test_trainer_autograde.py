@@ -134,14 +134,12 @@ def test_one_bad_copy_does_not_stop_the_cohort(cohort: Cohort) -> None:
 
     with pytest.raises(AutogradeFailed) as error:
         autograde(cohort.workspace, ASSESSMENT, progress=progress)
-    assert seen == [
-        (1, 3, "alice", None),
-        (1, 3, "alice", GRADED),
-        (2, 3, "bob", None),
-        (2, 3, "bob", FAILED),
-        (3, 3, "zoe", None),
-        (3, 3, "zoe", GRADED),
-    ]
+    # One call per copy as it ends: bob, refused before running, ends first; alice
+    # and zoe are graded at the same time, in any order.
+    assert seen[0] == (1, 3, "bob", FAILED)
+    assert sorted(seen[1:]) == [(2, 3, "alice", GRADED), (3, 3, "zoe", GRADED)] or sorted(
+        seen[1:]
+    ) == [(2, 3, "zoe", GRADED), (3, 3, "alice", GRADED)]
     # zoe comes after bob alphabetically: she is graded all the same.
     assert cohort.auto_points("alice") == 3 and cohort.auto_points("zoe") == 3
     message = str(error.value)
@@ -158,9 +156,9 @@ def test_cli_names_the_failed_copy_and_grades_nothing_twice(cohort: Cohort) -> N
         app, ["assessment", "autograde", ASSESSMENT, "-w", str(cohort.workspace)]
     )
     assert result.exit_code == 1
-    assert "[1/3] alice… déjà corrigée, gardée" in result.output
-    assert "[2/3] bob… NON CORRIGÉE (0 s) : cellule dupliquée « q2_reponse »" in result.output
-    assert "[3/3] zoe… déjà corrigée, gardée" in result.output
+    assert "[1/3] alice : déjà corrigée, gardée — reste environ" in result.output
+    assert "[2/3] bob : NON CORRIGÉE (0 s) : cellule dupliquée « q2_reponse »" in result.output
+    assert "[3/3] zoe : déjà corrigée, gardée\n" in result.output
     assert "alice : 3 / 6 points (1 réponse(s) à corriger à la main)" in result.output
     assert "0 copie(s) corrigée(s) ; 2 déjà corrigée(s)" in result.output
     assert "Traceback" not in result.output
@@ -279,13 +277,10 @@ def test_an_interrupted_or_half_written_copy_is_graded_by_the_next_run(cohort: C
     submit(cohort.workspace, ASSESSMENT, "chloe", cohort.copy("chloe", slow))
     cohort.slow_flag.write_text("", encoding="utf-8")
 
-    # Ctrl+C while nbgrader grades chloe's copy.
-    def when_grading(rank: int, total: int, student: str, outcome: CopyOutcome | None) -> None:
-        if outcome is None:
-            threading.Timer(2.0, press_ctrl_c).start()
-
-    with pytest.raises(AutogradeInterrupted, match="interrompue pendant la copie de « chloe »"):
-        autograde(cohort.workspace, ASSESSMENT, student="chloe", progress=when_grading)
+    # Ctrl+C while nbgrader grades chloe's copy (60 s).
+    threading.Timer(10.0, press_ctrl_c).start()
+    with pytest.raises(AutogradeInterrupted, match="en cours, non corrigée\\(s\\) : « chloe »"):
+        autograde(cohort.workspace, ASSESSMENT, student="chloe")
     assert not is_complete(cohort.workspace, ASSESSMENT, "chloe")
 
     # A copy that runs longer than the time allowed is stopped and named.
@@ -414,19 +409,14 @@ def test_a_copy_folder_with_a_bad_name_is_reported_not_run(cohort: Cohort) -> No
     assert not (cohort.workspace / "autograded" / "dupont-marie\n").exists()
 
 
-def test_a_copy_that_kills_python_is_named_with_its_own_log(cohort: Cohort) -> None:
+def test_a_copy_that_kills_python_is_graded_up_to_the_stop(cohort: Cohort) -> None:
     # Runs last: the other copies are up to date, only this one is run by nbgrader.
     crash = dict(RIGHT, q2_reponse="import os\nos._exit(1)")
     submit(cohort.workspace, ASSESSMENT, "kevin", cohort.copy("kevin", crash))
-    with pytest.raises(AutogradeFailed) as error:
-        autograde(cohort.workspace, ASSESSMENT)
-    statuses = {o.student: o.status for o in error.value.report.outcomes}
-    assert statuses == {"alice": KEPT, "chloe": KEPT, "kevin": FAILED, "zoe": KEPT}
-    message = str(error.value)
-    assert "Copie de « kevin » non corrigée : le noyau Python s'est arrêté" in message
-    assert "Détail technique (fin du journal de nbgrader pour cette copie" in message
-    assert "DeadKernelError" in message and "'kevin'" in message
-    for other in ("alice", "chloe", "zoe"):  # only kevin's log is quoted
-        assert f"'{other}'" not in message
-    assert 'File "' not in message  # Python's stack frames are left out
+    report = autograde(cohort.workspace, ASSESSMENT)
+    statuses = {o.student: o.status for o in report.outcomes}
+    assert statuses == {"alice": KEPT, "chloe": KEPT, "kevin": GRADED, "zoe": KEPT}
+    (kevin,) = [o for o in report.outcomes if o.student == "kevin"]
+    assert "le noyau Python s'est arrêté pendant « q2_reponse »" in kevin.line()
+    assert cohort.auto_points("kevin") == 2  # q1's two tests ran before the stop
     withdraw(cohort.workspace, ASSESSMENT, "kevin")

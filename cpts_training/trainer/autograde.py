@@ -23,28 +23,39 @@ that its later runs skip. Here each copy is graded by its own
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 import re
-import warnings
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import selectors
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr
+from cpts_training.trainer.copy_checks import altered_cells, describe_alterations, prepare_copy
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.nbgrader_runner import (
-    nbgrader_command,
+    _die_with_parent,
     nbgrader_environment,
-    run_in_own_group,
+    stop_group,
 )
 from cpts_training.trainer.rubric_grading import restore_journal_grades
-from cpts_training.trainer.submissions import (
-    duplicate_message,
-    duplicated_cells,
-    require_identifier,
+from cpts_training.trainer.sandbox import (
+    ENVIRONMENT,
+    Sandbox,
+    SandboxLimits,
+    bubblewrap,
+    execution_incidents,
+    sandbox_status,
 )
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
@@ -66,18 +77,25 @@ class CopyOutcome:
     reason: str = ""  # short, for the progress line
     detail: str = ""  # what is wrong and how to fix it, when the reason is not enough
     log: str = ""  # the end of nbgrader's log for this copy
-    notes: tuple[str, ...] = ()  # written answers to grade again, and why
+    notes: tuple[str, ...] = ()  # repairs, incidents, written answers to grade again
+    alterations: tuple[str, ...] = ()  # « q2_test : test modifié »: cells tampered with
 
     def line(self) -> str:
-        """The end of the copy's progress line: « corrigée (4,1 s) », followed by the
-        written answers to grade again (« ; q5_note : réponse modifiée depuis la note
-        de Claire : à recorriger »)."""
+        """The end of the copy's progress line: « corrigée (4,1 s) », followed by what
+        the trainer should know: repairs, incidents, cells the trainee altered (graded
+        with the original tests), written answers to grade again (« ; q5_note :
+        réponse modifiée depuis la note de Claire : à recorriger »)."""
         if self.status == KEPT:
             return KEPT
         duration = f"{format_decimal_fr(round(self.seconds, 1), 1)} s"
+        altered = (
+            [f"ALTÉRÉE, corrigée avec les tests d'origine ({', '.join(self.alterations)})"]
+            if self.alterations
+            else []
+        )
         if self.status == GRADED:
-            return " ; ".join([f"{GRADED} ({duration})", *self.notes])
-        return f"{FAILED} ({duration}) : {self.reason}"
+            return " ; ".join([f"{GRADED} ({duration})", *altered, *self.notes])
+        return " ; ".join([f"{FAILED} ({duration}) : {self.reason}", *self.notes])
 
 
 @dataclass
@@ -86,6 +104,13 @@ class AutogradeReport:
 
     assessment: str
     outcomes: list[CopyOutcome] = field(default_factory=list)
+    sandbox: str = ""  # in French, the protection the copies' kernels had
+    workers: int = 0  # grading processes used
+
+    @property
+    def altered(self) -> list[CopyOutcome]:
+        """The graded copies whose tests, points or locked cells the trainee changed."""
+        return [o for o in self.outcomes if o.alterations]
 
     def students(self, status: str) -> list[str]:
         """The trainees whose copy ended with ``status``."""
@@ -105,6 +130,12 @@ class AutogradeReport:
         if self.failed:
             names = ", ".join(o.student for o in self.failed)
             parts.append(f"{len(self.failed)} NON corrigée(s) ({names})")
+        if self.altered:
+            names = ", ".join(o.student for o in self.altered)
+            parts.append(
+                f"{len(self.altered)} copie(s) ALTÉRÉE(S), corrigée(s) avec les tests "
+                f"d'origine ({names})"
+            )
         return f"Correction automatique de « {self.assessment} » : {' ; '.join(parts)}."
 
     def failure_details(self) -> str:
@@ -114,11 +145,16 @@ class AutogradeReport:
             block = [
                 f"Copie de « {outcome.student} » non corrigée : {outcome.reason}",
                 *([outcome.detail] if outcome.detail else []),
-                "Pour la reprendre : déposez une copie réparée avec « cpts-training assessment "
-                f"submit {self.assessment} {outcome.student} CARNET --replace » (ou retirez-la "
-                f"avec « cpts-training assessment withdraw {self.assessment} {outcome.student} »"
-                f"), puis relancez « cpts-training assessment autograde {self.assessment} "
-                f"--student {outcome.student} ».",
+                "Pour la reprendre : "
+                + (
+                    ""
+                    if outcome.detail
+                    else "déposez une copie réparée avec « cpts-training assessment submit "
+                    f"{self.assessment} {outcome.student} CARNET --replace », "
+                )
+                + "retirez-la au besoin avec « cpts-training assessment withdraw "
+                f"{self.assessment} {outcome.student} », puis relancez « cpts-training "
+                f"assessment autograde {self.assessment} --student {outcome.student} ».",
             ]
             if outcome.log:
                 block.append(
@@ -138,22 +174,22 @@ class AutogradeFailed(CPTSError):
 
 
 class AutogradeInterrupted(CPTSError):
-    """The correction was interrupted (Ctrl+C) while a copy was being graded."""
+    """The correction was interrupted (Ctrl+C) while copies were being graded."""
 
-    def __init__(self, report: AutogradeReport, student: str) -> None:
+    def __init__(self, report: AutogradeReport, students: list[str]) -> None:
         self.report = report
         done = report.students(GRADED)
         before = f" Copies corrigées avant l'interruption : {', '.join(done)}." if done else ""
+        names = ", ".join(f"« {name} »" for name in students) or "aucune"
         super().__init__(
-            f"Correction automatique de « {report.assessment} » interrompue pendant la copie "
-            f"de « {student} », qui n'est pas corrigée.{before} Relancez la même commande : "
-            f"elle reprendra la copie de « {student} » et les suivantes, sans refaire celles "
-            "déjà corrigées."
+            f"Correction automatique de « {report.assessment} » interrompue ; copie(s) en "
+            f"cours, non corrigée(s) : {names}.{before} Relancez la même commande : elle "
+            "reprendra les copies non corrigées, sans refaire celles déjà corrigées."
         )
 
 
 Progress = Callable[[int, int, str, CopyOutcome | None], None]
-"""Called with (rank, number of copies, trainee, None) before a copy, and with its outcome."""
+"""Called with (copies done, number of copies, trainee, outcome) as each copy ends."""
 
 
 def _mark(workspace: Path, assessment: str, student: str) -> Path:
@@ -195,12 +231,23 @@ def autograde_copies(
     force: bool = False,
     progress: Progress | None = None,
     copy_timeout: float | None = None,
+    workers: int | None = None,
+    cell_timeout: int | None = None,
+    isolate: bool = True,
+    limits: SandboxLimits | None = None,
 ) -> AutogradeReport:
-    """Grade every deposited copy of ``assessment`` (or ``student``'s), one by one.
+    """Grade every deposited copy of ``assessment`` (or ``student``'s), ``workers`` at once.
 
     A copy already graded and unchanged since is kept, unless ``force``. A copy
     that cannot be graded is reported in the result and the others are graded all
-    the same. Ctrl+C stops nbgrader and raises :class:`AutogradeInterrupted`.
+    the same. Ctrl+C stops every grading process and raises :class:`AutogradeInterrupted`.
+
+    ``workers``: grading processes (default: the machine's cores, at most one per
+    copy); ``cell_timeout``: seconds a cell may run (default: the workspace's
+    ``c.Execute.timeout``); ``copy_timeout``: seconds a whole copy may take (none by
+    default); ``isolate``: run the kernels in bubblewrap where it works; ``limits``:
+    resource limits of each kernel (:class:`~.sandbox.SandboxLimits`). The report's
+    ``sandbox`` says, in French, the protection the copies actually had.
     """
     workspace = require_workspace(workspace)
     students = deposited_students(workspace, assessment)
@@ -211,100 +258,331 @@ def autograde_copies(
                 f"déposées : {', '.join(students) or 'aucune'}."
             )
         students = [student]
-    report = AutogradeReport(assessment)
-    for rank, name in enumerate(students, start=1):
-        if progress:
-            progress(rank, len(students), name, None)
+    sandbox = Sandbox(
+        limits=limits or SandboxLimits(),
+        hidden=_hidden_folders(workspace),
+        isolate=isolate and bubblewrap() is not None,
+    )
+    report = AutogradeReport(assessment, sandbox=sandbox_status(sandbox, requested=isolate))
+    total = len(students)
+    pending: list[_Job] = []
+    for name in students:
+        outcome = _before_grading(workspace, assessment, name, force)
+        if isinstance(outcome, CopyOutcome):
+            _record(workspace, report, outcome, total, progress)
+        else:
+            pending.append(outcome)
+    if pending:
+        pool = _Pool(
+            workspace,
+            assessment,
+            sandbox,
+            size=max(1, min(workers or os.cpu_count() or 1, len(pending))),
+            copy_timeout=copy_timeout,
+            cell_timeout=cell_timeout,
+        )
+        report.workers = pool.size
         try:
-            outcome = _grade_one(workspace, assessment, name, force, copy_timeout)
+            for job, answer in pool.run(pending):
+                outcome = _after_grading(workspace, job, answer)
+                _record(workspace, report, outcome, total, progress)
         except KeyboardInterrupt:
-            raise AutogradeInterrupted(report, name) from None
-        report.outcomes.append(outcome)
-        if progress:
-            progress(rank, len(students), name, outcome)
+            raise AutogradeInterrupted(report, pool.running()) from None
+        finally:
+            pool.close()
+    report.outcomes.sort(key=lambda o: students.index(o.student))
     return report
 
 
-def _grade_one(
-    workspace: Path, assessment: str, student: str, force: bool, copy_timeout: float | None
-) -> CopyOutcome:
+def _record(
+    workspace: Path,
+    report: AutogradeReport,
+    outcome: CopyOutcome,
+    total: int,
+    progress: Progress | None,
+) -> None:
+    report.outcomes.append(outcome)
+    if outcome.status != KEPT:
+        save_outcome(workspace, report.assessment, outcome)
+    if progress:
+        progress(len(report.outcomes), total, outcome.student, outcome)
+
+
+def _outcome_file(workspace: Path, assessment: str, student: str) -> Path:
+    return workspace / ".cpts-training" / "autograde" / assessment / f"{student}.json"
+
+
+def save_outcome(workspace: Path, assessment: str, outcome: CopyOutcome) -> None:
+    """Keep the copy's last outcome (status, reason, notes, alterations) for the
+    exports, the reports and the feedback (:func:`last_outcome`)."""
+    path = _outcome_file(workspace, assessment, outcome.student)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    record = {**asdict(outcome), "date": datetime.now(UTC).isoformat(timespec="seconds")}
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(path)
+
+
+def last_outcome(workspace: Path, assessment: str, student: str) -> CopyOutcome | None:
+    """The outcome of the copy's last automatic correction, or None (never graded)."""
+    path = _outcome_file(workspace, assessment, student)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    record.pop("date", None)
+    for key in ("notes", "alterations"):
+        record[key] = tuple(record.get(key) or ())
+    try:
+        return CopyOutcome(**record)
+    except TypeError:
+        return None
+
+
+def _hidden_folders(workspace: Path) -> tuple[str, ...]:
+    """What a copy's kernel must not read: the workspace (source, gradebook, other
+    copies) and the trainer's home."""
+    return tuple(dict.fromkeys([str(Path.home().resolve()), str(workspace.resolve())]))
+
+
+@dataclass
+class _Job:
+    """A copy sent to a grading process, with what must be put back after it."""
+
+    student: str
+    assessment: str
+    final_grades: dict[tuple, float]
+    notes: tuple[str, ...] = ()
+    tries: int = 0
+
+
+def _before_grading(
+    workspace: Path, assessment: str, student: str, force: bool
+) -> CopyOutcome | _Job:
+    """The copy's outcome if it need not or cannot be graded, else its job."""
     if not force and is_up_to_date(workspace, assessment, student):
         return CopyOutcome(student, KEPT)
-    problem = _copy_problem(workspace, assessment, student)
-    if problem:
-        return CopyOutcome(student, FAILED, reason=problem[0], detail=problem[1])
-    graded = workspace / "autograded" / student / assessment
+    preparation = prepare_copy(workspace, assessment, student)
+    if preparation.problem:
+        problem = preparation.problem
+        return CopyOutcome(
+            student, FAILED, reason=problem.reason, detail=problem.detail, notes=preparation.notes
+        )
     same_text = is_up_to_date(workspace, assessment, student)
     final_grades = _final_manual_grades(workspace, assessment, student) if same_text else {}
     mark = _mark(workspace, assessment, student)
     mark.parent.mkdir(parents=True, exist_ok=True)
     mark.write_text("correction en cours ou interrompue\n", encoding="utf-8")
-    arguments = ["autograde", assessment, "--student", student]
-    if graded.exists():  # half-written, out of date, or asked for: nbgrader replaces it
-        arguments.append("--force")
-    finished = run_in_own_group(
-        nbgrader_command(*arguments),
-        cwd=workspace,
-        env=nbgrader_environment(),
-        timeout=copy_timeout,
+    return _Job(
+        student,
+        assessment,
+        final_grades,
+        notes=preparation.notes,
     )
-    log = _log_tail(finished.log)
-    if finished.timed_out:
+
+
+def _after_grading(workspace: Path, job: _Job, answer: _Answer) -> CopyOutcome:
+    """Check what the grading process did with ``job`` and put back the manual grades."""
+    assessment, student = job.assessment, job.student
+    log = _log_tail(answer.log)
+    if answer.timed_out:  # the process's log says nothing of the copy: not quoted
         reason = (
             "délai dépassé : la correction a été arrêtée après "
-            f"{format_decimal_fr(copy_timeout, 2)} s "
+            f"{format_decimal_fr(answer.seconds, 0)} s "
             "(une cellule qui ne se termine pas, une boucle sans fin ?)."
         )
-        return CopyOutcome(student, FAILED, finished.seconds, reason, log=log)
+        return CopyOutcome(student, FAILED, answer.seconds, reason, notes=job.notes)
+    graded = workspace / "autograded" / student / assessment
     missing = [
         name for name in _released_notebooks(workspace, assessment) if not (graded / name).is_file()
     ]
-    if finished.returncode != 0 or missing:
-        reason = _failure_reason(finished.log)
-        return CopyOutcome(student, FAILED, finished.seconds, reason, log=log)
-    _restore_final_grades(workspace, assessment, student, final_grades)
+    if not answer.success or missing:
+        reason = _failure_reason(answer.log)
+        return CopyOutcome(student, FAILED, answer.seconds, reason, log=log, notes=job.notes)
+    _restore_final_grades(workspace, assessment, student, job.final_grades)
     try:
         notes = restore_journal_grades(workspace, assessment, student)
     except CPTSError as error:  # a broken journal must not stop the cohort
         notes = [f"notes données avec la grille non vérifiées : {error}"]
-    mark.unlink()
-    return CopyOutcome(student, GRADED, finished.seconds, notes=tuple(notes))
+    altered = altered_cells(workspace, assessment, student)
+    alterations = (describe_alterations(altered),) if altered else ()
+    incidents = tuple(execution_incidents(graded))
+    _mark(workspace, assessment, student).unlink(missing_ok=True)
+    return CopyOutcome(
+        student,
+        GRADED,
+        answer.seconds,
+        notes=(*job.notes, *incidents, *notes),
+        alterations=alterations,
+    )
 
 
-def _copy_problem(workspace: Path, assessment: str, student: str) -> tuple[str, str] | None:
-    """Why the deposited copy cannot be graded, found before running nbgrader.
+@dataclass(frozen=True)
+class _Answer:
+    """What a grading process said of a copy (or what happened to it)."""
 
-    Returns a short reason and the detail with the fix, or None if nothing is wrong.
-    """
-    try:
-        require_identifier(student, "Identifiant de stagiaire")
-    except CPTSError as error:
-        return "nom de dossier invalide", (
-            f"{error} Déplacez ce dossier de submitted/ hors de l'espace et déposez la copie "
-            "sous un identifiant valide."
-        )
-    folder = workspace / "submitted" / student / assessment
-    for name in _released_notebooks(workspace, assessment):
-        path = folder / name
-        if not path.is_file():
-            return f"carnet {name} absent", (
-                f"Le carnet {name} manque dans {folder} : déposez la copie avec "
-                "« cpts-training assessment submit … --replace »."
+    success: bool
+    log: str
+    seconds: float
+    timed_out: bool = False
+
+
+class _Worker:
+    """One grading process (:mod:`.grading_worker`) and the copy it is grading."""
+
+    def __init__(self, workspace: Path, number: int, environment: dict[str, str]) -> None:
+        read, write = os.pipe()
+        self.log_path = workspace / ".cpts-training" / "autograde" / f"processus-{number}.log"
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("w", encoding="utf-8") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cpts_training.trainer.grading_worker", str(workspace)]
+                + [str(write)],
+                cwd=workspace,
+                env=environment,
+                stdin=subprocess.PIPE,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+                pass_fds=(write,),
+                start_new_session=True,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
+        os.close(write)
+        self.channel = read
+        self.buffer = b""
+        self.job: _Job | None = None
+        self.started: float | None = None  # when the process began the job
+
+    def send(self, job: _Job, cell_timeout: int | None) -> None:
+        self.job, self.started = job, None
+        request = {
+            "assessment": job.assessment,
+            "student": job.student,
+            "cell_timeout": cell_timeout,
+        }
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+
+    def messages(self) -> list[dict[str, Any]] | None:
+        """The complete messages arrived, or None if the process has ended."""
+        chunk = os.read(self.channel, 1 << 16)
+        if not chunk:
+            return None
+        self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        return [json.loads(line) for line in lines if line.strip()]
+
+    def log_tail(self) -> str:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                notebook = nbformat.read(path, as_version=4)
-        except Exception:  # nbformat raises several unrelated types
-            return "carnet illisible", (
-                f"{path} n'est pas un carnet Jupyter lisible (fichier abîmé ou incomplet) : "
-                "demandez au stagiaire de renvoyer son fichier .ipynb tel quel."
-            )
-        duplicates = duplicated_cells(notebook)
-        if duplicates:
-            cells = ", ".join(f"« {grade_id} »" for grade_id in sorted(duplicates))
-            return f"cellule dupliquée {cells}", duplicate_message(duplicates)
-    return None
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-20000:]
+        except OSError:
+            return ""
+
+    def stop(self) -> None:
+        """End the process: at once if it is grading a copy, else once it has read
+        the end of its queue."""
+        if self.process.stdin:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        if self.job is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
+        if self.process.poll() is None:
+            stop_group(self.process, grace=1.0)
+        os.close(self.channel)
+
+
+class _Pool:
+    """``size`` grading processes fed from a queue of copies.
+
+    A process that ends (crash) fails its copy and is replaced; a copy running over
+    ``copy_timeout`` seconds has its process stopped (its kernel with it), and is
+    failed; a copy that met a locked gradebook is tried once more.
+    """
+
+    def __init__(
+        self,
+        workspace: Path,
+        assessment: str,
+        sandbox: Sandbox,
+        size: int,
+        copy_timeout: float | None,
+        cell_timeout: int | None,
+    ) -> None:
+        self.workspace, self.assessment, self.size = workspace, assessment, size
+        self.copy_timeout, self.cell_timeout = copy_timeout, cell_timeout
+        self.environment = nbgrader_environment()
+        self.environment[ENVIRONMENT] = sandbox.to_environment()
+        self.workers: list[_Worker | None] = [None] * size
+        self.selector = selectors.DefaultSelector()
+
+    def running(self) -> list[str]:
+        return [w.job.student for w in self.workers if w is not None and w.job is not None]
+
+    def run(self, jobs: list[_Job]) -> Iterator[tuple[_Job, _Answer]]:
+        queue = list(jobs)
+        while queue or self.running():
+            for slot in range(self.size):
+                worker = self.workers[slot]
+                if queue and (worker is None or worker.job is None):
+                    if worker is None:
+                        worker = self._start(slot)
+                    worker.send(queue.pop(0), self.cell_timeout)
+            for key, _ in self.selector.select(timeout=0.5):
+                worker = key.data
+                messages = worker.messages()
+                if messages is None:  # the process ended: its copy fails
+                    job = worker.job
+                    self._forget(worker)
+                    if job is not None:
+                        yield job, _Answer(False, worker.log_tail(), self._elapsed(worker))
+                    continue
+                for message in messages:
+                    if "start" in message:
+                        worker.started = time.monotonic()
+                    elif "student" in message and worker.job is not None:
+                        job, worker.job = worker.job, None
+                        answer = _Answer(message["success"], message["log"], message["seconds"])
+                        if not answer.success and _gradebook_busy(answer.log) and job.tries == 0:
+                            job.tries += 1
+                            queue.append(job)
+                            continue
+                        yield job, answer
+            for worker in [w for w in self.workers if w is not None]:
+                if (
+                    worker.job is not None
+                    and self.copy_timeout
+                    and self._elapsed(worker) > self.copy_timeout
+                ):
+                    job = worker.job
+                    self._forget(worker)
+                    yield job, _Answer(False, worker.log_tail(), self._elapsed(worker), True)
+
+    @staticmethod
+    def _elapsed(worker: _Worker) -> float:
+        return time.monotonic() - worker.started if worker.started else 0.0
+
+    def _start(self, slot: int) -> _Worker:
+        worker = _Worker(self.workspace, slot + 1, self.environment)
+        self.workers[slot] = worker
+        self.selector.register(worker.channel, selectors.EVENT_READ, worker)
+        return worker
+
+    def _forget(self, worker: _Worker) -> None:
+        self.selector.unregister(worker.channel)
+        worker.stop()
+        self.workers[self.workers.index(worker)] = None
+
+    def close(self) -> None:
+        for worker in [w for w in self.workers if w is not None]:
+            self._forget(worker)
+        self.selector.close()
+
+
+def _gradebook_busy(log: str) -> bool:
+    return "database is locked" in log
 
 
 FAILURES = [

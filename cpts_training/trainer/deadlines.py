@@ -302,7 +302,13 @@ def with_lateness(workspace: Path, report: AutogradeReport) -> LateAwareReport:
         for name, seconds in late_copies(workspace, report.assessment).items()
         if name in looked_at
     }
-    return LateAwareReport(assessment=report.assessment, outcomes=report.outcomes, late=late)
+    return LateAwareReport(
+        assessment=report.assessment,
+        outcomes=report.outcomes,
+        sandbox=report.sandbox,
+        workers=report.workers,
+        late=late,
+    )
 
 
 class LatePenalty(LateSubmissionPlugin):

@@ -30,6 +30,7 @@ from cpts_training.trainer.preprocessors.end_markers import (
     MissingEndMarker,
     require_assessment_end_markers,
 )
+from cpts_training.trainer.sandbox import SandboxLimits
 from cpts_training.trainer.spreadsheet import require_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
 
@@ -132,8 +133,17 @@ def autograde(
     force: bool = False,
     progress: Progress | None = None,
     copy_timeout: float | None = None,
+    workers: int | None = None,
+    cell_timeout: int | None = None,
+    isolate: bool = True,
+    limits: SandboxLimits | None = None,
 ) -> AutogradeReport:
-    """Autograde the deposited copies of ``assessment``, one by one (:mod:`.autograde`).
+    """Autograde the deposited copies of ``assessment``, several at once (:mod:`.autograde`).
+
+    ``workers`` grading processes (default: one per core), each kernel in the sandbox
+    (:mod:`.sandbox`: ``isolate`` with bubblewrap where it works, resource ``limits``);
+    ``cell_timeout`` and ``copy_timeout`` in seconds (see
+    :func:`~.autograde.autograde_copies`).
 
     A copy already autograded and unchanged since is kept (its manual grades too),
     unless ``force``; a copy deposited again since, or whose correction was
@@ -165,6 +175,10 @@ def autograde(
             force=force,
             progress=progress,
             copy_timeout=copy_timeout,
+            workers=workers,
+            cell_timeout=cell_timeout,
+            isolate=isolate,
+            limits=limits,
         ),
     )
     if report.failed:

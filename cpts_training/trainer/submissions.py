@@ -53,7 +53,7 @@ def known_trainees(workspace: Path) -> set[str]:
     """Trainee ids of the workspace: deposited copies (current or archived) and gradebook."""
     ids = {p.name for p in (workspace / "submitted").glob("*") if p.is_dir()}
     ids |= {p.name for p in (workspace / "archives").glob("*") if p.is_dir()}
-    ids -= {"publications", "sources"}
+    ids -= {"publications", "sources", "originaux", "carnet_de_notes"}
     database = workspace / "gradebook.db"
     if database.is_file():
         from nbgrader.api import Gradebook
