@@ -295,6 +295,7 @@ def main(argv: list[str] | None = None) -> None:
     chosen = [a.strip() for a in args.assessments.split(",") if a.strip()] or None
     # The same environment for the three: the kernels inherit it.
     os.environ.update(with_interpreter_bin())
+    load_before = os.getloadavg()[2]
     parallel_engine = "workers" in inspect.signature(pipeline.autograde).parameters
 
     with tempfile.TemporaryDirectory(prefix="banc-correction-") as tmp:
@@ -352,6 +353,11 @@ def main(argv: list[str] | None = None) -> None:
             f"Résultats — {args.trainees} stagiaires × {len(assessments)} évaluation(s) = "
             f"{sum(counts.values())} copies, {cores} cœurs, "
             f"{time.strftime('%d/%m/%Y %H:%M %Z')}"
+        )
+        say(
+            "Charge de la machine (moyenne sur 15 min, processus prêts à tourner) : "
+            f"{fr(load_before, 1)} au début, {fr(os.getloadavg()[2], 1)} à la fin ; "
+            f"au-delà de {cores}, d'autres programmes prenaient une part des cœurs."
         )
         rows: list[tuple[str, dict[str, float]]] = [
             ("nbgrader autograde séquentiel", timings["nbgrader"]),
