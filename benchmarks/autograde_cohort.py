@@ -1,6 +1,6 @@
 """Time the automatic correction of a synthetic cohort, against nbgrader and the floor.
 
-Run (about 15 minutes with the defaults on 2 cores)::
+Run (about 30 minutes with the defaults on 2 cores)::
 
     .venv/bin/python benchmarks/autograde_cohort.py [--trainees 30]
         [--assessments evaluation_00,evaluation_01] [--workers N] [--keep DOSSIER]
