@@ -350,3 +350,63 @@ def test_the_latest_of_two_deposits_is_graded_and_the_first_kept(graded: Graded)
 def test_the_gradebook_is_consistent(graded: Graded) -> None:
     with sqlite3.connect(graded.workspace / "gradebook.db") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+# --- Interrupted by kill -9, then resumed (runs after the cohort above) -----------------
+
+
+def _processes_of(workspace: Path) -> list[str]:
+    """Command lines of the live processes started for ``workspace``'s correction."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and str(workspace) in command and "pytest" not in command:
+            found.append(command)
+    return found
+
+
+def test_kill_9_leaves_a_consistent_gradebook_and_the_next_run_resumes(graded: Graded) -> None:
+    workspace = graded.workspace
+    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    slow = dict(RIGHT, q2_reponse="import time\ntime.sleep(6)\ntaille_aci = 2")
+    students = [f"lent-{n}" for n in range(1, 5)]
+    for student in students:
+        path = workspace.parent / f"{student}.ipynb"
+        nbformat.write(answered(released, slow), path)
+        submit(workspace, ASSESSMENT, student, path)
+    command = [sys.executable, "-m", "cpts_training", "assessment", "autograde", ASSESSMENT]
+    trainer = subprocess.Popen(
+        [*command, "-w", str(workspace), "--workers", "2"],
+        env=with_interpreter_bin(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    outcomes = workspace / ".cpts-training" / "autograde" / ASSESSMENT
+    deadline = time.monotonic() + 180
+    while not any((outcomes / f"{s}.json").exists() for s in students):
+        assert time.monotonic() < deadline and trainer.poll() is None
+        time.sleep(0.2)
+    os.kill(trainer.pid, 9)  # the trainer's command killed outright, mid-cohort
+    trainer.wait()
+    done = [s for s in students if (outcomes / f"{s}.json").exists()]
+    assert 1 <= len(done) < len(students)
+    # Its grading processes and their kernels stop with it.
+    deadline = time.monotonic() + 15
+    while _processes_of(workspace) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _processes_of(workspace) == []
+    with sqlite3.connect(workspace / "gradebook.db") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # The next run keeps what was graded and grades the rest.
+    report = autograde(workspace, ASSESSMENT, student=None, workers=2)
+    statuses = {o.student: o.status for o in report.outcomes if o.student in students}
+    assert {s for s, status in statuses.items() if status == GRADED} == set(students) - set(done)
+    for student in students:
+        assert sum(graded.points(student).values()) == 3

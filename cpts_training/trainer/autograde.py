@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ class CopyOutcome:
     log: str = ""  # the end of nbgrader's log for this copy
     notes: tuple[str, ...] = ()  # repairs, incidents, written answers to grade again
     alterations: tuple[str, ...] = ()  # « q2_test : test modifié »: cells tampered with
+    deposit: str = ""  # the graded deposit's time (ISO, UTC), « » if unknown
 
     def line(self) -> str:
         """The end of the copy's progress line: « corrigée (4,1 s) », followed by what
@@ -301,9 +302,12 @@ def _record(
     total: int,
     progress: Progress | None,
 ) -> None:
-    report.outcomes.append(outcome)
     if outcome.status != KEPT:
+        folder = workspace / "submitted" / outcome.student / report.assessment
+        deposited = deposit_time(folder)
+        outcome = replace(outcome, deposit=deposited.isoformat() if deposited else "")
         save_outcome(workspace, report.assessment, outcome)
+    report.outcomes.append(outcome)
     if progress:
         progress(len(report.outcomes), total, outcome.student, outcome)
 
