@@ -82,7 +82,8 @@ when it cannot be read)."""
 
 class WorkspaceBusy(CPTSError):
     """The workspace's lock is held by another command: who, doing what, since when,
-    and what to do (French). ``holder`` is the :class:`LockHolder` (``None`` if unknown)."""
+    and what to do (French). ``holder`` is the :class:`LockHolder` (``None`` if unknown);
+    ``waited``: the seconds the command agreed to wait (named when not zero)."""
 
     def __init__(self, workspace: Path, holder: LockHolder | None, waited: float) -> None:
         self.workspace = workspace
@@ -235,12 +236,12 @@ def workspace_lock(
     started = time.monotonic()
     on_wait = _once(on_wait)
     if not _acquire_guard(held.guard, root, wait, on_wait):
-        raise WorkspaceBusy(root, lock_holder(root), time.monotonic() - started)
+        raise WorkspaceBusy(root, lock_holder(root), wait or 0.0)
     try:
         if held.depth == 0:
             elapsed = time.monotonic() - started
             remaining = None if wait is None else max(wait - elapsed, 0.0)
-            held.descriptor = _take_flock(root, action, remaining, on_wait, started)
+            held.descriptor = _take_flock(root, action, remaining, on_wait, wait or 0.0)
         held.depth += 1
         try:
             yield
@@ -282,14 +283,14 @@ def _acquire_guard(
 
 
 def _take_flock(
-    root: Path, action: str, wait: float | None, on_wait: OnWait | None, started: float
+    root: Path, action: str, wait: float | None, on_wait: OnWait | None, asked: float
 ) -> int:
     lock_file, holder_file = _lock_paths(root)
     lock_file.parent.mkdir(exist_ok=True)
     # flock needs no write access: another trainer's lock file may be read-only for us.
     descriptor = os.open(lock_file, os.O_RDONLY | os.O_CREAT, 0o666)
     try:
-        _flock(descriptor, root, wait, on_wait, started)
+        _flock(descriptor, root, wait, on_wait, asked)
         _write_holder(holder_file, action)
     except BaseException:
         os.close(descriptor)  # also releases a flock taken before the failure
@@ -298,8 +299,10 @@ def _take_flock(
 
 
 def _flock(
-    descriptor: int, root: Path, wait: float | None, on_wait: OnWait | None, started: float
+    descriptor: int, root: Path, wait: float | None, on_wait: OnWait | None, asked: float
 ) -> None:
+    """Take the flock of ``descriptor``, waiting ``wait`` seconds at most (``None``: as
+    long as needed); ``asked`` is the caller's whole wait, for the message."""
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
@@ -318,7 +321,7 @@ def _flock(
             return
         except BlockingIOError:
             continue
-    raise WorkspaceBusy(root, _read_holder(_lock_paths(root)[1]), time.monotonic() - started)
+    raise WorkspaceBusy(root, _read_holder(_lock_paths(root)[1]), asked)
 
 
 def _release_flock(root: Path, descriptor: int) -> None:
