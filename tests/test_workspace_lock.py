@@ -12,6 +12,7 @@ import datetime as dt
 import getpass
 import json
 import os
+import pickle
 import signal
 import sqlite3
 import subprocess
@@ -41,6 +42,7 @@ from cpts_training.trainer.workspace_lock import (
     lock_holder,
     lock_policy,
     locked,
+    waiting_message,
     workspace_lock,
 )
 
@@ -105,6 +107,8 @@ def test_a_busy_workspace_says_at_once_who_holds_it(
     assert f"lancée par {getpass.getuser()}, pid {held.pid}, sur " in message
     assert "Attendez la fin de cette commande, ou, si elle a été arrêtée, relancez" in message
     assert busy.value.holder == holder
+    # It crosses process boundaries whole (a worker process may raise it).
+    assert str(pickle.loads(pickle.dumps(busy.value))) == message
 
 
 def test_a_limited_wait_tries_for_that_long_then_says_who(
@@ -152,6 +156,13 @@ def test_by_default_a_command_waits_its_turn(workspace: Path) -> None:
     assert len(seen) == 1
     assert seen[0] is not None
     assert (seen[0].action, seen[0].pid) == (HOLDER_ACTION, process.pid)
+    assert waiting_message(seen[0]).startswith(
+        f"Espace occupé par {HOLDER_ACTION} (commande lancée par {getpass.getuser()}, "
+        f"pid {process.pid}, sur "
+    )
+    assert waiting_message(seen[0]).endswith(
+        " : attente de la fin de cette commande (Ctrl+C pour abandonner)…"
+    )
 
 
 def test_the_lock_is_reentrant_in_a_process(workspace: Path) -> None:

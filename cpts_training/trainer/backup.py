@@ -230,5 +230,12 @@ def restore_gradebook(workspace: Path, backup: Path | str) -> Path | None:
     with workspace_lock(root, f"restauration du carnet de notes {source.name}"):
         previous = backup_gradebook(root, "avant restauration", prune=False)
         _copy(source, root / GRADEBOOK)
+        problem = _integrity(root / GRADEBOOK)
+        if problem != "ok":
+            kept = f" ; l'ancien est gardé dans {previous}" if previous else ""
+            raise CPTSError(
+                f"Le carnet de notes restauré depuis {source.name} n'est pas intact "
+                f"({problem}){kept}. Restaurez une autre sauvegarde."
+            )
         prune_backups(root)  # after the copy: the rule may drop the backup restored
     return previous

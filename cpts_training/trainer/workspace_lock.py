@@ -88,6 +88,7 @@ class WorkspaceBusy(CPTSError):
     def __init__(self, workspace: Path, holder: LockHolder | None, waited: float) -> None:
         self.workspace = workspace
         self.holder = holder
+        self.waited = waited
         who = holder.describe() if holder else "une autre commande en cours"
         after = f" (après {_seconds(waited)} d'attente)" if waited > 0 else ""
         super().__init__(
@@ -95,6 +96,10 @@ class WorkspaceBusy(CPTSError):
             "cette commande, ou, si elle a été arrêtée, relancez : le verrou est libéré "
             "automatiquement à l'arrêt d'une commande."
         )
+
+    def __reduce__(self) -> tuple[type[WorkspaceBusy], tuple[Path, LockHolder | None, float]]:
+        """Pickled with its arguments (it may cross from a worker process)."""
+        return (type(self), (self.workspace, self.holder, self.waited))
 
 
 def waiting_message(holder: LockHolder | None) -> str:
