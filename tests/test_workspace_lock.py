@@ -13,6 +13,7 @@ import getpass
 import json
 import os
 import pickle
+import re
 import signal
 import sqlite3
 import subprocess
@@ -451,11 +452,16 @@ def test_importing_a_roster_backs_up_the_gradebook_first(workspace: Path) -> Non
     roster = workspace.parent / "liste.csv"
     roster.write_text("nom;prenom\nDupont;Marie\n", encoding="utf-8")
     import_roster(workspace, roster)
+    assert len(list_backups(workspace)) == 1
+    import_roster(workspace, roster)  # the same roster: nothing written, no backup
+    assert len(list_backups(workspace)) == 1
     roster.write_text("nom;prenom\nDupont;Marie\nMartin;Paul\n", encoding="utf-8")
     import_roster(workspace, roster)
     backups = list_backups(workspace)
     assert len(backups) == 2
-    assert all(b.name.endswith("-inscription-des-stagiaires.db") for b in backups)
+    # (« -2 » when both are taken within the same second)
+    named = re.compile(r"gradebook-\d{8}T\d{6}-inscription-des-stagiaires(-2)?\.db")
+    assert all(named.fullmatch(b.name) for b in backups)
     assert _count(backups[-1]) == 1  # the gradebook as it was: Marie Dupont alone
     assert _count(workspace / "gradebook.db") == 2
 

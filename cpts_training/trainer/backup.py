@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -147,6 +148,21 @@ def backup_gradebook(
     scratch.rename(backup)
     if prune:
         prune_backups(root, now)
+    return backup
+
+
+def backup_once(workspace: Path, reason: str) -> Callable[[], Path | None]:
+    """A function that backs up the gradebook (:func:`backup_gradebook`) the first time
+    it is called and does nothing after: call it just before each write of a step
+    that may write nothing at all (importing the same roster again leaves the
+    workspace as it was, without a backup)."""
+    done: list[Path | None] = []
+
+    def backup() -> Path | None:
+        if not done:
+            done.append(backup_gradebook(workspace, reason))
+        return done[0]
+
     return backup
 
 
