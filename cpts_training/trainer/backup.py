@@ -133,8 +133,8 @@ def backup_gradebook(
         raise CPTSError(
             f"Le carnet de notes {database} est illisible ({error}) : il n'a pas pu être "
             "sauvegardé, et l'opération demandée n'a pas été faite. Restaurez une sauvegarde "
-            "avec « cpts-training workspace restore -w ESPACE » (sans argument, la commande "
-            "liste les sauvegardes)."
+            f"avec « cpts-training workspace restore SAUVEGARDE -w {root} » (sans SAUVEGARDE, "
+            "la commande liste les sauvegardes)."
         ) from error
     problem = _integrity(scratch)
     if problem != "ok":
@@ -143,7 +143,8 @@ def backup_gradebook(
             f"La sauvegarde du carnet de notes {database} n'est pas intacte ({problem}) : "
             "l'opération demandée n'a pas été faite. Le carnet de notes lui-même est "
             "peut-être abîmé : restaurez une sauvegarde avec « cpts-training workspace "
-            "restore -w ESPACE »."
+            f"restore SAUVEGARDE -w {root} » (sans SAUVEGARDE, la commande liste les "
+            "sauvegardes)."
         )
     scratch.rename(backup)
     if prune:
