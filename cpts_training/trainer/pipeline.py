@@ -22,6 +22,7 @@ from cpts_training.trainer.autograde import (
     autograde_copies,
     is_up_to_date,
 )
+from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.deadlines import with_lateness
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
@@ -33,6 +34,7 @@ from cpts_training.trainer.preprocessors.end_markers import (
 from cpts_training.trainer.sandbox import SandboxLimits
 from cpts_training.trainer.spreadsheet import require_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
+from cpts_training.trainer.workspace_lock import locked
 
 
 def _require_assessment(workspace: Path, assessment: str) -> None:
@@ -70,6 +72,7 @@ def _submitted_students(workspace: Path, assessment: str) -> list[str]:
     )
 
 
+@locked("publication de {assessment}")
 def publish(workspace: Path, assessment: str, replace: bool = False) -> tuple[Path, str]:
     """Generate the trainees' version of ``assessment`` (no solution, no hidden test).
 
@@ -107,6 +110,7 @@ def publish(workspace: Path, assessment: str, replace: bool = False) -> tuple[Pa
                 "n'est pas modifiée. Pour publier quand même la nouvelle version, relancez "
                 "avec --replace (l'ancienne sera archivée) ; pensez alors à recorriger."
             )
+        backup_gradebook(workspace, f"publication {assessment}")
         archive = workspace / "archives" / "publications" / f"{assessment}-{_now():%Y%m%dT%H%M%S}"
         archive.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(folder, archive)
@@ -186,6 +190,7 @@ def autograde(
     return report
 
 
+@locked("production des retours de {assessment}")
 def feedback(workspace: Path, assessment: str, student: str | None = None) -> list[Path]:
     """Write the HTML feedback of every autograded submission (or ``student``'s).
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cpts_training.errors import CPTSError
 from cpts_training.paths import assessments_dir, repository_root
+from cpts_training.trainer.workspace_lock import locked
 
 COURSE_ID = "cpts-occitanie"
 CONFIG_NAME = "nbgrader_config.py"
@@ -225,6 +226,7 @@ def _same_content(left: Path, right: Path) -> bool:
     )
 
 
+@locked("mise à jour des évaluations")
 def update_workspace(
     directory: Path, source: Path | None = None, replace: bool = False
 ) -> dict[str, list[str]]:
