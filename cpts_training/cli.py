@@ -168,8 +168,15 @@ def replace_option(help_text: str) -> Callable[[Callable[..., T]], Callable[...,
     message="%(prog)s, version %(version)s",
     help="Afficher la version et quitter.",
 )
-def app() -> None:
+@click.pass_context
+def app(ctx: click.Context) -> None:
     """The ``cpts-training`` command."""
+    from cpts_training.trainer.workspace_lock import lock_policy, waiting_message
+
+    # A command that finds its workspace busy waits, and says so.
+    ctx.with_resource(
+        lock_policy(on_wait=lambda holder: click.secho(waiting_message(holder), fg="yellow"))
+    )
 
 
 @app.command(short_help="Ouvrir le cours dans JupyterLab.")

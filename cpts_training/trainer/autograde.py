@@ -41,6 +41,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr
+from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.copy_checks import altered_cells, describe_alterations, prepare_copy
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.nbgrader_runner import (
@@ -274,6 +275,7 @@ def autograde_copies(
         else:
             pending.append(outcome)
     if pending:
+        backup_gradebook(workspace, f"avant correction {assessment}")
         pool = _Pool(
             workspace,
             assessment,

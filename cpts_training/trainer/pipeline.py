@@ -24,6 +24,7 @@ from cpts_training.trainer.autograde import (
 )
 from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.deadlines import with_lateness
+from cpts_training.trainer.feedback import write_failure_pages
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
@@ -130,6 +131,7 @@ def release(workspace: Path, assessment: str) -> Path:
     return publish(workspace, assessment)[0]
 
 
+@locked("correction automatique de {assessment}")
 def autograde(
     workspace: Path,
     assessment: str,
@@ -196,12 +198,17 @@ def feedback(workspace: Path, assessment: str, student: str | None = None) -> li
 
     Feedback is derived from the gradebook and is regenerated every time, so that it
     shows the manual grades entered since the last run. Copies not corrected yet get
-    no feedback: see :func:`feedback_warnings`. Returns the feedback files written.
+    no feedback: see :func:`feedback_warnings`; a copy the automatic correction could
+    not grade gets a French page saying why
+    (:func:`~.feedback.write_failure_pages`). Returns the feedback files written.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
     who = student or "*"
     if not any((workspace / "autograded").glob(f"{who}/{assessment}")):
+        failures = write_failure_pages(workspace, assessment, student)
+        if failures:
+            return failures
         whose = f" de « {student} »" if student else ""
         raise CPTSError(
             f"Aucune copie corrigée{whose} pour « {assessment} » : lancez d'abord "
@@ -221,7 +228,8 @@ def feedback(workspace: Path, assessment: str, student: str | None = None) -> li
     if stale:
         arguments.append(f"--CourseDirectory.student_id_exclude={','.join(stale)}")
     run_nbgrader(workspace, *arguments)
-    return sorted((workspace / "feedback").glob(f"{who}/{assessment}/*.html"))
+    failures = write_failure_pages(workspace, assessment, student)
+    return sorted({*(workspace / "feedback").glob(f"{who}/{assessment}/*.html"), *failures})
 
 
 def feedback_warnings(workspace: Path, assessment: str) -> list[str]:
