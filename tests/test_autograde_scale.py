@@ -329,7 +329,8 @@ def test_a_tampered_test_is_graded_with_the_original_and_reported(graded: Graded
     assert "ALTÉRÉE" in outcome.line()
     assert "q2_taille : test modifié" in outcome.line()
     assert "q2_taille : points modifiés (1 → 10)" in outcome.line()
-    assert "1 copie(s) ALTÉRÉE(S), corrigée(s) avec les tests d'origine (triche)" in (
+    # The copy whose test cell was deleted is named too.
+    assert "2 copie(s) ALTÉRÉE(S), corrigée(s) avec les tests d'origine (supprime, triche)" in (
         graded.report.summary()
     )
     summary = grade_summary(graded.workspace).set_index("stagiaire")
