@@ -1,18 +1,30 @@
-"""Automatic correction, one copy at a time, so that one bad copy never stops the others.
+"""Automatic correction of a cohort: several copies at once, each in a sandbox, none lost.
 
-``nbgrader autograde ASSIGNMENT`` stops at the first copy it cannot process and
-grades no later copy; interrupted, it leaves a half-written ``autograded/`` copy
-that its later runs skip. Here each copy is graded by its own
-``nbgrader autograde ASSIGNMENT --student ID`` run:
+``nbgrader autograde ASSIGNMENT`` grades one copy after another in the trainer's own
+environment (nbgrader issue #174), stops at the first copy it cannot process, and,
+interrupted, leaves a half-written ``autograded/`` copy that its later runs skip.
+Here nbgrader stays the engine, but:
 
-- before nbgrader runs, the copy is checked (a readable notebook, no duplicated
-  answer cell): a copy nbgrader cannot grade is reported, not run;
+- copies are graded ``workers`` at a time by long-lived grading processes
+  (:mod:`.grading_worker`), each running nbgrader's own ``NbGraderAPI.autograde`` copy
+  after copy: nbgrader is started once per process, not once per copy. A copy whose
+  process ends (crash) or runs over ``copy_timeout`` seconds is failed and the
+  process replaced; a copy that met a busy gradebook is tried once more;
+- every kernel runs in the sandbox (:mod:`.sandbox`): resource limits, and with
+  bubblewrap no network and no access to the workspace; a cell over its time, a
+  memory bomb or a kernel that stops costs only the tests after it;
+- before nbgrader runs, each copy is checked and, where it is safe, repaired
+  (:func:`~.copy_checks.prepare_copy`): a copy nbgrader cannot grade is reported, not
+  run; after, the cells the trainee tampered with are named
+  (:func:`~.copy_checks.altered_cells`) — nbgrader has graded them with the originals;
+- the gradebook is backed up before the first copy (:mod:`.backup`), and the whole
+  correction runs under the workspace's lock (:mod:`.workspace_lock`, taken by
+  :func:`~.pipeline.autograde`);
 - a mark ``.cpts-training/autograde/<évaluation>/<stagiaire>.en-cours`` is written
-  before the run and removed after its success: a copy whose mark is left (the run
-  failed, was interrupted or killed) or whose autograded notebook is missing is
-  graded again (``--force``) by the next run;
-- nbgrader runs in a process group of its own, stopped as a whole on Ctrl+C or
-  after ``copy_timeout`` seconds;
+  before a copy is sent and removed after its success: a copy whose mark is left (the
+  run failed, was interrupted or killed) or whose autograded notebook is missing is
+  graded again by the next run; each copy's outcome is kept beside it
+  (:func:`last_outcome`) for the export and the feedback;
 - a copy re-graded with its text unchanged keeps its manual grades final (nbgrader
   would flag them for review, as it rightly does after a new deposit);
 - after a new deposit, a written answer graded with the rubric keeps its grade if
