@@ -7,7 +7,7 @@ not load nbgrader's whole pipeline.
 
 Two pipeline steps share their name with a module of this package and are imported
 from :mod:`cpts_training.trainer.pipeline`: ``autograde`` (the module
-:mod:`~cpts_training.trainer.autograde` grades the copies one by one) and ``feedback``
+:mod:`~cpts_training.trainer.autograde` grades several copies at once, each in a sandbox) and ``feedback``
 (the module :mod:`~cpts_training.trainer.feedback` holds nbgrader's preprocessors).
 """
 
