@@ -359,8 +359,9 @@ def last_outcome(workspace: Path, assessment: str, student: str) -> CopyOutcome 
 
 def _hidden_folders(workspace: Path) -> tuple[str, ...]:
     """What a copy's kernel must not read: the workspace (source, gradebook, other
-    copies) and the trainer's home."""
-    return tuple(dict.fromkeys([str(Path.home().resolve()), str(workspace.resolve())]))
+    copies) and the trainer's home (unless it is the root of the file system)."""
+    folders = [workspace.resolve(), Path.home().resolve()]
+    return tuple(dict.fromkeys(str(f) for f in folders if f != Path(f.anchor)))
 
 
 @dataclass
