@@ -168,8 +168,15 @@ def replace_option(help_text: str) -> Callable[[Callable[..., T]], Callable[...,
     message="%(prog)s, version %(version)s",
     help="Afficher la version et quitter.",
 )
-def app() -> None:
+@click.pass_context
+def app(ctx: click.Context) -> None:
     """The ``cpts-training`` command."""
+    from cpts_training.trainer.workspace_lock import lock_policy, waiting_message
+
+    # A command that finds its workspace busy waits, and says so.
+    ctx.with_resource(
+        lock_policy(on_wait=lambda holder: click.secho(waiting_message(holder), fg="yellow"))
+    )
 
 
 @app.command(short_help="Ouvrir le cours dans JupyterLab.")
@@ -307,6 +314,51 @@ def workspace_update(directory: Path, source: Path | None, replace: bool) -> Non
 
     for line in update_report(update_workspace(directory, source=source, replace=replace)):
         click.echo(line)
+
+
+@workspace.command("restore", short_help="Restaurer une sauvegarde du carnet de notes.")
+@click.argument("backup", required=False, metavar="[SAUVEGARDE]")
+@workspace_option
+@french_errors
+def workspace_restore(backup: str | None, workspace: Path) -> None:
+    """Sans argument : lister les sauvegardes du carnet de notes (faites avant chaque étape
+    qui peut perdre des notes). Avec SAUVEGARDE (un nom de la liste, ou le chemin d'un
+    fichier) : la restaurer, après avoir sauvegardé le carnet de notes actuel."""
+    from cpts_training.trainer.backup import (
+        backup_folder,
+        backup_time,
+        list_backups,
+        restore_gradebook,
+    )
+    from cpts_training.trainer.deadlines import french_moment
+    from cpts_training.trainer.workspace import require_workspace
+
+    root = require_workspace(workspace)
+    if backup is None:
+        backups = list_backups(root)
+        if not backups:
+            click.echo(
+                f"Aucune sauvegarde du carnet de notes dans {backup_folder(root)} : elles sont "
+                "faites avant chaque étape qui peut perdre des notes."
+            )
+            return
+        click.echo(
+            f"Sauvegardes du carnet de notes ({backup_folder(root)}), la plus récente en dernier :"
+        )
+        for path in backups:
+            size = f"{path.stat().st_size / 1024:.0f} Ko"
+            click.echo(f"  {path.name}  ({french_moment(backup_time(path))}, {size})")
+        click.echo(f"Pour en restaurer une : cpts-training workspace restore NOM -w {root}")
+        return
+    previous = restore_gradebook(root, backup)
+    click.echo(f"Carnet de notes restauré depuis {Path(backup).name} : {root / 'gradebook.db'}")
+    if previous is not None:
+        click.echo(f"L'ancien carnet de notes est gardé dans {previous.name} ({previous.parent}).")
+    click.echo(
+        "Les copies corrigées après cette sauvegarde n'ont pas leurs notes dans le carnet "
+        "restauré : recorrigez-les avec « cpts-training assessment autograde ÉVALUATION "
+        f"--student STAGIAIRE --force -w {root} »."
+    )
 
 
 ASSESSMENT = click.argument("assessment", metavar="ÉVALUATION")

@@ -29,10 +29,14 @@ from nbgrader.api import Gradebook
 
 from cpts_training.jupyter_env import with_interpreter_bin
 from cpts_training.trainer.autograde import FAILED, GRADED, AutogradeFailed, AutogradeReport
-from cpts_training.trainer.pipeline import autograde, release
+from cpts_training.trainer.backup import list_backups
+from cpts_training.trainer.grade_summary import grade_summary
+from cpts_training.trainer.pipeline import autograde, feedback, release
 from cpts_training.trainer.sandbox import MEBIBYTE, SandboxLimits, bubblewrap
 from cpts_training.trainer.submissions import submit
 from cpts_training.trainer.workspace import COURSE_ID, init_workspace
+from cpts_training.trainer.workspace_lock import lock_holder
+from tests.helpers import visible_text
 
 ASSESSMENT = "evaluation_00"
 Q1 = (
@@ -305,6 +309,16 @@ def test_unreadable_copies_are_named_and_the_others_graded(graded: Graded) -> No
         assert outcome.status == FAILED
         assert not (graded.workspace / "autograded" / student).exists()
     assert {o.student for o in graded.report.failed} == {"vide", "abime"}
+    assert graded.outcome("vide").reason == "carnet vide (0 octet)"
+    assert graded.outcome("abime").reason.startswith("JSON invalide (ligne")
+    # The trainee gets a French page saying so; the export says why.
+    (page,) = feedback(graded.workspace, ASSESSMENT, student="vide")
+    text = visible_text(page.read_text(encoding="utf-8"))
+    assert "votre copie n'a pas pu être corrigée" in text
+    assert "Raison : carnet vide (0 octet)" in text
+    summary = grade_summary(graded.workspace).set_index("stagiaire")
+    assert summary.loc["vide", "statut"] == "déposée, non corrigée"
+    assert summary.loc["vide", "signalements"] == "non corrigée : carnet vide (0 octet)"
 
 
 def test_a_tampered_test_is_graded_with_the_original_and_reported(graded: Graded) -> None:
@@ -312,8 +326,17 @@ def test_a_tampered_test_is_graded_with_the_original_and_reported(graded: Graded
     assert outcome.status == GRADED
     # nbgrader puts the original test back: the right answer gets its 1 point, not 10.
     assert graded.points("triche")["q2_taille"] == 1
-    assert "ALTÉRÉE" in outcome.line() and "q2_taille" in outcome.line()
-    assert "triche" in graded.report.summary()
+    assert "ALTÉRÉE" in outcome.line()
+    assert "q2_taille : test modifié" in outcome.line()
+    assert "q2_taille : points modifiés (1 → 10)" in outcome.line()
+    # The copy whose test cell was deleted is named too.
+    assert "2 copie(s) ALTÉRÉE(S), corrigée(s) avec les tests d'origine (supprime, triche)" in (
+        graded.report.summary()
+    )
+    summary = grade_summary(graded.workspace).set_index("stagiaire")
+    assert "q2_taille : test modifié" in summary.loc["triche", "cellules_modifiees"]
+    assert summary.loc["juste", "cellules_modifiees"] == ""
+    assert "le noyau Python s'est arrêté" in summary.loc["arret", "signalements"]
 
 
 @pytest.mark.parametrize(
@@ -347,6 +370,99 @@ def test_the_latest_of_two_deposits_is_graded_and_the_first_kept(graded: Graded)
     assert "taille_aci = 3" in json.dumps(first)
 
 
-def test_the_gradebook_is_consistent(graded: Graded) -> None:
+def test_the_gradebook_is_consistent_and_was_backed_up_first(graded: Graded) -> None:
     with sqlite3.connect(graded.workspace / "gradebook.db") as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    backups = list_backups(graded.workspace)
+    assert any("avant-correction-evaluation-00" in b.name for b in backups), backups
+
+
+# --- Interrupted by kill -9, then resumed (runs after the cohort above) -----------------
+
+
+def _processes_of(workspace: Path) -> list[str]:
+    """Command lines of the live processes started for ``workspace``'s correction."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z" and str(workspace) in command and "pytest" not in command:
+            found.append(command)
+    return found
+
+
+def test_kill_9_leaves_a_consistent_gradebook_and_the_next_run_resumes(graded: Graded) -> None:
+    workspace = graded.workspace
+    released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    slow = dict(RIGHT, q2_reponse="import time\ntime.sleep(6)\ntaille_aci = 2")
+    students = [f"lent-{n}" for n in range(1, 5)]
+    for student in students:
+        path = workspace.parent / f"{student}.ipynb"
+        nbformat.write(answered(released, slow), path)
+        submit(workspace, ASSESSMENT, student, path)
+    command = [sys.executable, "-m", "cpts_training", "assessment", "autograde", ASSESSMENT]
+    trainer = subprocess.Popen(
+        [*command, "-w", str(workspace), "--workers", "2"],
+        env=with_interpreter_bin(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    outcomes = workspace / ".cpts-training" / "autograde" / ASSESSMENT
+    deadline = time.monotonic() + 180
+    while not any((outcomes / f"{s}.json").exists() for s in students):
+        assert time.monotonic() < deadline and trainer.poll() is None
+        time.sleep(0.2)
+    os.kill(trainer.pid, 9)  # the trainer's command killed outright, mid-cohort
+    trainer.wait()
+    done = [s for s in students if (outcomes / f"{s}.json").exists()]
+    assert 1 <= len(done) < len(students)
+    # Its grading processes and their kernels stop with it.
+    deadline = time.monotonic() + 15
+    while _processes_of(workspace) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _processes_of(workspace) == []
+    with sqlite3.connect(workspace / "gradebook.db") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # The next run keeps what was graded and grades the rest.
+    with pytest.raises(AutogradeFailed) as error:  # « vide » and « abime » still fail
+        autograde(workspace, ASSESSMENT, workers=2)
+    report = error.value.report
+    statuses = {o.student: o.status for o in report.outcomes if o.student in students}
+    assert {s for s, status in statuses.items() if status == GRADED} == set(students) - set(done)
+    for student in students:
+        assert sum(graded.points(student).values()) == 3
+
+
+def test_two_commands_on_one_workspace_take_turns(graded: Graded) -> None:
+    workspace = graded.workspace
+    command = [sys.executable, "-m", "cpts_training", "assessment", "autograde", ASSESSMENT]
+    command += ["-w", str(workspace), "--student", "juste"]
+
+    def start(*extra: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [*command, *extra],
+            env=with_interpreter_bin(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
+    first = start("--force")
+    deadline = time.monotonic() + 60
+    while lock_holder(workspace) is None:
+        assert time.monotonic() < deadline and first.poll() is None
+        time.sleep(0.1)
+    second = start()  # the copy is up to date: kept, once the first has finished
+    first_output, _ = first.communicate(timeout=300)
+    second_output, _ = second.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0, first_output + second_output
+    assert "[1/1] juste : corrigée" in first_output and "occupé" not in first_output
+    assert "Espace occupé par correction automatique de evaluation_00" in second_output
+    assert "[1/1] juste : déjà corrigée, gardée" in second_output
+    assert lock_holder(workspace) is None

@@ -407,16 +407,3 @@ def test_a_copy_folder_with_a_bad_name_is_reported_not_run(cohort: Cohort) -> No
     assert failed.reason == "nom de dossier invalide"
     assert "« dupont-marie\\n » invalide" in str(error.value)
     assert not (cohort.workspace / "autograded" / "dupont-marie\n").exists()
-
-
-def test_a_copy_that_kills_python_is_graded_up_to_the_stop(cohort: Cohort) -> None:
-    # Runs last: the other copies are up to date, only this one is run by nbgrader.
-    crash = dict(RIGHT, q2_reponse="import os\nos._exit(1)")
-    submit(cohort.workspace, ASSESSMENT, "kevin", cohort.copy("kevin", crash))
-    report = autograde(cohort.workspace, ASSESSMENT)
-    statuses = {o.student: o.status for o in report.outcomes}
-    assert statuses == {"alice": KEPT, "chloe": KEPT, "kevin": GRADED, "zoe": KEPT}
-    (kevin,) = [o for o in report.outcomes if o.student == "kevin"]
-    assert "le noyau Python s'est arrêté pendant « q2_reponse »" in kevin.line()
-    assert cohort.auto_points("kevin") == 2  # q1's two tests ran before the stop
-    withdraw(cohort.workspace, ASSESSMENT, "kevin")

@@ -7,8 +7,9 @@ not load nbgrader's whole pipeline.
 
 Two pipeline steps share their name with a module of this package and are imported
 from :mod:`cpts_training.trainer.pipeline`: ``autograde`` (the module
-:mod:`~cpts_training.trainer.autograde` grades the copies one by one) and ``feedback``
-(the module :mod:`~cpts_training.trainer.feedback` holds nbgrader's preprocessors).
+:mod:`~cpts_training.trainer.autograde` grades several copies at once, each in a
+sandbox) and ``feedback`` (the module :mod:`~cpts_training.trainer.feedback` holds
+nbgrader's preprocessors).
 """
 
 from __future__ import annotations

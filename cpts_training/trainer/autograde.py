@@ -1,18 +1,30 @@
-"""Automatic correction, one copy at a time, so that one bad copy never stops the others.
+"""Automatic correction of a cohort: several copies at once, each in a sandbox, none lost.
 
-``nbgrader autograde ASSIGNMENT`` stops at the first copy it cannot process and
-grades no later copy; interrupted, it leaves a half-written ``autograded/`` copy
-that its later runs skip. Here each copy is graded by its own
-``nbgrader autograde ASSIGNMENT --student ID`` run:
+``nbgrader autograde ASSIGNMENT`` grades one copy after another in the trainer's own
+environment (nbgrader issue #174), stops at the first copy it cannot process, and,
+interrupted, leaves a half-written ``autograded/`` copy that its later runs skip.
+Here nbgrader stays the engine, but:
 
-- before nbgrader runs, the copy is checked (a readable notebook, no duplicated
-  answer cell): a copy nbgrader cannot grade is reported, not run;
+- copies are graded ``workers`` at a time by long-lived grading processes
+  (:mod:`.grading_worker`), each running nbgrader's own ``NbGraderAPI.autograde`` copy
+  after copy: nbgrader is started once per process, not once per copy. A copy whose
+  process ends (crash) or runs over ``copy_timeout`` seconds is failed and the
+  process replaced; a copy that met a busy gradebook is tried once more;
+- every kernel runs in the sandbox (:mod:`.sandbox`): resource limits, and with
+  bubblewrap no network and no access to the workspace; a cell over its time, a
+  memory bomb or a kernel that stops costs only the tests after it;
+- before nbgrader runs, each copy is checked and, where it is safe, repaired
+  (:func:`~.copy_checks.prepare_copy`): a copy nbgrader cannot grade is reported, not
+  run; after, the cells the trainee tampered with are named
+  (:func:`~.copy_checks.altered_cells`) — nbgrader has graded them with the originals;
+- the gradebook is backed up before the first copy (:mod:`.backup`), and the whole
+  correction runs under the workspace's lock (:mod:`.workspace_lock`, taken by
+  :func:`~.pipeline.autograde`);
 - a mark ``.cpts-training/autograde/<évaluation>/<stagiaire>.en-cours`` is written
-  before the run and removed after its success: a copy whose mark is left (the run
-  failed, was interrupted or killed) or whose autograded notebook is missing is
-  graded again (``--force``) by the next run;
-- nbgrader runs in a process group of its own, stopped as a whole on Ctrl+C or
-  after ``copy_timeout`` seconds;
+  before a copy is sent and removed after its success: a copy whose mark is left (the
+  run failed, was interrupted or killed) or whose autograded notebook is missing is
+  graded again by the next run; each copy's outcome is kept beside it
+  (:func:`last_outcome`) for the export and the feedback;
 - a copy re-graded with its text unchanged keeps its manual grades final (nbgrader
   would flag them for review, as it rightly does after a new deposit);
 - after a new deposit, a written answer graded with the rubric keeps its grade if
@@ -32,7 +44,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +53,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr
+from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.copy_checks import altered_cells, describe_alterations, prepare_copy
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.nbgrader_runner import (
@@ -79,6 +92,7 @@ class CopyOutcome:
     log: str = ""  # the end of nbgrader's log for this copy
     notes: tuple[str, ...] = ()  # repairs, incidents, written answers to grade again
     alterations: tuple[str, ...] = ()  # « q2_test : test modifié »: cells tampered with
+    deposit: str = ""  # the graded deposit's time (ISO, UTC), « » if unknown
 
     def line(self) -> str:
         """The end of the copy's progress line: « corrigée (4,1 s) », followed by what
@@ -273,6 +287,7 @@ def autograde_copies(
         else:
             pending.append(outcome)
     if pending:
+        backup_gradebook(workspace, f"avant correction {assessment}")
         pool = _Pool(
             workspace,
             assessment,
@@ -301,9 +316,12 @@ def _record(
     total: int,
     progress: Progress | None,
 ) -> None:
-    report.outcomes.append(outcome)
     if outcome.status != KEPT:
+        folder = workspace / "submitted" / outcome.student / report.assessment
+        deposited = deposit_time(folder)
+        outcome = replace(outcome, deposit=deposited.isoformat() if deposited else "")
         save_outcome(workspace, report.assessment, outcome)
+    report.outcomes.append(outcome)
     if progress:
         progress(len(report.outcomes), total, outcome.student, outcome)
 
@@ -341,8 +359,9 @@ def last_outcome(workspace: Path, assessment: str, student: str) -> CopyOutcome 
 
 def _hidden_folders(workspace: Path) -> tuple[str, ...]:
     """What a copy's kernel must not read: the workspace (source, gradebook, other
-    copies) and the trainer's home."""
-    return tuple(dict.fromkeys([str(Path.home().resolve()), str(workspace.resolve())]))
+    copies) and the trainer's home (unless it is the root of the file system)."""
+    folders = [workspace.resolve(), Path.home().resolve()]
+    return tuple(dict.fromkeys(str(f) for f in folders if f != Path(f.anchor)))
 
 
 @dataclass

@@ -51,6 +51,7 @@ from cpts_training.trainer.deadlines import (
 )
 from cpts_training.trainer.submissions import submit
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
+from cpts_training.trainer.workspace_lock import locked
 
 MOODLE_REGEXP = (
     r"^(?P<student_id>[^/]+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_"
@@ -321,6 +322,7 @@ def _folder_entries(source: Path) -> tuple[list[_Entry], list[str]]:
     return moodle + plain, ignored
 
 
+@locked("collecte des copies de {assessment}")
 def collect_copies(
     workspace: Path,
     assessment: str,

@@ -185,3 +185,46 @@ class FeedbackExporter(HTMLExporter):
         # nbconvert gives every image without a description an English one.
         english = 'alt="No description has been provided for this image"'
         return html.replace(english, 'alt="Image sans description"'), resources
+
+
+def write_failure_pages(workspace: Path, assessment: str, student: str | None = None) -> list[Path]:
+    """A French page for each deposited copy the automatic correction could not grade.
+
+    For every trainee (or ``student``) whose last correction of the copy deposited now
+    failed (:func:`~.autograde.last_outcome`), writes
+    ``feedback/<id>/<assessment>/<assessment>.html``: the copy is not graded, why
+    (the short reason, never the trainer's technical detail), and what to do. Returns
+    the pages written.
+    """
+    import jinja2
+
+    from cpts_training.dates import fr_date
+    from cpts_training.trainer.autograde import FAILED, is_complete, last_outcome
+    from cpts_training.trainer.grade_summary import deposit_time
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "copie_non_corrigee"),
+        autoescape=True,
+    )
+    template = environment.get_template("page.html.j2")
+    pages = []
+    for folder in sorted((workspace / "submitted").glob(f"{student or '*'}/{assessment}")):
+        name = folder.parent.name
+        outcome = last_outcome(workspace, assessment, name)
+        deposited = deposit_time(folder)
+        if (
+            outcome is None
+            or outcome.status != FAILED
+            or outcome.deposit != (deposited.isoformat() if deposited else "")
+            or is_complete(workspace, assessment, name)
+        ):
+            continue
+        page = workspace / "feedback" / name / assessment / f"{assessment}.html"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        when = f"le {fr_date(deposited)}" if deposited else "pour cette évaluation"
+        page.write_text(
+            template.render(assessment=assessment, deposited=when, reason=outcome.reason),
+            encoding="utf-8",
+        )
+        pages.append(page)
+    return pages

@@ -38,8 +38,15 @@ SUMMARY_COLUMNS = [
     "en_retard",
     "retard",
     "penalite_retard",
+    "cellules_modifiees",
+    "signalements",
 ]
-"""Columns of :func:`grade_summary` (and of the trainer's ``notes.csv``)."""
+"""Columns of :func:`grade_summary` (and of the trainer's ``notes.csv``).
+
+``cellules_modifiees``: the tests, locked cells or points the trainee changed (the copy
+is graded with the original ones); ``signalements``: why the copy could not be
+graded, or what its automatic correction repaired or met (a kernel that stopped, a
+cell over its time), from the last correction of this very deposit."""
 
 LATE = "oui"
 ON_TIME = "non"
@@ -121,6 +128,8 @@ def _summary_row(
         "en_retard": "",
         "retard": "",
         "penalite_retard": None,
+        "cellules_modifiees": "",
+        "signalements": "",
     }
     try:
         due = gradebook.find_assignment(assessment).duedate
@@ -138,6 +147,7 @@ def _summary_row(
     except MissingEntry:
         submission = None
     _late_fields(row, deposited, due, None if submission is None else submission.extension)
+    _outcome_fields(row, workspace, assessment, student, deposited)
     if submission is None:
         return row
     from cpts_training.trainer.autograde import is_up_to_date
@@ -156,6 +166,24 @@ def _summary_row(
         penalite_retard=penalty,
     )
     return row
+
+
+def _outcome_fields(
+    row: dict[str, object],
+    workspace: Path,
+    assessment: str,
+    student: str,
+    deposited: dt.datetime | None,
+) -> None:
+    """Fill ``cellules_modifiees`` and ``signalements`` from the copy's last correction."""
+    from cpts_training.trainer.autograde import FAILED, last_outcome
+
+    outcome = last_outcome(workspace, assessment, student)
+    if outcome is None or outcome.deposit != (deposited.isoformat() if deposited else ""):
+        return
+    row["cellules_modifiees"] = " ; ".join(outcome.alterations)
+    reasons = [f"non corrigée : {outcome.reason}"] if outcome.status == FAILED else []
+    row["signalements"] = " ; ".join([*reasons, *outcome.notes])
 
 
 def _late_fields(

@@ -22,7 +22,9 @@ from cpts_training.trainer.autograde import (
     autograde_copies,
     is_up_to_date,
 )
+from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.deadlines import with_lateness
+from cpts_training.trainer.feedback import write_failure_pages
 from cpts_training.trainer.grade_summary import NOT_GRADED, WAITING, grade_summary
 from cpts_training.trainer.grading_state import counted_points, is_pending
 from cpts_training.trainer.nbgrader_runner import run_nbgrader
@@ -33,6 +35,7 @@ from cpts_training.trainer.preprocessors.end_markers import (
 from cpts_training.trainer.sandbox import SandboxLimits
 from cpts_training.trainer.spreadsheet import require_csv_destination, write_spreadsheet_csv
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
+from cpts_training.trainer.workspace_lock import locked
 
 
 def _require_assessment(workspace: Path, assessment: str) -> None:
@@ -70,6 +73,7 @@ def _submitted_students(workspace: Path, assessment: str) -> list[str]:
     )
 
 
+@locked("publication de {assessment}")
 def publish(workspace: Path, assessment: str, replace: bool = False) -> tuple[Path, str]:
     """Generate the trainees' version of ``assessment`` (no solution, no hidden test).
 
@@ -107,6 +111,7 @@ def publish(workspace: Path, assessment: str, replace: bool = False) -> tuple[Pa
                 "n'est pas modifiée. Pour publier quand même la nouvelle version, relancez "
                 "avec --replace (l'ancienne sera archivée) ; pensez alors à recorriger."
             )
+        backup_gradebook(workspace, f"publication {assessment}")
         archive = workspace / "archives" / "publications" / f"{assessment}-{_now():%Y%m%dT%H%M%S}"
         archive.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(folder, archive)
@@ -126,6 +131,7 @@ def release(workspace: Path, assessment: str) -> Path:
     return publish(workspace, assessment)[0]
 
 
+@locked("correction automatique de {assessment}")
 def autograde(
     workspace: Path,
     assessment: str,
@@ -186,17 +192,23 @@ def autograde(
     return report
 
 
+@locked("production des retours de {assessment}")
 def feedback(workspace: Path, assessment: str, student: str | None = None) -> list[Path]:
     """Write the HTML feedback of every autograded submission (or ``student``'s).
 
     Feedback is derived from the gradebook and is regenerated every time, so that it
     shows the manual grades entered since the last run. Copies not corrected yet get
-    no feedback: see :func:`feedback_warnings`. Returns the feedback files written.
+    no feedback: see :func:`feedback_warnings`; a copy the automatic correction could
+    not grade gets a French page saying why
+    (:func:`~.feedback.write_failure_pages`). Returns the feedback files written.
     """
     workspace = require_workspace(workspace)
     _require_assessment(workspace, assessment)
     who = student or "*"
     if not any((workspace / "autograded").glob(f"{who}/{assessment}")):
+        failures = write_failure_pages(workspace, assessment, student)
+        if failures:
+            return failures
         whose = f" de « {student} »" if student else ""
         raise CPTSError(
             f"Aucune copie corrigée{whose} pour « {assessment} » : lancez d'abord "
@@ -216,7 +228,8 @@ def feedback(workspace: Path, assessment: str, student: str | None = None) -> li
     if stale:
         arguments.append(f"--CourseDirectory.student_id_exclude={','.join(stale)}")
     run_nbgrader(workspace, *arguments)
-    return sorted((workspace / "feedback").glob(f"{who}/{assessment}/*.html"))
+    failures = write_failure_pages(workspace, assessment, student)
+    return sorted({*(workspace / "feedback").glob(f"{who}/{assessment}/*.html"), *failures})
 
 
 def feedback_warnings(workspace: Path, assessment: str) -> list[str]:

@@ -21,8 +21,10 @@ from pathlib import Path
 
 from cpts_training.errors import CPTSError
 from cpts_training.jupyter_env import with_interpreter_bin
+from cpts_training.trainer.backup import backup_once
 from cpts_training.trainer.submissions import require_identifier, suggested_identifier
 from cpts_training.trainer.workspace import COURSE_ID, require_workspace
+from cpts_training.trainer.workspace_lock import locked
 
 ROSTER_COLUMNS = ("id", "nom", "prenom", "email")
 """The roster's columns: ``id`` (optional: derived from nom and prénom when empty or
@@ -178,6 +180,7 @@ def _alembic_on_path() -> Iterator[None]:
             os.environ["PATH"] = previous
 
 
+@locked("inscription des stagiaires")
 def import_roster(workspace: Path | str, path: Path | str) -> RosterReport:
     """Create or update in the workspace's gradebook every trainee of the roster ``path``
     (nbgrader's ``Gradebook.update_or_create_student``: id, first and last name, email).
@@ -194,6 +197,7 @@ def import_roster(workspace: Path | str, path: Path | str) -> RosterReport:
 
     root = require_workspace(Path(workspace))
     trainees = read_roster(path)
+    backup = backup_once(root, "inscription des stagiaires")
     added: list[str] = []
     updated: list[str] = []
     unchanged: list[str] = []
@@ -224,6 +228,7 @@ def import_roster(workspace: Path | str, path: Path | str) -> RosterReport:
                 (unchanged if same else updated).append(trainee.id)
                 if same:
                     continue
+            backup()
             gradebook.update_or_create_student(trainee.id, **wanted)
     return RosterReport(tuple(added), tuple(updated), tuple(unchanged), tuple(warnings))
 

@@ -82,7 +82,7 @@ def sandbox_status(sandbox: Sandbox, requested: bool = True) -> str:
             f"autres copies), {limits}"
         )
     if not requested:
-        return f"sans isolement (--sans-isolement), {limits}"
+        return f"sans isolement (--no-isolation), {limits}"
     return (
         "NON isolées : bubblewrap est absent ou refusé sur cette machine (Debian ou Ubuntu : "
         "« sudo apt-get install bubblewrap »), les copies peuvent lire l'espace formateur "

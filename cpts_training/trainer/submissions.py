@@ -16,8 +16,10 @@ from pathlib import Path
 import nbformat
 
 from cpts_training.errors import CPTSError
+from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.workspace import require_workspace
+from cpts_training.trainer.workspace_lock import locked
 
 # Matched with ``fullmatch``: « $ » would accept an id ending in a newline.
 _ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]*")
@@ -156,6 +158,7 @@ class Deposit:
     warnings: tuple[str, ...] = ()
 
 
+@locked("dépôt de la copie de {student_id} pour {assessment}")
 def submit(
     workspace: Path,
     assessment: str,
@@ -326,6 +329,7 @@ def _look_alike_warnings(workspace: Path, student_id: str) -> tuple[str, ...]:
     )
 
 
+@locked("retrait de la copie de {student_id} pour {assessment}")
 def withdraw(
     workspace: Path, assessment: str, student_id: str, now: datetime | None = None
 ) -> Path:
@@ -348,6 +352,7 @@ def withdraw(
             f"Aucune copie de « {student_id} » déposée pour « {assessment} » : rien à retirer. "
             f"Copies déposées pour cette évaluation : {', '.join(deposited) or 'aucune'}."
         )
+    backup_gradebook(workspace, f"retrait {student_id} {assessment}")
     now = now or datetime.now(UTC)
     archive = workspace / "archives" / student_id / f"{assessment}-retiree-{now:%Y%m%dT%H%M%S}"
     archive.mkdir(parents=True)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cpts_training.errors import CPTSError
 from cpts_training.paths import assessments_dir, repository_root
+from cpts_training.trainer.workspace_lock import locked
 
 COURSE_ID = "cpts-occitanie"
 CONFIG_NAME = "nbgrader_config.py"
@@ -98,11 +99,17 @@ dans le dépôt du cours, puis `source .venv/bin/activate`), en désignant cet e
    ambiguës (homonymes) ; les copies en retard sont nommées avec leur retard.
    Relancer la commande ne dépose rien deux fois ; `--replace` remplace les copies
    qui ont changé (l'ancienne est archivée).
-3. Corriger automatiquement, copie par copie :
+3. Corriger automatiquement, plusieurs copies à la fois (une par cœur ; `--workers N`) :
    `cpts-training assessment autograde evaluation_00 -w {root}`
-   → une ligne par copie (`[3/8] dupont-marie… corrigée (4,1 s)`). Une copie qui ne peut
-   pas être corrigée est nommée avec la raison, sans bloquer les autres ; une correction
-   interrompue reprend à la commande suivante. Recorriger une copie :
+   → une ligne par copie, avec le temps restant (`[3/8] dupont-marie : corrigée (4,1 s)
+   — reste environ 25 s`). Chaque copie s'exécute isolée (bubblewrap : sans réseau, sans
+   accès aux tests cachés, au carnet de notes ni aux autres copies) et limitée en mémoire
+   et en temps. Une copie réparable (renommée, en Windows-1252, ancien format, cellule
+   supprimée) est réparée, l'original gardé dans `archives/originaux/` ; une copie dont un
+   test ou des points ont été modifiés est corrigée avec les tests d'origine et signalée
+   « ALTÉRÉE ». Une copie qui ne peut pas être corrigée est nommée avec la raison, sans
+   bloquer les autres ; une correction interrompue reprend à la commande suivante.
+   Recorriger une copie :
    `… autograde evaluation_00 --student ID_STAGIAIRE --force -w {root}`.
    Retirer une copie déposée par erreur (elle est archivée, rien n'est effacé) :
    `cpts-training assessment withdraw evaluation_00 ID_STAGIAIRE -w {root}`
@@ -147,6 +154,12 @@ Une copie rendue après la date limite est signalée partout (résumé de la cor
 retour du stagiaire, `notes.csv` : colonnes `date_limite`, `en_retard`, `retard`). Une
 pénalité de retard peut être activée dans `nbgrader_config.py` (désactivée par défaut :
 voir les lignes commentées « Pénalité de retard »).
+
+Une seule commande à la fois travaille sur l'espace : si un collègue corrige, dépose ou
+publie, votre commande attend la fin de la sienne et l'affiche. Avant chaque étape qui
+peut perdre des notes (correction automatique, nouvelle publication, retrait, inscription,
+restauration), le carnet de notes est sauvegardé dans `archives/carnet_de_notes/` ;
+`cpts-training workspace restore -w {root}` liste les sauvegardes et en restaure une.
 
 Aucune copie ni note n'est remplacée sans que vous le demandiez : un dépôt qui
 remplacerait une copie existante est refusé, sauf avec `--replace`, et l'ancienne
@@ -225,6 +238,7 @@ def _same_content(left: Path, right: Path) -> bool:
     )
 
 
+@locked("mise à jour des évaluations")
 def update_workspace(
     directory: Path, source: Path | None = None, replace: bool = False
 ) -> dict[str, list[str]]:

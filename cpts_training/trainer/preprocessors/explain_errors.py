@@ -52,6 +52,14 @@ _GENERIC_ERRORS = {
         "Python s'est arrêté pendant l'exécution de cette cellule (mémoire épuisée ?) : "
         "les cellules suivantes n'ont pas pu être vérifiées."
     ),
+    "NoyauArrete": (
+        "Python s'est arrêté pendant l'exécution de cette cellule (mémoire ou temps de "
+        "calcul épuisés ?) : les cellules suivantes n'ont pas pu être vérifiées."
+    ),
+    "MemoryError": (
+        "Mémoire épuisée : ce calcul demande plus de mémoire que la correction n'en accorde "
+        "(une liste ou un tableau démesuré ?)."
+    ),
 }
 _CHECK_FAILED = "Vérification non réussie"
 #: How our explanations begin: an error whose message already is one is kept as it is.
@@ -62,6 +70,9 @@ _EXPLANATION_STARTS = (
     "La clé ou la colonne ",
     "L'élément ",
     "Erreur Python (",
+    "Non exécutée : ",  # cells after a kernel's stop (cpts_training.trainer.sandbox)
+    "Cellule arrêtée : ",
+    "Le noyau Python s'est arrêté",
     *(message.split(" : ")[0].split(" (")[0] for message in _GENERIC_ERRORS.values()),
     *EXPLANATION_STARTS,  # the trainee kernel's own explanations (short form, no code)
 )
