@@ -68,6 +68,7 @@ def built_book(installed: Installed) -> Path:
 
 
 HEAVIEST_FIRST = (
+    "test_autograde_scale.py",
     "test_cohort.py",
     "test_nbgrader_roundtrip.py",
     "test_browser.py",

@@ -45,7 +45,7 @@ Q1 = (
     " / population_totale, 1)"
 )
 RIGHT = {"q1_reponse": Q1, "q2_reponse": "taille_aci = 2"}
-CELL_TIMEOUT = 15  # seconds a cell may run here (a loaded machine needs 5 to load the data)
+CELL_TIMEOUT = 10  # seconds a cell may run here (a loaded machine needs 5 to load the data)
 MEMORY = 1024  # MiB for each kernel here
 
 
@@ -399,8 +399,8 @@ def _processes_of(workspace: Path) -> list[str]:
 def test_kill_9_leaves_a_consistent_gradebook_and_the_next_run_resumes(graded: Graded) -> None:
     workspace = graded.workspace
     released = workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
-    slow = dict(RIGHT, q2_reponse="import time\ntime.sleep(6)\ntaille_aci = 2")
-    students = [f"lent-{n}" for n in range(1, 5)]
+    slow = dict(RIGHT, q2_reponse="import time\ntime.sleep(4)\ntaille_aci = 2")
+    students = [f"lent-{n}" for n in range(1, 4)]
     for student in students:
         path = workspace.parent / f"{student}.ipynb"
         nbformat.write(answered(released, slow), path)

@@ -347,7 +347,7 @@ def test_export_writes_a_french_spreadsheet_with_a_status_per_copy(
     header = raw.decode("utf-8-sig").splitlines()[0]
     assert header == (
         "stagiaire;evaluation;statut;points;points_max;reponses_a_corriger;deposee_le;"
-        "date_limite;en_retard;retard;penalite_retard"
+        "date_limite;en_retard;retard;penalite_retard;cellules_modifiees;signalements"
     )
     rows = {
         (r["evaluation"], r["stagiaire"]): r

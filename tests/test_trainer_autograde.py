@@ -289,11 +289,15 @@ def test_an_interrupted_or_half_written_copy_is_graded_by_the_next_run(cohort: C
     assert "Copie de « chloe » non corrigée : délai dépassé" in str(error.value)
     assert "après 3 s" in str(error.value)
     assert not is_complete(cohort.workspace, ASSESSMENT, "chloe")
-    # Until then, chloe's copy counts as not corrected and gets no feedback.
+    # Until then, chloe's copy counts as not corrected; her feedback says so, and why.
     summary = grade_summary(cohort.workspace).set_index("stagiaire")
     assert summary.loc["chloe", "statut"] == "déposée, non corrigée"
+    assert summary.loc["chloe", "signalements"].startswith("non corrigée : délai dépassé")
     pages = feedback(cohort.workspace, ASSESSMENT)
-    assert [page.parts[-3] for page in pages] == ["alice", "zoe"]
+    assert [page.parts[-3] for page in pages] == ["alice", "chloe", "zoe"]
+    text = visible_text(pages[1].read_text(encoding="utf-8"))
+    assert "votre copie n'a pas pu être corrigée" in text and "délai dépassé" in text
+    assert "Note obtenue" not in text
 
     # zoe's autograded copy half-written, as an older run killed with kill -9 left it:
     # its folder is there but not its notebook (nbgrader writes it last).
