@@ -544,7 +544,7 @@ def assessment_collect(assessment: str, source: Path, workspace: Path, replace: 
 )
 @click.option(
     "--memory",
-    type=AtLeast(256),
+    type=AtLeast(1024),
     metavar="MO",
     default=4096,
     show_default=True,
@@ -576,21 +576,26 @@ def assessment_autograde(
     fichier. Une copie déjà corrigée et inchangée est gardée ; une copie qui ne peut
     pas être corrigée est signalée et n'empêche pas la correction des autres.
     """
-    import time
+    import os
 
     from cpts_training.trainer import FAILED, AutogradeFailed, AutogradeInterrupted, report_totals
     from cpts_training.trainer.pipeline import autograde  # the module autograde shadows it
     from cpts_training.trainer.sandbox import MEBIBYTE, SandboxLimits
 
-    start = time.monotonic()
     click.echo(f"Correction automatique de « {assessment} »…")
+    at_once = workers or os.cpu_count() or 1
+    durations: list[float] = []  # of the copies actually run, for the time left
 
     def progress(done: int, total: int, name: str, outcome: CopyOutcome | None) -> None:
         if outcome is None:
             return
+        if outcome.seconds > 0:
+            durations.append(outcome.seconds)
         left = total - done
-        elapsed = time.monotonic() - start
-        eta = f" — reste environ {format_duration(elapsed / done * left)}" if left else ""
+        eta = ""
+        if left and durations:
+            rounds = -(-left // at_once)  # copies left, at_once at a time
+            eta = f" — reste environ {format_duration(rounds * sum(durations) / len(durations))}"
         click.secho(
             f"[{done}/{total}] {name} : {outcome.line()}{eta}",
             fg="red" if outcome.status == FAILED else None,

@@ -99,14 +99,14 @@ class CopyOutcome:
         the trainer should know: repairs, incidents, cells the trainee altered (graded
         with the original tests), written answers to grade again (« ; q5_note :
         réponse modifiée depuis la note de Claire : à recorriger »)."""
-        if self.status == KEPT:
-            return KEPT
-        duration = f"{format_decimal_fr(round(self.seconds, 1), 1)} s"
         altered = (
             [f"ALTÉRÉE, corrigée avec les tests d'origine ({', '.join(self.alterations)})"]
             if self.alterations
             else []
         )
+        if self.status == KEPT:
+            return " ; ".join([KEPT, *altered])
+        duration = f"{format_decimal_fr(round(self.seconds, 1), 1)} s"
         if self.status == GRADED:
             return " ; ".join([f"{GRADED} ({duration})", *altered, *self.notes])
         return " ; ".join([f"{FAILED} ({duration}) : {self.reason}", *self.notes])
@@ -197,8 +197,9 @@ class AutogradeInterrupted(CPTSError):
         names = ", ".join(f"« {name} »" for name in students) or "aucune"
         super().__init__(
             f"Correction automatique de « {report.assessment} » interrompue ; copie(s) en "
-            f"cours, non corrigée(s) : {names}.{before} Relancez la même commande : elle "
-            "reprendra les copies non corrigées, sans refaire celles déjà corrigées."
+            f"cours, non corrigée(s) : {names}.{before} Relancez « cpts-training assessment "
+            f"autograde {report.assessment} » (sans --force) : elle reprendra les copies non "
+            "corrigées, sans refaire celles déjà corrigées."
         )
 
 
@@ -371,6 +372,7 @@ class _Job:
     student: str
     assessment: str
     final_grades: dict[tuple, float]
+    mark: Path  # written when the copy is sent, removed when its correction is complete
     notes: tuple[str, ...] = ()
     tries: int = 0
 
@@ -379,7 +381,15 @@ def _before_grading(
     workspace: Path, assessment: str, student: str, force: bool
 ) -> CopyOutcome | _Job:
     """The copy's outcome if it need not or cannot be graded, else its job."""
-    if not force and is_up_to_date(workspace, assessment, student):
+    if (
+        not force
+        and is_up_to_date(workspace, assessment, student)
+        and in_gradebook(workspace, assessment, student)
+    ):
+        previous = last_outcome(workspace, assessment, student)
+        deposited = deposit_time(workspace / "submitted" / student / assessment)
+        if previous and previous.deposit == (deposited.isoformat() if deposited else ""):
+            return CopyOutcome(student, KEPT, alterations=previous.alterations)
         return CopyOutcome(student, KEPT)
     preparation = prepare_copy(workspace, assessment, student)
     if preparation.problem:
@@ -389,15 +399,31 @@ def _before_grading(
         )
     same_text = is_up_to_date(workspace, assessment, student)
     final_grades = _final_manual_grades(workspace, assessment, student) if same_text else {}
-    mark = _mark(workspace, assessment, student)
-    mark.parent.mkdir(parents=True, exist_ok=True)
-    mark.write_text("correction en cours ou interrompue\n", encoding="utf-8")
     return _Job(
         student,
         assessment,
         final_grades,
+        _mark(workspace, assessment, student),
         notes=preparation.notes,
     )
+
+
+def in_gradebook(workspace: Path, assessment: str, student: str) -> bool:
+    """Whether the gradebook has the copy's correction (not so after restoring an older
+    gradebook: the copy must then be graded again)."""
+    database = workspace / "gradebook.db"
+    if not database.is_file():
+        return False
+    with Gradebook(f"sqlite:///{database}", COURSE_ID) as gradebook:
+        try:
+            submission = gradebook.find_submission(assessment, student)
+        except MissingEntry:
+            return False
+        return any(
+            grade.auto_score is not None or grade.manual_score is not None
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        )
 
 
 def _after_grading(workspace: Path, job: _Job, answer: _Answer) -> CopyOutcome:
@@ -475,6 +501,8 @@ class _Worker:
 
     def send(self, job: _Job, cell_timeout: int | None) -> None:
         self.job, self.started = job, None
+        job.mark.parent.mkdir(parents=True, exist_ok=True)
+        job.mark.write_text("correction en cours ou interrompue\n", encoding="utf-8")
         request = {
             "assessment": job.assessment,
             "student": job.student,
@@ -605,6 +633,12 @@ def _gradebook_busy(log: str) -> bool:
 
 
 FAILURES = [
+    (
+        re.compile(r"Kernel died before replying to kernel_info", re.I),
+        "le noyau Python n'a pas pu démarrer, avant même la première cellule : la copie n'y "
+        "est pour rien. Limite de mémoire trop basse (--memory : 4 096 Mo par défaut) "
+        "ou installation abîmée ; relancez avec les réglages par défaut.",
+    ),
     (
         re.compile(r"DeadKernelError|Kernel died|kernel died", re.I),
         "le noyau Python s'est arrêté pendant l'exécution de la copie (mémoire épuisée, "

@@ -20,6 +20,7 @@ from cpts_training.trainer.autograde import (
     AutogradeReport,
     Progress,
     autograde_copies,
+    in_gradebook,
     is_up_to_date,
 )
 from cpts_training.trainer.backup import backup_gradebook
@@ -223,7 +224,9 @@ def feedback(workspace: Path, assessment: str, student: str | None = None) -> li
         name
         for name in _submitted_students(workspace, assessment)
         if (workspace / "autograded" / name / assessment).exists()
-        and not is_up_to_date(workspace, assessment, name)
+        and not (
+            is_up_to_date(workspace, assessment, name) and in_gradebook(workspace, assessment, name)
+        )
     ]
     if stale:
         arguments.append(f"--CourseDirectory.student_id_exclude={','.join(stale)}")
@@ -237,7 +240,17 @@ def feedback_warnings(workspace: Path, assessment: str) -> list[str]:
     table = grade_summary(workspace)
     mine = table[table["evaluation"] == assessment]
     warnings = []
-    not_graded = sorted(mine.loc[mine["statut"] == NOT_GRADED, "stagiaire"])
+    not_graded_rows = mine[mine["statut"] == NOT_GRADED]
+    failed_rows = not_graded_rows["signalements"].str.startswith("non corrigée :")
+    failed = sorted(not_graded_rows.loc[failed_rows, "stagiaire"])
+    not_graded = sorted(not_graded_rows.loc[~failed_rows, "stagiaire"])
+    if failed:
+        warnings.append(
+            "Copies que la correction automatique n'a pas pu corriger (leur retour le dit, "
+            f"avec la raison) : {', '.join(failed)}. Demandez au stagiaire de renvoyer son "
+            "carnet, déposez-le avec « assessment submit … --replace », puis relancez "
+            f"« assessment autograde {assessment} »."
+        )
     if not_graded:
         warnings.append(
             "Copies déposées mais pas encore corrigées, donc sans retour : "

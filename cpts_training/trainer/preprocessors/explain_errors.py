@@ -52,6 +52,10 @@ _GENERIC_ERRORS = {
         "Python s'est arrêté pendant l'exécution de cette cellule (mémoire épuisée ?) : "
         "les cellules suivantes n'ont pas pu être vérifiées."
     ),
+    "KeyboardInterrupt": (
+        "Cellule interrompue : elle a dépassé le temps maximal d'exécution. Vérifiez "
+        "qu'elle ne contient pas de boucle sans fin ou de calcul très long."
+    ),
     "NoyauArrete": (
         "Python s'est arrêté pendant l'exécution de cette cellule (mémoire ou temps de "
         "calcul épuisés ?) : les cellules suivantes n'ont pas pu être vérifiées."
