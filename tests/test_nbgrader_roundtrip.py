@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 from pathlib import Path
@@ -17,7 +18,7 @@ from cpts_training.trainer.grade_summary import grade_summary
 from cpts_training.trainer.grading_state import set_manual_grade
 from cpts_training.trainer.pipeline import autograde, export, feedback, release, scores
 from cpts_training.trainer.spreadsheet import read_spreadsheet_csv
-from cpts_training.trainer.submissions import submit
+from cpts_training.trainer.submissions import submit, withdraw
 from cpts_training.trainer.workspace import init_workspace, update_workspace
 from tests.helpers import leaked_lines, secret_lines, visible_text
 
@@ -517,7 +518,32 @@ def test_submit_refuses_a_file_that_is_not_a_notebook(
     copy.write_text("[1, 2, 3]", encoding="utf-8")
     with pytest.raises(CPTSError, match="n'est pas un carnet Jupyter lisible") as error:
         submit(released_workspace, ASSESSMENT, "alice", copy)
-    assert "JSON" not in str(error.value) and "attribute" not in str(error.value)
+    assert "pas un carnet Jupyter (il n'a pas de cellules)" in str(error.value)
+    assert "attribute" not in str(error.value)
+
+
+def test_submit_takes_a_copy_saved_in_windows_1252_as_autograde_does(
+    released_workspace: Path, tmp_path: Path
+) -> None:
+    released = released_workspace / "release" / ASSESSMENT / f"{ASSESSMENT}.ipynb"
+    notebook = nbformat.read(released, as_version=4)
+    notebook.cells[-1].source = "Réponse enregistrée par un éditeur Windows"
+    # Plain ASCII (JSON escapes) but for this one cell, written in Windows-1252.
+    text = json.dumps(notebook, ensure_ascii=True).replace(
+        "R\\u00e9ponse enregistr\\u00e9e", "Réponse enregistrée"
+    )
+    copy = tmp_path / f"{ASSESSMENT}.ipynb"
+    copy.write_bytes(text.encode("cp1252"))
+    with pytest.raises(UnicodeDecodeError):  # not UTF-8: nbformat alone refuses it
+        copy.read_bytes().decode("utf-8")
+    deposit = submit(released_workspace, ASSESSMENT, "windows-1252", copy)
+    try:
+        deposited = released_workspace / "submitted" / "windows-1252" / ASSESSMENT
+        # Deposited as handed in: the automatic correction repairs it, keeping the original.
+        assert (deposited / f"{ASSESSMENT}.ipynb").read_bytes() == copy.read_bytes()
+        assert deposit.warnings == ()
+    finally:
+        withdraw(released_workspace, ASSESSMENT, "windows-1252")
 
 
 def test_update_adds_new_assessments_and_never_replaces_one(tmp_path: Path) -> None:

@@ -199,6 +199,17 @@ def _read_notebook(data: bytes, name: str, fix: str) -> _Read:
     return parsed
 
 
+def read_leniently(
+    data: bytes, name: str, fix: str
+) -> tuple[NotebookNode | None, CopyProblem | None, tuple[str, ...]]:
+    """A notebook file's bytes read as the automatic correction reads them: the notebook
+    (format 4), or the problem that stops its correction; and the repairs it needs
+    (« texte enregistré en Windows-1252, réencodé en UTF-8 »). ``fix`` ends a problem's
+    detail: what the trainer should do."""
+    read = _read_notebook(data, name, fix)
+    return read.notebook, read.problem, tuple(read.notes)
+
+
 def _parse(text: str, name: str, fix: str) -> _Read:
     """The notebook in ``text``, converted to format 4, or the problem (see _read_notebook)."""
     try:

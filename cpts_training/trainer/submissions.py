@@ -201,14 +201,21 @@ def submit(
         )
     if not notebook.is_file():
         raise CPTSError(f"Le fichier {notebook} est introuvable : vérifiez le chemin.")
-    try:
-        copy = nbformat.read(notebook, as_version=4)
-    except Exception as error:  # nbformat raises several unrelated types
+    # Read as the automatic correction reads it: a copy it can repair (saved in
+    # Windows-1252, an old format) is deposited as handed in, and repaired there.
+    from cpts_training.trainer.copy_checks import read_leniently
+
+    copy, problem, _ = read_leniently(
+        notebook.read_bytes(),
+        notebook.name,
+        "Demandez au stagiaire de renvoyer le fichier .ipynb tel quel, sans l'ouvrir ni le "
+        "convertir.",
+    )
+    if copy is None:
         raise CPTSError(
-            f"Le fichier {notebook} n'est pas un carnet Jupyter lisible (fichier abîmé, "
-            "incomplet ou d'un autre type). Demandez au stagiaire de renvoyer le fichier "
-            ".ipynb tel quel, sans l'ouvrir ni le convertir."
-        ) from error
+            f"Le fichier {notebook} n'est pas un carnet Jupyter lisible : "
+            f"{problem.detail if problem else 'contenu inattendu.'}"
+        )
     name = notebook.name if len(expected) > 1 else expected[0].name
     if name not in {p.name for p in expected}:
         raise CPTSError(
