@@ -72,10 +72,11 @@ def grade_ids(notebook: NotebookNode) -> list[str | None]:
     return [c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells]
 
 
-def fix(student: str) -> str:
+def fix(space: Space, student: str) -> str:
     return (
         "Demandez au stagiaire de renvoyer son carnet tel quel, puis déposez-le avec "
-        f"« cpts-training assessment submit {ASSESSMENT} {student} CARNET --replace »."
+        f"« cpts-training assessment submit {ASSESSMENT} {student} CARNET --replace "
+        f"-w {space.workspace} »."
     )
 
 
@@ -141,7 +142,7 @@ def test_an_absent_notebook_is_a_problem_naming_what_the_folder_holds(space: Spa
     (folder / NOTEBOOK).unlink()
     problem = prepare_copy(space.workspace, ASSESSMENT, "camille").problem
     assert problem is not None and problem.reason == f"carnet {NOTEBOOK} absent"
-    assert problem.detail == f"Le carnet {NOTEBOOK} manque dans {folder}. {fix('camille')}"
+    assert problem.detail == f"Le carnet {NOTEBOOK} manque dans {folder}. {fix(space, 'camille')}"
     # Two other notebooks: which one is the copy cannot be told.
     for name in ("brouillon.ipynb", "copie.ipynb"):
         (folder / name).write_bytes(space.released.read_bytes())
@@ -198,7 +199,7 @@ def test_an_empty_file_is_a_problem(
     preparation = prepare_copy(space.workspace, ASSESSMENT, student)
     assert preparation.problem is not None and preparation.problem.reason == reason
     assert said in preparation.problem.detail
-    assert preparation.problem.detail.endswith(fix(student))
+    assert preparation.problem.detail.endswith(fix(space, student))
     assert_untouched(space, student, folder, data)
 
 
@@ -530,7 +531,7 @@ def test_a_notebook_nbformat_cannot_read_as_format_4_is_a_problem(
     folder = space.deposit(student, data)
     problem = prepare_copy(space.workspace, ASSESSMENT, student).problem
     assert problem is not None and problem.reason == reason
-    assert said in problem.detail and problem.detail.endswith(fix(student))
+    assert said in problem.detail and problem.detail.endswith(fix(space, student))
     assert_untouched(space, student, folder, data)
 
 
@@ -541,7 +542,7 @@ def test_a_copy_malformed_in_an_unforeseen_way_is_a_problem_not_a_crash(space: S
     folder = space.deposit("sacha", data)
     problem = prepare_copy(space.workspace, ASSESSMENT, "sacha").problem
     assert problem is not None and problem.reason == "copie illisible"
-    assert problem.detail.endswith(fix("sacha"))
+    assert problem.detail.endswith(fix(space, "sacha"))
     assert_untouched(space, "sacha", folder, data)
     assert altered_cells(space.workspace, ASSESSMENT, "sacha") == [
         Alteration(ASSESSMENT, "q2_fir", "cellule notée supprimée")

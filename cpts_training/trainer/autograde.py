@@ -120,6 +120,7 @@ class AutogradeReport:
     outcomes: list[CopyOutcome] = field(default_factory=list)
     sandbox: str = ""  # in French, the protection the copies' kernels had
     workers: int = 0  # grading processes used
+    workspace: str = ""  # for the commands the report suggests
 
     @property
     def altered(self) -> list[CopyOutcome]:
@@ -155,6 +156,7 @@ class AutogradeReport:
     def failure_details(self) -> str:
         """For each copy not graded: why, what to do, and the end of its own log."""
         blocks = []
+        option = f" -w {self.workspace}" if self.workspace else ""
         for outcome in self.failed:
             block = [
                 f"Copie de « {outcome.student} » non corrigée : {outcome.reason}",
@@ -164,11 +166,12 @@ class AutogradeReport:
                     ""
                     if outcome.detail
                     else "déposez une copie réparée avec « cpts-training assessment submit "
-                    f"{self.assessment} {outcome.student} CARNET --replace », "
+                    f"{self.assessment} {outcome.student} CARNET --replace{option} », "
                 )
-                + "retirez-la au besoin avec « cpts-training assessment withdraw "
-                f"{self.assessment} {outcome.student} », puis relancez « cpts-training "
-                f"assessment autograde {self.assessment} --student {outcome.student} ».",
+                + "puis relancez « cpts-training assessment autograde "
+                f"{self.assessment} --student {outcome.student}{option} » (ou retirez-la avec "
+                f"« cpts-training assessment withdraw {self.assessment} {outcome.student}"
+                f"{option} »).",
             ]
             if outcome.log:
                 block.append(
@@ -278,7 +281,9 @@ def autograde_copies(
         hidden=_hidden_folders(workspace),
         isolate=isolate and bubblewrap() is not None,
     )
-    report = AutogradeReport(assessment, sandbox=sandbox_status(sandbox, requested=isolate))
+    report = AutogradeReport(
+        assessment, sandbox=sandbox_status(sandbox, requested=isolate), workspace=str(workspace)
+    )
     total = len(students)
     pending: list[_Job] = []
     for name in students:

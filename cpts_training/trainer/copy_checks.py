@@ -486,10 +486,11 @@ def _record(workspace: Path, assessment: str, student: str) -> dict[str, Any] | 
     return record
 
 
-def _fix(assessment: str, student: str) -> str:
+def _fix(workspace: Path, assessment: str, student: str) -> str:
     return (
         "Demandez au stagiaire de renvoyer son carnet tel quel, puis déposez-le avec "
-        f"« cpts-training assessment submit {assessment} {student} CARNET --replace »."
+        f"« cpts-training assessment submit {assessment} {student} CARNET --replace "
+        f"-w {workspace} »."
     )
 
 
@@ -562,7 +563,7 @@ def _plan(workspace: Path, assessment: str, student: str) -> tuple[_Plan, CopyPr
     if problem is not None:
         return plan, problem
     folder = workspace / "submitted" / student / assessment
-    fix = _fix(assessment, student)
+    fix = _fix(workspace, assessment, student)
     several = len(expected) > 1
     for released_path in expected:
         path, read, problem = _locate(folder, released_path, expected, fix)
@@ -638,7 +639,8 @@ def prepare_copy(workspace: Path, assessment: str, student: str) -> Preparation:
             problem=CopyProblem(
                 "copie illisible",
                 f"La copie de « {student} » ne peut pas être lue (détail technique, en "
-                f"anglais : « {type(error).__name__}: {error} »). {_fix(assessment, student)}",
+                f"anglais : « {type(error).__name__}: {error} »). "
+                + _fix(workspace, assessment, student),
             )
         )
     if problem is not None:
@@ -732,7 +734,7 @@ def altered_cells(workspace: Path, assessment: str, student: str) -> list[Altera
         else workspace / "submitted" / student / assessment
     )
     renamed = record.get("renamed", {}) if record is not None else {}
-    fix = _fix(assessment, student)
+    fix = _fix(workspace, assessment, student)
     alterations: list[Alteration] = []
     for released_path in expected:
         if released_path.name in renamed:

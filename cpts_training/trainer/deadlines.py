@@ -307,6 +307,7 @@ def with_lateness(workspace: Path, report: AutogradeReport) -> LateAwareReport:
         outcomes=report.outcomes,
         sandbox=report.sandbox,
         workers=report.workers,
+        workspace=report.workspace,
         late=late,
     )
 
