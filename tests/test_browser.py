@@ -56,7 +56,8 @@ def run_all_cells(page) -> None:
     Waits first for its kernel to be idle: a "Run all" clicked while the kernel is
     still starting may run nothing on a slow machine. Then waits for the first code
     cell to show that it ran or is running (« [*] » or « [1] »); if it does not, the
-    trainee would click again, and so does this helper, once.
+    trainee would click again, and so does this helper, once. A kernel-choice dialog
+    that a busy JupyterLab may show is accepted, as a trainee would.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -66,6 +67,11 @@ def run_all_cells(page) -> None:
     )
     started = f"{CURRENT_NOTEBOOK} .jp-CodeCell .jp-InputPrompt:text-matches('[*0-9]')"
     for attempt, timeout in enumerate((30_000, 90_000)):
+        # On a busy machine JupyterLab may ask for the kernel although the notebook names
+        # it (« Sélectionnez le noyau », Python 3 preselected): a trainee accepts it.
+        kernel_choice = page.locator(".jp-Dialog:has-text('Sélectionnez le noyau')")
+        if kernel_choice.count() and kernel_choice.first.is_visible():
+            kernel_choice.first.locator("button.jp-mod-accept").click()
         page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')").click()
         page.locator("li.lm-Menu-item:has-text('Exécuter toutes les cellules')").first.click()
         try:
