@@ -69,10 +69,13 @@ def run_all_cells(page) -> None:
     for attempt, timeout in enumerate((30_000, 90_000)):
         # On a busy machine JupyterLab may ask for the kernel although the notebook names
         # it (« Sélectionnez le noyau », Python 3 preselected): a trainee accepts it.
-        kernel_choice = page.locator(".jp-Dialog:has-text('Sélectionnez le noyau')")
-        if kernel_choice.count() and kernel_choice.first.is_visible():
+        menu = page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')")
+        try:
+            menu.click(timeout=15_000)
+        except PlaywrightTimeout:
+            kernel_choice = page.locator(".jp-Dialog:has-text('Sélectionnez le noyau')")
             kernel_choice.first.locator("button.jp-mod-accept").click()
-        page.locator(".lm-MenuBar-itemLabel:text-is('Exécution')").click()
+            menu.click()
         page.locator("li.lm-Menu-item:has-text('Exécuter toutes les cellules')").first.click()
         try:
             page.wait_for_selector(started, timeout=timeout)
