@@ -579,6 +579,7 @@ def assessment_autograde(
     import os
 
     from cpts_training.trainer import FAILED, AutogradeFailed, AutogradeInterrupted, report_totals
+    from cpts_training.trainer.deadlines import format_delay
     from cpts_training.trainer.pipeline import autograde  # the module autograde shadows it
     from cpts_training.trainer.sandbox import MEBIBYTE, SandboxLimits
 
@@ -595,7 +596,8 @@ def assessment_autograde(
         eta = ""
         if left and durations:
             rounds = -(-left // at_once)  # copies left, at_once at a time
-            eta = f" — reste environ {format_duration(rounds * sum(durations) / len(durations))}"
+            left_seconds = rounds * sum(durations) / len(durations)
+            eta = f" — reste environ {format_delay(left_seconds)}"
         click.secho(
             f"[{done}/{total}] {name} : {outcome.line()}{eta}",
             fg="red" if outcome.status == FAILED else None,
@@ -628,19 +630,6 @@ def assessment_autograde(
         click.echo(line)
     if report.sandbox:
         click.echo(f"Copies {report.sandbox}.")
-
-
-def format_duration(seconds: float) -> str:
-    """« 45 s », « 3 min 10 s »: a remaining time for a progress line."""
-    seconds = round(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, rest = divmod(seconds, 60)
-    return (
-        f"{minutes} min {rest:02d} s"
-        if minutes < 60
-        else f"{minutes // 60} h {minutes % 60:02d} min"
-    )
 
 
 @assessment.command("grade", short_help="Corriger à la main (formgrader).")

@@ -57,7 +57,7 @@ from cpts_training.trainer.backup import backup_gradebook
 from cpts_training.trainer.copy_checks import altered_cells, describe_alterations, prepare_copy
 from cpts_training.trainer.grade_summary import deposit_time
 from cpts_training.trainer.nbgrader_runner import (
-    _die_with_parent,
+    die_with_parent,
     nbgrader_environment,
     stop_group,
 )
@@ -496,7 +496,7 @@ class _Worker:
                 text=True,
                 pass_fds=(write,),
                 start_new_session=True,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
             )
         os.close(write)
         self.channel = read

@@ -65,8 +65,6 @@ def serve(channel: Any, workspace: str) -> None:
     app.config.Autograde.autograde_preprocessors = _preprocessors()
     default_timeout = app.config.Execute.get("timeout", 30)
     api = NbGraderAPI(coursedir=app.coursedir, parent=app)
-    channel.write(json.dumps({"ready": True}) + "\n")
-    channel.flush()
     for line in sys.stdin:
         job = json.loads(line)
         channel.write(json.dumps({"start": job["student"]}) + "\n")

@@ -161,7 +161,6 @@ def die_with_parent() -> None:
     """Receive SIGKILL when the process that started this one ends (Linux)."""
     if sys.platform.startswith("linux"):
         import ctypes
-        import signal
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 

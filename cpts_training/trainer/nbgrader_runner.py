@@ -94,7 +94,7 @@ def run_in_own_group(
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
-        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        preexec_fn=die_with_parent if sys.platform.startswith("linux") else None,
     )
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -108,7 +108,7 @@ def run_in_own_group(
     return Finished(process.returncode, output or "", time.monotonic() - start)
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """In the child, before it starts: receive SIGTERM when the parent dies (Linux)."""
     import ctypes
 
