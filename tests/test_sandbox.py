@@ -137,3 +137,17 @@ def test_limits_and_protection_are_described_in_french() -> None:
     assert sandbox_status(Sandbox(limits, isolate=False), requested=False).startswith(
         "sans isolement (--no-isolation)"
     )
+
+
+def test_an_interpreter_under_tmp_is_put_back_in_the_private_tmp(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A course installed under /tmp (a clone made with mktemp): the sandbox's private
+    # /tmp would hide its Python, and no kernel could start.
+    from cpts_training.trainer import kernel_launcher
+
+    monkeypatch.setattr(kernel_launcher, "_interpreter_folders", lambda: ["/tmp/cours/.venv"])
+    command = kernel_launcher.bubblewrap_command(["python"], "/w", "/s", ())
+    tmpfs = command.index("/tmp", command.index("--tmpfs"))
+    rebind = command.index("/tmp/cours/.venv")
+    assert command[rebind - 1] == "--ro-bind" and rebind > tmpfs

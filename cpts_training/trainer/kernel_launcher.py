@@ -99,9 +99,11 @@ def bubblewrap_command(
     for folder in hidden:
         if os.path.isdir(folder):
             options += ["--tmpfs", folder]
-    # What the kernel needs to start: the interpreter and its packages, read-only.
+    # What the kernel needs to start: the interpreter and its packages, read-only, put
+    # back where a hidden folder or the private /tmp covers them (a course installed
+    # under /tmp, say).
     for needed in _interpreter_folders():
-        if any(_inside(needed, folder) for folder in hidden):
+        if any(_inside(needed, folder) for folder in (*hidden, "/tmp")):
             options += ["--ro-bind", needed, needed]
     options += ["--bind", sockets_dir, sockets_dir, "--bind", working_dir, working_dir]
     for folder in hidden:  # the empty folders put in their place are read-only too
