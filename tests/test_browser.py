@@ -236,8 +236,9 @@ def _squeezed(locator) -> str:
     return locator.evaluate("e => e.textContent.replace(/\\s/g, '')")
 
 
-def _wait_squeezed(locator, text: str, timeout: int = 20_000) -> None:
-    """Wait until ``locator``'s text, without spaces, contains ``text``."""
+def _wait_squeezed(locator, text: str, timeout: int = 60_000) -> None:
+    """Wait until ``locator``'s text, without spaces, contains ``text`` (a minute: on a
+    machine busy grading copies, a widget's kernel may answer late)."""
     locator.page.wait_for_function(
         "([e, t]) => e.textContent.replace(/\\s/g, '').includes(t)",
         arg=[locator.element_handle(), text],
