@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -48,7 +49,11 @@ def public_module_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookN
         if WIDGET_TAG in tags:
             cell.metadata["tags"] = [*tags, "remove-output"]
             cells.append(cell)
-            cells.append(nbformat.v4.new_markdown_cell(WIDGET_NOTE))
+            note = nbformat.v4.new_markdown_cell(WIDGET_NOTE)
+            # A stable id: the staged notebook keeps the same bytes from one build to the
+            # next, so that Sphinx does not rebuild an unchanged page.
+            note.id = f"{cell.get('id', 'cellule')}-note"[:64]
+            cells.append(note)
             continue
         cells.append(cell)
     notebook.cells = cells
@@ -124,16 +129,58 @@ def stage_book(staging: Path) -> Path:
     return staging
 
 
+def sync_folder(source: Path, destination: Path) -> list[Path]:
+    """Make ``destination`` hold exactly the files of ``source``; return the files written.
+
+    A file whose bytes are unchanged is left alone, with its modification time, so that
+    Sphinx, which rebuilds a page when its source is newer than its last build, rebuilds
+    only the pages whose source changed. Files and folders absent from ``source`` are
+    removed. Paths returned are relative to ``destination``.
+    """
+    written: list[Path] = []
+    destination.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(source) for p in source.rglob("*")}
+    for existing in sorted(destination.rglob("*"), reverse=True):
+        relative = existing.relative_to(destination)
+        if relative in wanted and existing.is_dir() == (source / relative).is_dir():
+            continue
+        if existing.is_dir() and not existing.is_symlink():
+            shutil.rmtree(existing)
+        else:
+            existing.unlink()
+    for relative in sorted(wanted):
+        origin = source / relative
+        target = destination / relative
+        if origin.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        data = origin.read_bytes()
+        if target.is_file() and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(relative)
+    return written
+
+
 def build_book(output: Path | None = None) -> Path:
     """Build the HTML book; return the folder holding ``index.html``.
 
     ``output`` (default ``book/_build``) receives the staged sources in
-    ``output/sources`` and the HTML in ``output/html``; it must be empty, absent, or a
-    folder of an earlier build (a non-empty folder of anything else is refused).
+    ``output/sources``, Jupyter Book's working folder (with the execution cache of the
+    notebooks) in ``output/jb`` and the HTML in ``output/html``; it must be empty,
+    absent, or a folder of an earlier build (a non-empty folder of anything else is
+    refused). A later build into the same folder executes again only the notebooks whose
+    code changed and rebuilds only the pages whose source changed.
+
+    Raises :class:`CPTSError` (in French, with the end of Jupyter Book's log) when the
+    build fails or a page raises a warning.
     """
     output = Path(output or book_dir() / "_build").resolve()
     _claim_output(output)
-    staging = stage_book(output / "sources")
+    with tempfile.TemporaryDirectory(prefix="livre-", dir=output) as fresh:
+        sync_folder(stage_book(Path(fresh) / "sources"), output / "sources")
+    staging = output / "sources"
     html = output / "html"
     command = [
         str(Path(sys.executable).parent / "jupyter-book"),

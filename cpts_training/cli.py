@@ -8,6 +8,7 @@ message alone, with exit code 1.
 from __future__ import annotations
 
 import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -239,13 +240,26 @@ def _run_until_interrupted(command: list[str], env: dict[str, str]) -> None:
     metavar="DOSSIER",
     help="Dossier de sortie (par défaut book/_build).",
 )
+@click.option(
+    "--pdf",
+    is_flag=True,
+    help="Écrire aussi tout le livre en un PDF (imprimé par Chromium, à installer).",
+)
 @french_errors
-def book(output: Path | None) -> None:
+def book(output: Path | None, pdf: bool) -> None:
     """Construire le livre public (Jupyter Book) : modules exécutés, sans corrigé."""
+    # As in the Jupyter processes the course starts (cpts_training._fast_start): nbformat's
+    # jsonschema would build the grammar of the unused « iri » format at import (about 1 s
+    # of every rebuild); a None entry makes that optional import fail, so it is skipped.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     from cpts_training.book import build_book
 
     html = build_book(output)
     click.echo(f"Livre construit : {html / 'index.html'}")
+    if pdf:
+        from cpts_training.book_pdf import build_pdf
+
+        click.echo(f"PDF du livre : {build_pdf(html.parent)}")
 
 
 @app.group(

@@ -92,6 +92,20 @@ COHORT_FILES = ("test_cohort.py", "test_competency_model.py", "test_rubric_gradi
 one worker, so that the cohort is built once."""
 
 
+BOOK_FILES = (
+    "test_book.py",
+    "test_book_site.py",
+    "test_book_browser.py",
+    "test_book_pages.py",
+    "test_book_exercises.py",
+    "test_book_pdf.py",
+    "test_book_build.py",
+    "test_packaging.py",
+)
+"""Test files that read the built book (``built_book``): they run on one worker, so that
+the wheel is installed and the book built once."""
+
+
 @pytest.fixture(scope="session")
 def cohort_workspace(tmp_path_factory: pytest.TempPathFactory) -> Cohort:
     """The synthetic cohort of :mod:`tests.cohort`, collected from Moodle and autograded
@@ -107,13 +121,16 @@ def cohort(cohort_workspace: Cohort, tmp_path: Path) -> Cohort:
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """``--dist loadfile``, with the files of :data:`COHORT_FILES` as one unit of work."""
+    """``--dist loadfile``, with the files of :data:`COHORT_FILES`, and those of
+    :data:`BOOK_FILES`, each as one unit of work."""
     from xdist.scheduler import LoadFileScheduling
 
     class CohortScheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
             if Path(nodeid.split("::", 1)[0]).name in COHORT_FILES:
                 return "cohorte"
+            if Path(nodeid.split("::", 1)[0]).name in BOOK_FILES:
+                return "livre"
             return str(super()._split_scope(nodeid))
 
     return CohortScheduling(config, log)
