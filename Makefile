@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installe
 # nbgrader lance l'exécutable « alembic » : le bin/ de l'environnement doit être dans le PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: install lab test book clean
+.PHONY: install lab test book book-pdf clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/cpts-training book
+
+# The whole book in one PDF as well (printed by Chromium: Debian package « chromium »).
+book-pdf: $(STAMP)
+	$(BIN)/cpts-training book --pdf
 
 clean:
 	rm -rf $(VENV) book/_build .pytest_cache .ruff_cache
