@@ -26,6 +26,7 @@ import pandas as pd
 from cpts_training.dates import fr_date
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.glossary import Term
+from cpts_training.glossary import term as glossary_term
 from cpts_training.reference import (
     UNVERIFIED_AMOUNT_LABEL,
     UNVERIFIED_VALUE_LABEL,
@@ -589,17 +590,27 @@ def render_glossary_page(terms: Iterable[Term]) -> str:
 
 
 PARAMETER_GROUPS = {
-    "aci": "Accord conventionnel interprofessionnel (ACI)",
+    "aci": "ACI",
     "association": "Obligations de l'association",
     "budget": "Budget prévisionnel",
     "comptabilite": "Comptabilité des associations",
     "cpts": "Indemnités des professionnels",
     "finance": "Analyse financière",
     "paie": "Paie",
-    "pss": "Plafond de la sécurité sociale",
+    "pss": "PASS",
     "territoire": "Territoire et accessibilité",
 }
-"""French heading of each folder of ``data/parametres``."""
+"""French heading of each folder of ``data/parametres``; an acronym of the glossary
+stands for its expanded form (« Plafond annuel de la sécurité sociale (PASS) »)."""
+
+
+def _group_heading(folder: str) -> str:
+    heading = PARAMETER_GROUPS.get(folder, folder)
+    if heading.isupper():
+        expanded = glossary_term(heading).developpe
+        return f"{expanded[0].upper()}{expanded[1:]} ({heading})"
+    return heading
+
 
 UNIT_LABELS = {
     "currency": "euros",
@@ -679,7 +690,7 @@ def render_sources_page(parameters: Iterable[Parameter]) -> str:
         folder = parameter.name.split("/", 1)[0]
         if folder != group:
             group = folder
-            out += [f"## {PARAMETER_GROUPS.get(folder, folder)}", ""]
+            out += [f"## {_group_heading(folder)}", ""]
         out += [
             f"({parameter_target(parameter.name)})=",
             f"### `{parameter.name}`",
