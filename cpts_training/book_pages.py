@@ -150,6 +150,7 @@ _PROTECTED = re.compile(
     | <(?P<tag>[A-Za-z][\w-]*)\b[^>]*>[\s\S]*?</(?P=tag)\s*>   # HTML element and content
     | <[^<>\n]+>                                # HTML tag, autolink
     | \b(?:https?://|www\.)[^\s<>)\]]+          # bare address
+    | \b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|io)\b(?:/[^\s<>)\]]*)?  # domain
     | \{\{[\s\S]*?\}\}                          # substitution
     | \\.                                       # escaped character
     """,
@@ -466,7 +467,7 @@ def render_syllabus_page(syllabus: Syllabus, referentiel: Referentiel) -> str:
             f"### {title}",
             "",
             f"- **Carnet** : {{doc}}`ouvrir l'évaluation <{document}>`.",
-            f"- **Prérequis** : {modules}.",
+            f"- **Modules évalués** : {modules}.",
             f"- **Questions notées** : {len(cells)}, pour {format_decimal_fr(points)} points.",
             "- **Compétences évaluées** :",
             "",

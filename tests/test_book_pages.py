@@ -69,6 +69,8 @@ def test_headings_are_never_linked() -> None:
 def test_links_images_and_addresses_are_never_linked() -> None:
     text = "[la CPTS](https://x.fr/CPTS), ![CPTS](a.png), <https://x.fr/CPTS>, https://x.fr/ACI"
     assert link(text + " CPTS") == text + " " + CPTS
+    # A bare domain is turned into a link by MyST (linkify): its path is left alone.
+    assert link("ameli.fr/CPTS/ACI puis l'ACI") == "ameli.fr/CPTS/ACI puis l'{term}`ACI`"
 
 
 def test_html_is_never_linked() -> None:
