@@ -404,9 +404,9 @@ def render_syllabus_page(syllabus: Syllabus, referentiel: Referentiel) -> str:
         f"**{_duration_text(total)}** de travail, et une évaluation par module. Chaque module "
         "indique son niveau sur la progression du référentiel (« découvrir », « appliquer », "
         "« maîtriser »), les modules à suivre avant lui et les compétences qu'il travaille ; "
-        "un clic sur une compétence ouvre sa ligne dans le "
-        f"{{ref}}`référentiel <{REFERENTIEL_TARGET}>`. Les durées sont mesurées : mots lus à "
-        "150 mots par minute et activités chronométrées lors d'un essai en stagiaire.",
+        "un clic sur une compétence ouvre sa ligne dans le référentiel. Les durées sont "
+        "mesurées : mots lus à 150 mots par minute et activités chronométrées lors d'un essai "
+        "en stagiaire.",
         "",
         "| Module | Durée | Niveau | Prérequis |",
         "|---|---|---|---|",
@@ -432,7 +432,7 @@ def render_syllabus_page(syllabus: Syllabus, referentiel: Referentiel) -> str:
         ]
         out += [
             f"(programme-{module.id.lower()})=",
-            f"## {_module_name(module.id)} · {module.title}",
+            f"## {_module_name(module.id)} — {module.title}",
             "",
             " ".join(module.summary.split()),
             "",
@@ -507,10 +507,7 @@ def render_coverage_page(table: pd.DataFrame, syllabus: Syllabus) -> str:
             f"{summary.competences} | {summary.enseignees} | {summary.evaluees} |"
         )
     out += ["", "Les modules et les évaluations du tableau :", ""]
-    out += [
-        f"- {{doc}}`{_module_name(m.id)} · {m.title} <{module_document(m.notebook)}>`"
-        for m in syllabus.modules
-    ]
+    out += [f"- {_module_link(m)}" for m in syllabus.modules]
     out += [f"- {{doc}}`{title} <{document}>`" for title, document in assessments.values()]
     out += [
         "",
@@ -543,10 +540,9 @@ def render_coverage_page(table: pd.DataFrame, syllabus: Syllabus) -> str:
 
 
 def _module_link(module: Module) -> str:
-    """``{doc}`` link to a module, titled « Module 01 · Budget… »."""
-    return (
-        f"{{doc}}`{_module_name(module.id)} · {module.title} <{module_document(module.notebook)}>`"
-    )
+    """``{doc}`` link to a module, titled « Module 01 — Budget… »."""
+    document = module_document(module.notebook)
+    return f"{{doc}}`{_module_name(module.id)} — {module.title} <{document}>`"
 
 
 def _module_name(module_id: str) -> str:
@@ -694,7 +690,7 @@ def render_sources_page(parameters: Iterable[Parameter]) -> str:
             out += [f"## {_group_heading(folder)}", ""]
         out += [
             f"({parameter_target(parameter.name)})=",
-            f"### `{parameter.name}`",
+            f"### {parameter.name}",
             "",
             " ".join(parameter.description.split()),
             "",
@@ -720,7 +716,10 @@ def render_sources_page(parameters: Iterable[Parameter]) -> str:
                 line += " (à vérifier)"
             if entry.note:
                 line += f" — {' '.join(entry.note.split())}"
-            out.append(line + " :")
-            out += _value_lines(entry.value, parameter.unit, "    ")
+            if isinstance(entry.value, Mapping):
+                out.append(line + " :")
+                out += _value_lines(entry.value, parameter.unit, "    ")
+            else:
+                out.append(f"{line} : {format_parameter_value(entry.value, parameter.unit)}")
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

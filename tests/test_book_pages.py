@@ -221,7 +221,7 @@ def test_syllabus_page_gives_durations_levels_prerequisites_and_competencies(syl
     # 45 min + 2 h 15 + 2 h 15 + 4 h 15 = 45 + 135 + 135 + 255 = 570 min = 9 h 30.
     assert "**4 modules**, soit environ **9 h 30**" in page
     assert (
-        "| {doc}`Module 03 · Comptes, EPRD/ERRD et analyse financière "
+        "| {doc}`Module 03 — Comptes, EPRD/ERRD et analyse financière "
         "</modules/03_comptes_eprd_analyse_financiere>` | 4 h 15 | appliquer | "
         "{doc}`Module 00 </modules/00_prise_en_main>`, "
         "{doc}`Module 01 </modules/01_budget_aci_tresorerie>` |"
@@ -249,16 +249,16 @@ def test_coverage_page_names_modules_and_assessments_never_grading_ids(syllabus)
 def test_sources_page_gives_each_value_with_its_date_as_in_its_file() -> None:
     page = render_sources_page(load_parameter(name) for name in list_parameters())
     # pss/plafond_annuel.yaml: « 2025-01-01: value: 47100 ».
-    assert "  - à partir du **01/01/2025** :\n    - 47\u202f100\xa0€\n" in page
+    assert "  - à partir du **01/01/2025** : 47\u202f100\xa0€\n" in page
     # aci/versement/taux_avance_part_fixe.yaml: « 2019-08-25: value: 0.75 » (a rate).
-    assert "  - à partir du **25/08/2019** :\n    - 75\xa0%\n" in page
+    assert "  - à partir du **25/08/2019** : 75\xa0%\n" in page
     # aci/fonctionnement.yaml is verified: false, by size from 2019-08-25.
-    block = page.split("### `aci/fonctionnement`", 1)[1].split("\n### ", 1)[0]
+    block = page.split("### aci/fonctionnement\n", 1)[1].split("\n### ", 1)[0]
     assert "- **Statut** : montant indicatif — à vérifier dans votre contrat." in block
     assert "    - `taille_4` : 90\u202f000\xa0€" in block
     assert "[Sénat, rapport d'information r25-032 (MECSS, 2025)](https://www.senat.fr/" in block
     for name in list_parameters():
-        assert f"({parameter_target(name)})=\n### `{name}`" in page
+        assert f"({parameter_target(name)})=\n### {name}\n" in page
 
 
 # ----------------------------------------------------------------------------- built book
