@@ -58,8 +58,8 @@ WIDGET_NOTE = (
 GENERATED_PAGES = ("referentiel", "programme", "couverture", "glossaire", "sources")
 """Pages of the book written from the course's data at each build."""
 
-UNLINKED_PAGES = {"referentiel", "glossaire"}
-"""Pages whose text is not linked (the targets themselves)."""
+UNLINKED_PAGES = {"glossaire"}
+"""Pages whose text is not linked: the glossary defines the terms others link to."""
 
 
 def public_module_version(
@@ -147,8 +147,8 @@ def stage_book(staging: Path) -> Path:
     """Assemble the book's sources in ``staging`` (emptied first) and return it.
 
     Writes the generated pages (:data:`GENERATED_PAGES`), links the glossary terms and
-    references of every Markdown page but the référentiel and the glossary, and of the
-    modules' Markdown cells, and writes ``_toc.yml``.
+    references of every Markdown page but the glossary, and of the modules' Markdown
+    cells (a page never links to itself), and writes ``_toc.yml``.
     """
     if staging.exists():
         shutil.rmtree(staging)

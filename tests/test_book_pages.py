@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
+from cpts_training.book import public_module_version
 from cpts_training.book_pages import (
     LinkTargets,
     link_markdown,
@@ -136,6 +138,24 @@ def test_cells_of_one_page_share_their_first_occurrences() -> None:
     first = link_markdown("La CPTS.", TARGETS, linked)
     second = link_markdown("La CPTS et l'ACI.", TARGETS, linked)
     assert (first, second) == (f"La {CPTS}.", "La CPTS et l'{term}`ACI`.")
+
+
+def test_public_module_version_links_markdown_cells_only_once_per_notebook() -> None:
+    notebook = nbformat.v4.new_notebook()
+    trainer = nbformat.v4.new_markdown_cell("La CPTS, corrigé pour le formateur")
+    trainer.metadata["tags"] = ["formateur"]
+    notebook.cells = [
+        trainer,
+        nbformat.v4.new_markdown_cell("# La CPTS\n\nLa CPTS et le module 01."),
+        nbformat.v4.new_code_cell('cpts = "CPTS"'),
+        nbformat.v4.new_markdown_cell("Encore la CPTS, revue dans le module 01."),
+    ]
+    public = public_module_version(notebook, TARGETS, "/modules/00_x")
+    assert [cell.source for cell in public.cells] == [
+        f"# La CPTS\n\nLa {CPTS} et le {{doc}}`module 01 </modules/01_budget>`.",
+        'cpts = "CPTS"',
+        "Encore la CPTS, revue dans le module 01.",
+    ]
 
 
 # ----------------------------------------------------------------------------- glossary
