@@ -112,15 +112,8 @@ def _toc(syllabus: Syllabus) -> dict[str, object]:
             },
             {"caption": "Modules", "chapters": modules},
             {"caption": "Évaluations (version stagiaire)", "chapters": assessments},
-            {
-                "caption": "Ressources",
-                "chapters": [
-                    {"file": "glossaire"},
-                    {"file": "sources"},
-                    {"file": "formateurs"},
-                    {"file": "licence"},
-                ],
-            },
+            {"caption": "Ressources", "chapters": [{"file": "glossaire"}, {"file": "sources"}]},
+            {"caption": "Le projet", "chapters": [{"file": "formateurs"}, {"file": "licence"}]},
         ],
     }
 
@@ -147,8 +140,9 @@ def stage_book(staging: Path) -> Path:
     """Assemble the book's sources in ``staging`` (emptied first) and return it.
 
     Writes the generated pages (:data:`GENERATED_PAGES`), links the glossary terms and
-    references of every Markdown page but the glossary, and of the modules' Markdown
-    cells (a page never links to itself), and writes ``_toc.yml``.
+    references of every Markdown page but the glossary, and of the Markdown cells of the
+    modules and of the released assessments (a page never links to itself), and writes
+    ``_toc.yml``.
     """
     if staging.exists():
         shutil.rmtree(staging)
@@ -182,6 +176,7 @@ def stage_book(staging: Path) -> Path:
             released = student_version(
                 nbformat.read(source, as_version=4), assessment.id, source.name
             )
+            link_notebook_cells(released.cells, targets, f"/evaluations/{source.stem}")
             destination = staging / "evaluations" / source.name
             destination.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(released, destination)

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
 
-from cpts_training.book import public_module_version
+from cpts_training.book import public_module_version, stage_book
 from cpts_training.book_pages import (
     LinkTargets,
     link_markdown,
@@ -279,6 +280,42 @@ def test_sources_page_gives_each_value_with_its_date_as_in_its_file() -> None:
     assert "[Sénat, rapport d'information r25-032 (MECSS, 2025)](https://www.senat.fr/" in block
     for name in list_parameters():
         assert f"({parameter_target(name)})=\n### {name}\n" in page
+
+
+def test_staged_book_has_the_pages_in_order_with_links_and_the_repository(
+    tmp_path: Path,
+) -> None:
+    staging = stage_book(tmp_path / "sources")
+    toc = yaml.safe_load((staging / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert files == [
+        "intro",
+        "metier",
+        "referentiel",
+        "programme",
+        "couverture",
+        "modules/00_prise_en_main",
+        "modules/01_budget_aci_tresorerie",
+        "modules/02_diagnostic_territorial",
+        "modules/03_comptes_eprd_analyse_financiere",
+        "evaluations/evaluation_00",
+        "evaluations/evaluation_01",
+        "evaluations/evaluation_02",
+        "evaluations/evaluation_03",
+        "glossaire",
+        "sources",
+        "formateurs",
+        "licence",
+    ]
+    for name in files:
+        suffix = ".ipynb" if "/" in name else ".md"
+        assert (staging / f"{name}{suffix}").is_file(), name
+    intro = (staging / "intro.md").read_text(encoding="utf-8")
+    assert "](https://github.com/cpts-training/cpts-training)" in intro
+    assert "{{" not in intro
+    assert "(lancer-hub-binder)=" in (staging / "formateurs.md").read_text(encoding="utf-8")
+    released = nbformat.read(staging / "evaluations/evaluation_00.ipynb", as_version=4)
+    assert any("{term}`" in c.source for c in released.cells if c.cell_type == "markdown")
 
 
 # ----------------------------------------------------------------------------- built book
