@@ -198,6 +198,7 @@ def link_markdown(
     paragraph: list[str] = []
     fences: list[tuple[str, int, bool]] = []  # (character, length, body is prose)
     options_allowed = False
+    in_yaml = False
     in_html = False
     lines = text.split("\n")
     if lines and lines[0].strip() == "---":  # front matter
@@ -234,7 +235,12 @@ def link_markdown(
         if verbatim:
             out.append(line)
             continue
-        if options_allowed and _OPTION.match(line):
+        if options_allowed and (_OPTION.match(line) or line.strip() == "---"):
+            if line.strip() == "---":  # options written as a YAML block
+                in_yaml = not in_yaml
+            out.append(line)
+            continue
+        if in_yaml:
             out.append(line)
             continue
         options_allowed = False

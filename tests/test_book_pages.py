@@ -85,6 +85,8 @@ def test_directive_fence_and_option_lines_are_kept_and_the_body_is_linked() -> N
     text = "```{admonition} La CPTS\n:class: CPTS\n:name: ACI\nLa CPTS\n```"
     expected = f"```{{admonition}} La CPTS\n:class: CPTS\n:name: ACI\nLa {CPTS}\n```"
     assert link(text) == expected
+    yaml_options = "```{note}\n---\nclass: CPTS\n---\nLa CPTS\n```"
+    assert link(yaml_options) == f"```{{note}}\n---\nclass: CPTS\n---\nLa {CPTS}\n```"
     colon = ":::{note}\nL'ACI\n:::"
     assert link(colon) == ":::{note}\nL'{term}`ACI`\n:::"
 
