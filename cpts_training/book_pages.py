@@ -720,12 +720,12 @@ def render_sources_page(parameters: Iterable[Parameter]) -> str:
             line = f"  - à partir du **{fr_date(entry.start)}**"
             if not entry_verified:
                 line += " (à vérifier)"
-            if entry.note:
-                line += f" — {' '.join(entry.note.split())}"
+            note = " ".join(entry.note.split()).rstrip(".")
             if isinstance(entry.value, Mapping):
-                out.append(line + " :")
+                out.append(f"{line} — {note} :" if note else f"{line} :")
                 out += _value_lines(entry.value, parameter.unit, "    ")
             else:
-                out.append(f"{line} : {format_parameter_value(entry.value, parameter.unit)}")
+                value = format_parameter_value(entry.value, parameter.unit)
+                out.append(f"{line} : {value}" + (f" — {note}." if note else ""))
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
