@@ -1,11 +1,13 @@
 """Build the public course book (Jupyter Book 1.x) from the course's sources.
 
-The book is assembled in a staging folder: the static pages of ``book/``, the
-référentiel page generated from ``course/referentiel.yaml``, the module
-notebooks (executed by Jupyter Book) and the trainees' version of each
-assessment (no solution, no hidden test, not executed). ``_toc.yml`` is
-generated from the syllabus, so a new module appears in the book by being
-added to ``course/syllabus.yaml``.
+The book is assembled in a staging folder: the static pages of ``book/``, the pages
+generated from the course's data (référentiel, programme, couverture, glossaire,
+sources et paramètres: :mod:`cpts_training.book_pages`), the module notebooks (executed
+by Jupyter Book) and the trainees' version of each assessment (no solution, no hidden
+test, not executed). In the Markdown pages and the modules' Markdown cells, glossary
+terms and references (« le référentiel », « l'évaluation 00 », « le module 01 »,
+``B5.C03``) become links. ``_toc.yml`` is generated from the syllabus, so a new module
+appears in the book by being added to ``course/syllabus.yaml``.
 """
 
 from __future__ import annotations
@@ -19,9 +21,24 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from cpts_training.coverage import coverage, render_coverage_markdown
+from cpts_training.book_pages import (
+    REPOSITORY_URL,
+    LinkTargets,
+    book_targets,
+    fill_placeholders,
+    link_markdown,
+    link_notebook_cells,
+    module_document,
+    render_coverage_page,
+    render_glossary_page,
+    render_sources_page,
+    render_syllabus_page,
+)
+from cpts_training.coverage import coverage
 from cpts_training.errors import CPTSError
+from cpts_training.glossary import glossary
 from cpts_training.paths import assessments_dir, book_dir, modules_dir
+from cpts_training.reference import list_parameters, load_parameter
 from cpts_training.referentiel import load_referentiel, render_markdown
 from cpts_training.syllabus import Syllabus, assessment_notebooks, load_syllabus
 from cpts_training.trainer.nbgrader_runner import nbgrader_environment
@@ -35,12 +52,28 @@ WIDGET_TAG = "widget"
 
 WIDGET_NOTE = (
     "```{note}\nDans JupyterLab, la cellule ci-dessus affiche un **formulaire interactif**. "
-    "Le livre n'en montre pas l'image : installez le cours (`make lab`) pour l'utiliser.\n```"
+    f"Le livre n'en montre pas l'image : installez le cours depuis [son dépôt]({REPOSITORY_URL}) "
+    "(`make lab`) pour l'utiliser.\n```"
 )
 
+GENERATED_PAGES = ("referentiel", "programme", "couverture", "glossaire", "sources")
+"""Pages of the book written from the course's data at each build."""
 
-def public_module_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A module notebook as the public sees it: no trainer-only cell, widgets explained."""
+UNLINKED_PAGES = {"glossaire"}
+"""Pages whose text is not linked: the glossary defines the terms others link to."""
+
+
+def public_module_version(
+    notebook: nbformat.NotebookNode,
+    targets: LinkTargets | None = None,
+    document: str | None = None,
+) -> nbformat.NotebookNode:
+    """A module notebook as the public sees it: no trainer-only cell, widgets explained.
+
+    With ``targets``, the Markdown cells get their glossary terms and references linked
+    (:func:`cpts_training.book_pages.link_markdown`; ``document`` is the module's own
+    page, e.g. ``"/modules/00_prise_en_main"``, never linked to itself).
+    """
     cells = []
     for cell in notebook.cells:
         tags = list(cell.metadata.get("tags", []))
@@ -56,12 +89,14 @@ def public_module_version(notebook: nbformat.NotebookNode) -> nbformat.NotebookN
             cells.append(note)
             continue
         cells.append(cell)
+    if targets is not None:
+        link_notebook_cells(cells, targets, document or "")
     notebook.cells = cells
     return notebook
 
 
 def _toc(syllabus: Syllabus) -> dict[str, object]:
-    modules = [{"file": f"modules/{Path(m.notebook).stem}"} for m in syllabus.modules]
+    modules = [{"file": module_document(m.notebook).lstrip("/")} for m in syllabus.modules]
     assessments = [
         {"file": f"evaluations/{Path(nb).stem}"}
         for a in syllabus.assessments
@@ -73,10 +108,17 @@ def _toc(syllabus: Syllabus) -> dict[str, object]:
         "parts": [
             {
                 "caption": "Le cadre",
-                "chapters": [{"file": "referentiel"}, {"file": "couverture"}],
+                "chapters": [
+                    {"file": "metier"},
+                    {"file": "referentiel"},
+                    {"file": "programme"},
+                    {"file": "couverture"},
+                ],
             },
             {"caption": "Modules", "chapters": modules},
             {"caption": "Évaluations (version stagiaire)", "chapters": assessments},
+            {"caption": "Ressources", "chapters": [{"file": "glossaire"}, {"file": "sources"}]},
+            {"caption": "Le projet", "chapters": [{"file": "formateurs"}, {"file": "licence"}]},
         ],
     }
 
@@ -100,26 +142,46 @@ def _claim_output(output: Path) -> None:
 
 
 def stage_book(staging: Path) -> Path:
-    """Assemble the book's sources in ``staging`` (emptied first) and return it."""
+    """Assemble the book's sources in ``staging`` (emptied first) and return it.
+
+    Writes the generated pages (:data:`GENERATED_PAGES`), links the glossary terms and
+    references of every Markdown page but the glossary, and of the Markdown cells of the
+    modules and of the released assessments (a page never links to itself), and writes
+    ``_toc.yml``.
+    """
     if staging.exists():
         shutil.rmtree(staging)
     shutil.copytree(book_dir(), staging, ignore=shutil.ignore_patterns("_build", "_staging"))
     syllabus = load_syllabus()
     referentiel = load_referentiel()
-    (staging / "referentiel.md").write_text(render_markdown(referentiel), encoding="utf-8")
-    (staging / "couverture.md").write_text(
-        render_coverage_markdown(coverage(referentiel, syllabus)), encoding="utf-8"
-    )
+    terms = glossary()
+    targets = book_targets(syllabus, referentiel, terms)
+    generated = {
+        "referentiel": render_markdown(referentiel),
+        "programme": render_syllabus_page(syllabus, referentiel),
+        "couverture": render_coverage_page(coverage(referentiel, syllabus), syllabus),
+        "glossaire": render_glossary_page(terms),
+        "sources": render_sources_page(load_parameter(name) for name in list_parameters()),
+    }
+    for name, text in generated.items():
+        (staging / f"{name}.md").write_text(text, encoding="utf-8")
+    for page in sorted(staging.glob("*.md")):
+        text = fill_placeholders(page.read_text(encoding="utf-8"))
+        if page.stem not in UNLINKED_PAGES:
+            text = link_markdown(text, targets, current=f"/{page.stem}")
+        page.write_text(text, encoding="utf-8")
     for module in syllabus.modules:
         notebook = nbformat.read(modules_dir() / module.notebook, as_version=4)
         destination = staging / "modules" / module.notebook
         destination.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(public_module_version(notebook), destination)
+        public = public_module_version(notebook, targets, module_document(module.notebook))
+        nbformat.write(public, destination)
     for assessment in syllabus.assessments:
         for source in assessment_notebooks(assessment.id, assessments_dir()):
             released = student_version(
                 nbformat.read(source, as_version=4), assessment.id, source.name
             )
+            link_notebook_cells(released.cells, targets, f"/evaluations/{source.stem}")
             destination = staging / "evaluations" / source.name
             destination.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(released, destination)

@@ -163,11 +163,9 @@ def test_intro_page_title_does_not_repeat_the_book_title(built_book: Path) -> No
     page = (built_book / "intro.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", page, re.S)
     assert title
-    assert title.group(1).replace("&#8212;", "—").strip() == (
-        f"Présentation de la formation — {book_title}"
-    )
+    assert title.group(1).replace("&#8212;", "—").strip() == (f"Accueil — {book_title}")
     headings = re.findall(r"<h1>(.*?)<a class=\"headerlink\"", page)
-    assert headings == ["Présentation de la formation"]
+    assert headings == ["Accueil"]
 
 
 def test_modules_show_no_raw_pandas_table(built_book: Path) -> None:

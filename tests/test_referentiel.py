@@ -18,6 +18,7 @@ from cpts_training.referentiel import (
     load_referentiel,
     render_markdown,
 )
+from cpts_training.referentiel.page import competency_target
 
 REPO = Path(__file__).resolve().parents[1]
 REFERENTIEL_YAML = REPO / "course" / "referentiel.yaml"
@@ -365,7 +366,11 @@ def test_render_markdown_lists_everything(ref: Referentiel) -> None:
     assert page.startswith("(referentiel)=\n# Référentiel de compétences\n")
     assert ref.source.label in page
     for competency in ref.competencies():
-        assert f"| {competency.id} | {competency.label} |" in page
+        # One row of the bloc's list-table, the id carrying its stable anchor.
+        assert (
+            f"* - ({competency_target(competency.id)})=\n\n    {competency.id}\n"
+            f"  - {competency.label}\n"
+        ) in page
     for phase in ref.phases:
         assert phase.label in page
         for step in phase.steps:
@@ -379,7 +384,7 @@ def test_render_markdown_lists_everything(ref: Referentiel) -> None:
     assert page.count("complétée (d'après : ") == len(completed)
     # A competency listed verbatim in the cahier des charges shows that document as origin.
     listed = [c for c in ref.competencies() if c.origin == "source"]
-    assert page.count(" | cahier des charges |") == len(listed)
+    assert page.count("\n  - cahier des charges\n") == len(listed)
 
 
 def test_render_markdown_escapes_pipes(ref: Referentiel) -> None:
@@ -387,7 +392,7 @@ def test_render_markdown_escapes_pipes(ref: Referentiel) -> None:
     first = bloc.competencies[0].model_copy(update={"label": "Budget | trésorerie"})
     changed = bloc.model_copy(update={"competencies": [first, *bloc.competencies[1:]]})
     page = render_markdown(ref.model_copy(update={"blocs": [changed, *ref.blocs[1:]]}))
-    assert "| B1.C01 | Budget \\| trésorerie |" in page
+    assert "    B1.C01\n  - Budget \\| trésorerie\n" in page
     for line in page.splitlines():
         if line.startswith("| B"):
             assert len(re.findall(r"(?<!\\)\|", line)) == 4, line

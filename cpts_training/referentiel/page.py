@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
-
 from cpts_training.referentiel.model import ORIGIN_LABELS, Competency, Referentiel
 
-# --------------------------------------------------------------------------------------
+
+def competency_target(competency_id: str) -> str:
+    """The stable MyST target of a competency on the référentiel page.
+
+    ``"B5.C03"`` → ``"competence-b5-c03"``: the page's HTML anchor is ``#competence-b5-c03``
+    and other pages link to it with ``{ref}`B5.C03 <competence-b5-c03>```.
+    """
+    return "competence-" + competency_id.lower().replace(".", "-")
 
 
 def _escape(text: str) -> str:
@@ -30,7 +31,8 @@ def render_markdown(ref: Referentiel) -> str:
     The page gives the source, the two phases of a CPTS with their steps, the profile of
     a coordinator, the compétences requises / visées, the fonctions visées and, for each
     bloc, a table ``Identifiant | Compétence | Origine`` (each bloc carries the MyST target
-    ``referentiel-b<n>``).
+    ``referentiel-b<n>``, each competency the target of :func:`competency_target`, so that
+    its row is the anchor ``#competence-b5-c03``).
     """
     out: list[str] = [
         "(referentiel)=",
@@ -95,9 +97,21 @@ def render_markdown(ref: Referentiel) -> str:
             f"(referentiel-{bloc.id.lower()})=",
             f"### {bloc.id} : {bloc.label}",
             "",
-            "| Identifiant | Compétence | Origine |",
-            "| --- | --- | --- |",
+            "```{list-table}",
+            ":header-rows: 1",
+            ":widths: 12 63 25",
+            "",
+            "* - Identifiant",
+            "  - Compétence",
+            "  - Origine",
         ]
-        out += [f"| {c.id} | {_escape(c.label)} | {_origin_cell(c)} |" for c in bloc.competencies]
-        out.append("")
+        for c in bloc.competencies:
+            out += [
+                f"* - ({competency_target(c.id)})=",
+                "",
+                f"    {c.id}",
+                f"  - {_escape(c.label)}",
+                f"  - {_origin_cell(c)}",
+            ]
+        out += ["```", ""]
     return "\n".join(out)
