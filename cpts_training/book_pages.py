@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, metadata
 from numbers import Real
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from cpts_training.dates import fr_date
+from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
 from cpts_training.glossary import Term
 from cpts_training.glossary import term as glossary_term
@@ -36,7 +38,30 @@ from cpts_training.referentiel import Referentiel
 from cpts_training.referentiel.page import competency_target
 from cpts_training.syllabus import Module, Syllabus, assessment_notebooks, graded_cells
 
-REPOSITORY_URL = "https://github.com/cpts-training/cpts-training"
+
+def repository_url() -> str:
+    """Public address of the course's repository: the ``Repository`` entry of
+    ``[project.urls]`` in ``pyproject.toml``, read from the installed package's metadata.
+
+    Raises :class:`CPTSError` (in French) when the package is not installed or the entry
+    is missing.
+    """
+    try:
+        entries = metadata("cpts-training").get_all("Project-URL") or []
+    except PackageNotFoundError:
+        entries = []
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if label.strip() == "Repository":
+            return url.strip()
+    raise CPTSError(
+        "L'adresse du dépôt du cours (« Repository » dans [project.urls] du fichier "
+        "pyproject.toml) est introuvable : installez le cours (« make install ») avant de "
+        "construire le livre."
+    )
+
+
+REPOSITORY_URL = repository_url()
 """Public address of the course's repository (the one place the book takes it from)."""
 
 PLACEHOLDERS = {"{{ depot }}": REPOSITORY_URL}
