@@ -9,6 +9,7 @@
   ``CPTS_JUPYTERHUB_URL`` (the training organisation's hub) instead of ``_config.yml``.
   Assessment pages get no launch button: a trainee opens them from the course's own
   JupyterLab, where nbgrader collects them.
+- **Each script once per page**: sphinx-togglebutton registers its selector script twice.
 - **French theme strings** that sphinx-book-theme's French catalogue lacks (the launch menu's
   tooltips, the icons' alt text): its template function ``translate`` is given them.
 """
@@ -119,8 +120,34 @@ def adjust_header_buttons(
         context["translate"] = translate
 
 
+def _script_key(script: Any) -> tuple[str, str]:
+    """What makes two of Sphinx's page scripts the same: file and inline body."""
+    attributes = getattr(script, "attributes", None) or {}
+    filename = getattr(script, "filename", script) or ""  # None and "" both mean inline
+    return str(filename), str(attributes.get("body", ""))
+
+
+def unique_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Each script once per page (sphinx-togglebutton adds its selector twice)."""
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for script in scripts:
+        key = _script_key(script)
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    # A new list: the one in the context is the builder's own, restored for each page.
+    context["script_files"] = unique
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_search_language(SearchFrenchUnaccented)
     app.connect("config-inited", jupyterhub_from_environment)
     app.connect("html-page-context", adjust_header_buttons, priority=510)
+    app.connect("html-page-context", unique_scripts, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
