@@ -274,3 +274,34 @@ def test_search_finds_module_01_with_or_without_accent(reader_factory, query: st
     titles = reader.page.locator("#search-results ul.search li > a").all_inner_texts()
     assert any(title.startswith("Module 01") for title in titles), titles
     reader.shot(f"recherche-{'sans' if query == 'tresorerie' else 'avec'}-accent")
+
+
+def test_printed_module_01_shows_whole_tables_and_no_navigation(reader_factory) -> None:
+    # An A4 page is about 794 px wide at 96 dpi.
+    reader = reader_factory({"width": 794, "height": 1123})
+    reader.open(MODULE_01)
+    reader.page.emulate_media(media="print")
+    reader.page.wait_for_timeout(300)
+    hidden = reader.page.evaluate(
+        """() => ['.bd-sidebar-primary', '.bd-sidebar-secondary', '.bd-header-article']
+            .map(s => getComputedStyle(document.querySelector(s)).display)"""
+    )
+    assert hidden == ["none", "none", "none"]
+    tables = reader.page.evaluate(
+        """() => {
+          const right = document.querySelector('.bd-article').getBoundingClientRect().right;
+          return [...document.querySelectorAll('.bd-article table')]
+            .filter(t => t.getClientRects().length > 0)
+            .map(t => {
+              const frame = t.closest('.cpts-table-scroll');
+              return {
+                inside: t.getBoundingClientRect().right <= right + 1,
+                scrolls: !!frame && frame.scrollWidth > frame.clientWidth + 1,
+              };
+            });
+        }"""
+    )
+    assert len(tables) >= 5
+    assert all(t["inside"] and not t["scrolls"] for t in tables), tables
+    reader.page.pdf(path=str(reader.screenshots / "module-01-impression.pdf"))
+    print(f"impression : {reader.screenshots / 'module-01-impression.pdf'}")

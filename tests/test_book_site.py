@@ -83,6 +83,7 @@ class _Page(HTMLParser):
         self.labels: list[str] = []
         self.interface_text: list[str] = []
         self.search_fields = 0
+        self.toggles: list[str] = []
         self._article_depth = 0
         self._in_script: str | None = None
         self._script_body: list[str] = []
@@ -111,6 +112,7 @@ class _Page(HTMLParser):
             self._article_depth += 1
         if "search-button-field" in classes:
             self.search_fields += 1
+        self.toggles.extend(c for c in classes if c in ("primary-toggle", "secondary-toggle"))
         self.labels.extend(attributes[a] for a in LABEL_ATTRIBUTES if attributes.get(a))
 
     def handle_endtag(self, tag: str) -> None:
@@ -196,6 +198,16 @@ def test_one_search_field_and_a_french_search_box(pages: dict[Path, _Page]) -> N
         assert parsed.search_fields == 1, page
     intro = next(parsed for page, parsed in pages.items() if page.name == "intro.html")
     assert "Rechercher dans le livre…" in intro.labels
+
+
+def test_each_page_has_one_menu_button_and_at_most_one_plan_button(
+    built_book: Path, pages: dict[Path, _Page]
+) -> None:
+    """Both themes wire only the first ☰ (`.primary-toggle`) and the first plan button of a
+    page: a second, hidden copy (pydata-sphinx-theme's top bar) left the visible ones dead."""
+    for page, parsed in pages.items():
+        assert parsed.toggles.count("primary-toggle") == 1, _name(built_book, page)
+        assert parsed.toggles.count("secondary-toggle") <= 1, _name(built_book, page)
 
 
 def test_no_page_loads_a_script_twice(built_book: Path, pages: dict[Path, _Page]) -> None:
