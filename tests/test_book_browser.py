@@ -13,6 +13,7 @@ Chromium) turns the skip into a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -305,3 +306,41 @@ def test_printed_module_01_shows_whole_tables_and_no_navigation(reader_factory) 
     assert all(t["inside"] and not t["scrolls"] for t in tables), tables
     reader.page.pdf(path=str(reader.screenshots / "module-01-impression.pdf"))
     print(f"impression : {reader.screenshots / 'module-01-impression.pdf'}")
+
+
+ENGLISH_AFTER_SCRIPTS = re.compile(
+    r"\b(Copy|Copied|Search|Toggle|Click to (show|hide)|Site navigation|On this page|"
+    r"Back to top|Skip to main content|Launch|Download|Contents|Light|Dark)\b"
+)
+"""English words the themes' scripts may write into the interface (tooltips, labels)."""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+def test_interface_is_french_once_scripts_ran(reader_factory, viewport) -> None:
+    reader = reader_factory(viewport)
+    reader.open(MODULE_01)
+    strings = reader.page.evaluate(
+        """() => {
+          const found = [];
+          for (const element of document.querySelectorAll('*')) {
+            for (const name of ['title', 'aria-label', 'placeholder', 'alt',
+                                'data-bs-original-title', 'data-tooltip']) {
+              const value = element.getAttribute(name);
+              if (value) found.push(value);
+            }
+          }
+          const article = document.querySelector('article.bd-article');
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const parent = node.parentElement;
+            if (!parent || parent.closest('script, style') || article.contains(node)) continue;
+            if (node.textContent.trim()) found.push(node.textContent.trim());
+          }
+          return found;
+        }"""
+    )
+    english = sorted({s for s in strings if ENGLISH_AFTER_SCRIPTS.search(s)})
+    assert english == []
+    # The copy buttons of the code cells were labelled by their script, in French.
+    assert "Copier" in strings
