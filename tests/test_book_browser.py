@@ -241,6 +241,15 @@ def test_one_visible_search_field_on_a_desktop(reader_factory) -> None:
                          getComputedStyle(e).visibility !== 'hidden').length"""
     )
     assert visible == 1
+    # Ctrl+K opens the search dialog, in French.
+    reader.page.keyboard.press("Control+k")
+    reader.page.wait_for_function("document.getElementById('pst-search-dialog').open")
+    field = reader.page.locator("#pst-search-dialog input[type=search]")
+    assert field.get_attribute("placeholder") == "Rechercher dans le livre…"
+    field.fill("tresorerie")
+    field.press("Enter")
+    reader.page.wait_for_url("**/search.html?q=tresorerie*")
+    reader.page.wait_for_selector("#search-results ul.search li", timeout=30_000)
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
