@@ -12,7 +12,7 @@
 (function () {
   "use strict";
 
-  var HINT = "Tableau plus large que l'écran : faites-le défiler horizontalement ↔";
+  var HINT = "Tableau plus large que l'écran\u00a0: faites-le défiler horizontalement ↔";
 
   function frameTable(table) {
     var parent = table.parentElement;
@@ -24,13 +24,6 @@
     outer.className = "cpts-table-cadre";
     var frame = document.createElement("div");
     frame.className = "cpts-table-scroll";
-    frame.setAttribute("tabindex", "0");
-    frame.setAttribute("role", "region");
-    var caption = table.querySelector("caption");
-    frame.setAttribute(
-      "aria-label",
-      caption ? caption.textContent.trim() : "Tableau (défilement horizontal)"
-    );
     parent.insertBefore(hint, table);
     parent.insertBefore(outer, table);
     outer.appendChild(frame);
@@ -47,6 +40,21 @@
     outer.classList.toggle("cpts-suite-gauche", overflow && left);
     outer.classList.toggle("cpts-suite-droite", overflow && right);
     outer.previousElementSibling.classList.toggle("cpts-visible", overflow);
+    // A frame that scrolls can be reached and scrolled with the keyboard.
+    if (overflow) {
+      var caption = frame.querySelector("caption");
+      frame.setAttribute("tabindex", "0");
+      frame.setAttribute("role", "region");
+      frame.setAttribute(
+        "aria-label",
+        (caption ? caption.textContent.trim() + " — " : "") +
+          "tableau à faire défiler horizontalement"
+      );
+    } else {
+      frame.removeAttribute("tabindex");
+      frame.removeAttribute("role");
+      frame.removeAttribute("aria-label");
+    }
   }
 
   function setup() {
