@@ -165,6 +165,8 @@ def stage_book(staging: Path) -> Path:
     }
     for name, text in generated.items():
         (staging / f"{name}.md").write_text(text, encoding="utf-8")
+    config = staging / "_config.yml"
+    config.write_text(fill_placeholders(config.read_text(encoding="utf-8")), encoding="utf-8")
     for page in sorted(staging.glob("*.md")):
         text = fill_placeholders(page.read_text(encoding="utf-8"))
         if page.stem not in UNLINKED_PAGES:
