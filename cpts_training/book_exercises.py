@@ -317,3 +317,48 @@ def add_exercise_blocks(
         index = end
     notebook.cells = result
     return notebook
+
+
+ASSESSMENT_DISPLAY_NOTE = (
+    "```{note}\nDans JupyterLab, la cellule ci-dessus affiche les données de la question "
+    "(un tableau ou une synthèse). Le livre montre l'évaluation sans l'exécuter : installez "
+    "le cours (`make lab`) pour la faire.\n```"
+)
+"""Note the book puts under an assessment cell whose display it does not show."""
+
+NOT_DISPLAYS = frozenset({"print", "show_answer", "require_answer", "display", "activate"})
+"""Calls whose output is not the data of a question (a check, an echo of the answer)."""
+
+
+def _displays_data(cell: Any) -> bool:
+    """Does this locked, ungraded code cell end with an expression that shows data?"""
+    import ast
+
+    grading = cell.metadata.get("nbgrader", {})
+    if cell.cell_type != "code" or grading.get("solution") or grading.get("grade"):
+        return False
+    try:
+        body = ast.parse(cell.source).body
+    except SyntaxError:
+        return False
+    if not body or not isinstance(body[-1], ast.Expr):
+        return False
+    value = body[-1].value
+    if not isinstance(value, ast.Call):
+        return True
+    name = value.func.id if isinstance(value.func, ast.Name) else getattr(value.func, "attr", "")
+    return name not in NOT_DISPLAYS
+
+
+def assessment_display_notes(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the trainees' version of an assessment (as the book shows it, not executed)
+    with :data:`ASSESSMENT_DISPLAY_NOTE` under each cell that shows a question's data in
+    JupyterLab (a table, a synthesis), as the modules explain their forms. No solution,
+    answer or check cell is touched."""
+    cells: list[Any] = []
+    for cell in notebook.cells:
+        cells.append(cell)
+        if _displays_data(cell):
+            cells.append(_markdown(ASSESSMENT_DISPLAY_NOTE))
+    notebook.cells = cells
+    return notebook
