@@ -274,9 +274,10 @@ def add_exercise_blocks(
 ) -> nbformat.NotebookNode:
     """Return the public module ``notebook`` with its exercises in ``sphinx-exercise`` blocks.
 
-    Each heading « Exercice N — … » is kept as a section heading; the cells that follow it,
-    up to the next heading, go inside ``exercise-start``/``exercise-end`` (label
-    ``mXX-exN``). When the solutions file holds a worked solution for it, a collapsed
+    Each heading « Exercice N — … » is kept as a section heading; the cells that follow it
+    go inside ``exercise-start``/``exercise-end`` (label ``mXX-exN``), up to its last check
+    or written-answer cell before the next heading (the whole section if it has none).
+    When the solutions file holds a worked solution for it, a collapsed
     ``solution-start``/``solution-end`` block follows. The outputs of the self-check cells
     are removed (tag ``remove-output``); the captions of the file's figures are set on
     their chart cells. ``notebook_name`` (``01_….ipynb``) gives the module's key.
@@ -303,9 +304,10 @@ def add_exercise_blocks(
         )
         if heading is None:
             continue
-        end = index
-        while end < len(cells) and not _is_heading(cells[end]):
-            end += 1
+        section_end = index
+        while section_end < len(cells) and not _is_heading(cells[section_end]):
+            section_end += 1
+        end = _exercise_end(cells, index, section_end)
         span = cells[index:end]
         number = int(heading.group("number"))
         label = f"m{key}-ex{number}"
@@ -314,9 +316,30 @@ def add_exercise_blocks(
         result.append(_markdown("```{exercise-end}\n```"))
         if number in module.solutions:
             result.extend(_solution_cells(label, module.solutions[number], span))
-        index = end
+        result.extend(cells[end:section_end])
+        index = section_end
     notebook.cells = result
     return notebook
+
+
+WRITTEN_ANSWER = ("✍️", "✏️")
+"""Marks that open the cell where a trainee writes an answer."""
+
+
+def _exercise_end(cells: list[Any], start: int, section_end: int) -> int:
+    """End (exclusive) of the exercise whose text starts at ``start``: after its last check
+    cell or written-answer cell (« ✍️ », « ✏️ ») before the next heading, so that the
+    commentary, tables and charts that follow stay outside the block; the whole section
+    when it has neither."""
+    last = [
+        k
+        for k in range(start, section_end)
+        if _is_check_cell(cells[k])
+        or (
+            cells[k].cell_type == "markdown" and cells[k].source.lstrip().startswith(WRITTEN_ANSWER)
+        )
+    ]
+    return last[-1] + 1 if last else section_end
 
 
 ASSESSMENT_DISPLAY_NOTE = (

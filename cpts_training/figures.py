@@ -33,8 +33,8 @@ class CourseFigure(Figure):
 FIGURE_DPI = 100
 """Resolution of the PNG a notebook shows (and the book publishes), in dots per inch."""
 
-PHONE_CONTENT_PX = 350
-"""Width of the book's text column on a 390 px wide phone (measured: 350 to 358 px)."""
+PHONE_CONTENT_PX = 342
+"""Width of a figure in the book's text column on a 390 px wide phone (measured: 342 px)."""
 
 DESKTOP_CONTENT_PX = 605
 """Width of the book's text column at 1280 px with the page's table of contents (measured)."""
@@ -44,10 +44,10 @@ MIN_LABEL_PX = 9.0
 
 BOOK_FIGURE_WIDTH_IN = 5.4
 """Width of a course chart, in inches: at :data:`FIGURE_DPI` it is 540 px, shown at its own
-size on a computer and scaled by 350 / 540 on a phone."""
+size on a computer and scaled by 342 / 540 on a phone."""
 
-MIN_FONT_PT = 10.0
-"""Smallest font of a course chart: 10 pt at 100 dpi is 13,9 px, 9,0 px on a phone."""
+MIN_FONT_PT = 10.5
+"""Smallest font of a course chart: 10,5 pt at 100 dpi is 14,6 px, 9,2 px on a phone."""
 
 
 def displayed_text_px(font_pt: float, figure_width_in: float, content_px: float) -> float:
@@ -67,11 +67,18 @@ def smallest_text_px(figure: Figure, content_px: float = PHONE_CONTENT_PX) -> fl
     (titles, tick labels, legends, annotations) in a ``content_px`` wide column."""
     from matplotlib.text import Text
 
-    FigureCanvasAgg(figure)
+    FigureCanvasAgg(figure).draw()
+    hidden = {  # tick labels of an axes drawn without its axis (a map)
+        id(label)
+        for axes in figure.axes
+        if not axes.axison
+        for axis in (axes.xaxis, axes.yaxis)
+        for label in axis.get_ticklabels(which="both")
+    }
     sizes = [
         float(text.get_fontsize())
         for text in figure.findobj(Text)
-        if text.get_visible() and text.get_text().strip()
+        if text.get_visible() and text.get_text().strip() and id(text) not in hidden
     ]
     if not sizes:
         return float("inf")
@@ -79,12 +86,27 @@ def smallest_text_px(figure: Figure, content_px: float = PHONE_CONTENT_PX) -> fl
 
 
 def fit_title(axis: Axes, text: str, fontsize: float = 11.0, width_fraction: float = 1.0) -> None:
-    """Set ``text`` as the title of ``axis``, wrapped on words so that it fits
-    ``width_fraction`` of the figure's width at ``fontsize`` (no title runs past the image
-    or over another one). Give the share of the width the axes keep, e.g. 0.5 when long
-    tick labels take the other half."""
+    """Set ``text`` as the title of ``axis``, wrapped on words so that each line, measured
+    at ``fontsize``, fits ``width_fraction`` of the figure's width (no title runs past the
+    image). Give the share of the width the axes keep, e.g. 0.55 when long tick labels
+    take the rest (a title is centred on its axes)."""
+    from matplotlib.font_manager import FontProperties
+
     figure = axis.get_figure(root=True)
-    width_in = float(figure.get_figwidth()) if isinstance(figure, Figure) else 5.4
-    width_pt = width_fraction * width_in * 72
-    characters = max(20, int(width_pt / (fontsize * 0.6)))
-    axis.set_title("\n".join(textwrap.wrap(text, characters)), fontsize=fontsize)
+    if not isinstance(figure, Figure):
+        axis.set_title(text, fontsize=fontsize)
+        return
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    font = FontProperties(size=fontsize)
+    limit = width_fraction * float(figure.bbox.width)
+
+    def fits(line: str) -> bool:
+        width, _height, _descent = renderer.get_text_width_height_descent(line, font, False)
+        return bool(width <= limit)
+
+    lines = [text]
+    for characters in range(len(text), 9, -1):
+        lines = textwrap.wrap(text, characters)
+        if all(fits(line) for line in lines):
+            break
+    axis.set_title("\n".join(lines), fontsize=fontsize)

@@ -92,6 +92,28 @@ def test_an_exercise_and_its_cells_up_to_the_next_heading_go_in_one_block() -> N
     assert not any("m01-ex2-corrige" in s for s in sources)
 
 
+def test_commentary_and_charts_after_the_last_check_stay_outside_the_block() -> None:
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("### Exercice 1 — Un risque\n\nCalculez."),
+            nbformat.v4.new_code_cell(CHECK_CELL),
+            nbformat.v4.new_markdown_cell("La bibliothèque fait le même calcul :"),
+            nbformat.v4.new_code_cell("plot_chart(cas)"),
+            nbformat.v4.new_markdown_cell("### Rendre compte"),
+        ]
+    )
+    sources = _sources(add_exercise_blocks(notebook, "01_essai.ipynb", DATA))
+    end = sources.index("```{exercise-end}\n```")
+    assert sources[end - 1] == CHECK_CELL
+    # After the solution block, the commentary and the chart, then the next section.
+    after = sources.index("```{solution-end}\n```")
+    assert sources[after + 1 :] == [
+        "La bibliothèque fait le même calcul :",
+        "plot_chart(cas)",
+        "### Rendre compte",
+    ]
+
+
 def test_the_worked_solution_follows_collapsed_with_the_answer_filled_in() -> None:
     notebook = add_exercise_blocks(_notebook(), "01_essai.ipynb", DATA)
     sources = _sources(notebook)
