@@ -630,3 +630,76 @@ def test_every_chart_is_a_numbered_figure_with_a_caption_and_a_real_alt_text(
         assert html.count("<img ") == len(re.findall(r"<figure[^>]*>\s*<img ", html)), stem
     # The population chart (00), the tornado (01), the pyramid and the map (02).
     assert figures == 4
+
+
+# --------------------------------------------------------------------------------------
+# The charts of the book, legible on a phone
+# --------------------------------------------------------------------------------------
+
+
+def _book_charts() -> dict[str, Any]:
+    from cpts_training.budget import load_case_study, result_sensitivity
+    from cpts_training.budget.charts import plot_tornado
+    from cpts_training.territory import load_structures, load_territory, population_chart
+    from cpts_training.territory.maps import plot_resource_map
+    from cpts_training.territory.presentation import plot_age_pyramid
+
+    territory, case = load_territory(), load_case_study()
+    return {
+        "population": population_chart(territory),
+        "tornade": plot_tornado(
+            result_sensitivity(case.budget, case.contract, 2026, case.planned_achievement)
+        ),
+        "pyramide": plot_age_pyramid(territory),
+        "carte": plot_resource_map(
+            territory.communes.set_index("code_commune")["population"],
+            load_structures(),
+            "Population et structures partenaires",
+            value_label="Habitants",
+        ),
+    }
+
+
+def test_the_book_charts_keep_their_texts_legible_and_apart_on_a_phone() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    from cpts_training.figures import (
+        DESKTOP_CONTENT_PX,
+        MIN_LABEL_PX,
+        PHONE_CONTENT_PX,
+        smallest_text_px,
+    )
+
+    for name, figure in _book_charts().items():
+        # 10,5 pt at 100 dpi = 14,6 px; a 540 px chart in a 342 px column: × 0,633 = 9,2 px.
+        assert smallest_text_px(figure, PHONE_CONTENT_PX) >= MIN_LABEL_PX, name
+        assert smallest_text_px(figure, DESKTOP_CONTENT_PX) >= 14, name
+        canvas = FigureCanvasAgg(figure)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        title = figure.axes[0].title
+        box = title.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= figure.bbox.x1 + 1, f"{name}: title runs out"
+        others = [
+            t.get_window_extent(renderer)
+            for t in figure.findobj(Text)
+            if t is not title
+            and t.get_visible()
+            and t.get_text().strip()
+            and t.axes is not None
+            and t.axes.axison
+        ]
+        assert not any(box.overlaps(other) for other in others), f"{name}: title collides"
+        figure.clear()
+
+
+def test_the_map_names_every_commune_without_two_names_overlapping() -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    figure = _book_charts()["carte"]
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in figure.axes[0].texts]
+    assert len(boxes) == 18
+    overlaps = [(i, j) for i in range(18) for j in range(i + 1, 18) if boxes[i].overlaps(boxes[j])]
+    assert overlaps == []

@@ -279,17 +279,11 @@ def plot_resource_map(
     return figure
 
 
-LABEL_SHIFTS_PT: tuple[tuple[float, float], ...] = (
-    (0, -7),
-    (0, 7),
-    (0, -12),
-    (0, 12),
-    (-14, -7),
-    (14, 7),
-    (14, -7),
-    (-14, 7),
-    (0, -17),
-    (0, 17),
+LABEL_SHIFTS_PT: tuple[tuple[float, float], ...] = tuple(
+    (dx, dy)
+    for dy in (0, -7, 7, -12, 12, -17, 17, -22, 22)
+    for dx in (0, -14, 14, -24, 24)
+    if (dx, dy) != (0, 0)
 )
 """Offsets (points) tried, in order, to move a commune name off a name already written."""
 
@@ -298,7 +292,9 @@ def _spread_labels(figure: Figure, labels: list[Annotation]) -> None:
     """Move each label (the most populated commune first) by the first offset of
     :data:`LABEL_SHIFTS_PT` that keeps it off the labels already placed; a label that no
     offset frees stays on its commune's centre."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # places the axes (equal aspect) before the labels are measured
+    renderer = canvas.get_renderer()
     placed: list[Bbox] = []
     for label in labels:
         box = label.get_window_extent(renderer)
