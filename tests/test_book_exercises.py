@@ -223,8 +223,8 @@ def test_evaluation_01_question_4_shows_the_mid_year_figures_it_asks_about(
     for account in ("623", "625", "6156", "626", "6185"):
         budget = format_number_fr(rows.at[account, "prevu_annuel_eur"]).replace("\u202f", " ")
         spent = format_number_fr(rows.at[account, "realise_a_date_eur"]).replace("\u202f", " ")
-        # e.g. « | 623 | Communication | 4 500 € | 4 300 € | »
-        assert re.search(rf"\| {account} \| [^|]+ \| {budget} € \| {spent} € \|", question.source)
+        # e.g. « | Communication (623) | 4 500 € | 4 300 € | »
+        assert re.search(rf"\| [^|]+ \({account}\) \| {budget} € \| {spent} € \|", question.source)
 
 
 # --------------------------------------------------------------------------------------
