@@ -375,7 +375,9 @@ def _solutions_00() -> dict[str, list[str]]:
 def _solutions_01() -> dict[str, list[str]]:
     from cpts_training.budget import annual_funding, load_case_study
     from cpts_training.budget.checks import (
+        BALANCE_MARGIN_EUR,
         COORDINATOR_GROSS_EUR,
+        FACILITY_MARGIN,
         aci_product_eur,
         coordinator_cost_eur,
         prevention_sensitivity_eur,
@@ -405,7 +407,16 @@ def _solutions_01() -> dict[str, list[str]]:
             f"{_euros(COORDINATOR_GROSS_EUR * rate)} €",
             f"**{_euros(coordinator_cost_eur())} €**",
         ],
-        "3": [f"les parcours à {round(100 * case.planned_achievement[2][pathways])} %"],
+        "3": [
+            f"les parcours à {round(100 * case.planned_achievement[2][pathways])} %",
+            f"entre − {_euros(BALANCE_MARGIN_EUR)} € et + {_euros(BALANCE_MARGIN_EUR)} €",
+        ],
+        # A worked example on a need of 12 000 €, with the largest margin the check allows.
+        "5": [
+            f"au plus {round(100 * FACILITY_MARGIN)} %",
+            f"12 000 × {_decimal(1 + FACILITY_MARGIN, 2)} = "
+            f"{_euros(12_000 * (1 + FACILITY_MARGIN))} €",
+        ],
         "6": [
             f"{_euros(envelope)} × 0,20 = {_euros(envelope * 0.2)} €",
             f"**{_euros(prevention_sensitivity_eur(case))} €**",
@@ -520,12 +531,21 @@ def _solutions_03() -> dict[str, list[str]]:
             f"({_euros(position.bfr_eur)} €)",
         ],
         "5": [f"{_euros(errd)} − {_euros(eprd)} = **{_euros(errd - eprd)} €**"],
+        # The measures of the exercise's statement: + 32 500 € of dotation, + 30 000 € of
+        # staff, + 2 500 € of supplies, a 20 000 € vehicle over 5 years.
+        "6": [
+            f"20 000 ÷ 5 = {_euros(20_000 / 5)} €",
+            f"32 500 − 30 000 − 2 500 − 4 000 = {_euros(32_500 - 30_000 - 2_500 - 20_000 / 5)} €",
+        ],
         "7": [
             f"0,8 × {_euros(plan.cost_per_etp_eur)} = {_euros(0.8 * plan.cost_per_etp_eur)} €",
             f"{_euros(0.8 * plan.cost_per_etp_eur)} × {_decimal(1 + plan.salary_growth_rate, 2)} = "
             f"**{_euros(0.8 * plan.cost_per_etp_eur * (1 + plan.salary_growth_rate))} €**",
         ],
-        "8": [f"le poste ({_euros(0.8 * plan.cost_per_etp_eur * (1 + plan.salary_growth_rate))} €"],
+        "8": [
+            f"le poste ({_euros(0.8 * plan.cost_per_etp_eur * (1 + plan.salary_growth_rate))} €",
+            f"(6 000 €, soit {_euros(6_000 / 3)} € d'amortissement",
+        ],
         "10": [
             f"résultat 2025, {_euros(result.resultat_eur)} €",
             f"CAF de {_euros(result.caf_eur)} €",
