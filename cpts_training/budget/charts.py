@@ -16,7 +16,7 @@ from cpts_training.budget.cash import cash_summary
 from cpts_training.budget.forecast import SENS_CHARGE, SENS_PRODUIT, by_nature
 from cpts_training.budget.monitoring import result_of
 from cpts_training.errors import InputError
-from cpts_training.figures import CourseFigure
+from cpts_training.figures import BOOK_FIGURE_WIDTH_IN, MIN_FONT_PT, CourseFigure, fit_title
 from cpts_training.formatting import format_euros
 
 CHARGE_COLOR = "#c0504d"
@@ -186,9 +186,13 @@ def plot_tornado(table: pd.DataFrame, title: str | None = None) -> Figure:
     order = table["variation_resultat_eur"].abs().sort_values(kind="stable").index
     rows = table.loc[order]
     values = [float(v) for v in rows["variation_resultat_eur"]]
-    labels = ["\n".join(textwrap.wrap(str(s), 45)) or "—" for s in rows["scenario"]]
+    labels = ["\n".join(textwrap.wrap(str(s), 30)) or "—" for s in rows["scenario"]]
     lines = sum(label.count("\n") + 1 for label in labels)
-    fig = CourseFigure(figsize=(11, max(3.5, 1.2 + 0.22 * lines + 0.1 * len(labels))))
+    # Narrow and large (BOOK_FIGURE_WIDTH_IN, MIN_FONT_PT): the book shows it at its own
+    # size on a computer and scaled down to the text column on a phone.
+    fig = CourseFigure(
+        figsize=(BOOK_FIGURE_WIDTH_IN, max(3.5, 1.3 + 0.19 * lines + 0.12 * len(labels)))
+    )
     fig.set_layout_engine("constrained")
     ax = fig.subplots()
     colors = [CHARGE_COLOR if v < 0 else PRODUCT_COLOR for v in values]
@@ -197,19 +201,17 @@ def plot_tornado(table: pd.DataFrame, title: str | None = None) -> Figure:
         bars,
         labels=[f"{'+' if v > 0 else ''}{format_euros(v)}" for v in values],
         padding=3,
-        fontsize=9,
+        fontsize=MIN_FONT_PT,
     )
-    ax.set_yticks(range(len(values)), labels, fontsize=9)
+    ax.set_yticks(range(len(values)), labels, fontsize=MIN_FONT_PT)
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("Variation du résultat (€)", fontsize=10)
+    ax.set_xlabel("Variation du résultat (€)", fontsize=MIN_FONT_PT)
     ax.xaxis.set_major_formatter(_EUROS)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.tick_params(axis="x", labelsize=9)
-    ax.margins(x=0.25)
-    ax.set_title(
-        title or "Sensibilité du résultat : effet de chaque scénario (du plus fort au plus faible)",
-        fontsize=12,
-    )
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=2))
+    ax.tick_params(axis="x", labelsize=MIN_FONT_PT)
+    ax.margins(x=0.45)
+    # The order (largest risk at the top) is said by the figure's caption in the book.
+    fit_title(ax, title or "Sensibilité du résultat", width_fraction=0.55)
     return fig
 
 

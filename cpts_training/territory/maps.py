@@ -14,22 +14,25 @@ from pathlib import Path
 import pandas as pd
 from matplotlib import colormaps, patheffects
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import Normalize, to_hex
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.text import Annotation
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.transforms import Bbox
 
 from cpts_training.errors import InputError
-from cpts_training.figures import CourseFigure
+from cpts_training.figures import BOOK_FIGURE_WIDTH_IN, MIN_FONT_PT, CourseFigure, fit_title
 from cpts_training.formatting import format_decimal_fr
 from cpts_training.territory.case_study import load_territory
 from cpts_training.territory.resources import load_polygons
 from cpts_training.validation import require_frame
 
-LABEL_FONT_SIZE = 9
+LABEL_FONT_SIZE = MIN_FONT_PT
 """Font size (points) of commune names and legend entries: readable when projected."""
 
 MISSING_COLOUR = "#e0e0e0"
@@ -192,7 +195,7 @@ def plot_resource_map(
     def xy(lon: float, lat: float) -> tuple[float, float]:
         return lon * scale, lat
 
-    figure = CourseFigure(figsize=(10, 9.5))
+    figure = CourseFigure(figsize=(BOOK_FIGURE_WIDTH_IN, 9.4))
     axis = figure.subplots()
     colours, norm = commune_colours(values, codes)
     shapes = [[xy(lon, lat) for lon, lat in polygons[code]] for code in codes]
@@ -213,26 +216,33 @@ def plot_resource_map(
             )
         )
     halo = [patheffects.withStroke(linewidth=2.5, foreground="white")]
-    for code in codes:
-        axis.annotate(
+    labels = {
+        code: axis.annotate(
             names[code],
             xy(*centres[code]),
+            xytext=(0, 0),
+            textcoords="offset points",
             ha="center",
             va="center",
             fontsize=LABEL_FONT_SIZE,
             path_effects=halo,
             zorder=4,
         )
+        for code in codes
+    }
     axis.autoscale_view()
     axis.set_aspect("equal")
     axis.set_axis_off()
-    axis.set_title(title or f"Carte du territoire — {territory.name}", fontsize=12)
+    fit_title(axis, title or f"Carte du territoire — {territory.name}", fontsize=MIN_FONT_PT)
 
     mappable = ScalarMappable(norm=norm, cmap=colormaps[COLOUR_MAP])
-    bar = figure.colorbar(mappable, ax=axis, shrink=0.6, pad=0.01)
-    bar.set_label(value_label, fontsize=LABEL_FONT_SIZE + 1)
+    # The colour bar sits in the empty upper right corner (the territory runs from north-west
+    # to south-east), so that the map keeps the figure's whole width.
+    bar = figure.colorbar(mappable, cax=figure.add_axes((0.8, 0.64, 0.03, 0.27)))
+    bar.set_label(value_label, fontsize=LABEL_FONT_SIZE)
     bar.ax.tick_params(labelsize=LABEL_FONT_SIZE)
     bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_decimal_fr(v)))
+    bar.ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
 
     handles: list[Patch | Line2D] = []
     if any(code not in values.index for code in codes):
@@ -248,9 +258,10 @@ def plot_resource_map(
             handles=handles,
             title="Structures partenaires" if structures is not None else None,
             loc="lower center",
-            ncol=2,
+            bbox_to_anchor=(0.5, 0.03),
+            ncol=1,
             fontsize=LABEL_FONT_SIZE,
-            title_fontsize=LABEL_FONT_SIZE + 1,
+            title_fontsize=LABEL_FONT_SIZE,
             frameon=False,
         )
     if territory.fictional:
@@ -258,12 +269,45 @@ def plot_resource_map(
             0.01,
             0.005,
             "Données fictives créées pour la formation",
-            fontsize=8,
+            fontsize=LABEL_FONT_SIZE,
             color="#616161",
             va="bottom",
         )
-    figure.subplots_adjust(left=0.02, right=0.98, top=0.95, bottom=0.24 if handles else 0.04)
+    figure.subplots_adjust(left=0.01, right=0.99, top=0.96, bottom=0.33 if handles else 0.04)
+    population = communes.set_index(communes["code_commune"].astype(str))["population"]
+    _spread_labels(figure, [labels[c] for c in sorted(codes, key=lambda c: -population.get(c, 0))])
     return figure
+
+
+LABEL_SHIFTS_PT: tuple[tuple[float, float], ...] = tuple(
+    (dx, dy)
+    for dy in (0, -7, 7, -12, 12, -17, 17, -22, 22)
+    for dx in (0, -14, 14, -24, 24)
+    if (dx, dy) != (0, 0)
+)
+"""Offsets (points) tried, in order, to move a commune name off a name already written."""
+
+
+def _spread_labels(figure: Figure, labels: list[Annotation]) -> None:
+    """Move each label (the most populated commune first) by the first offset of
+    :data:`LABEL_SHIFTS_PT` that keeps it off the labels already placed; a label that no
+    offset frees stays on its commune's centre."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # places the axes (equal aspect) before the labels are measured
+    renderer = canvas.get_renderer()
+    placed: list[Bbox] = []
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        if any(box.overlaps(other) for other in placed):
+            for dx, dy in LABEL_SHIFTS_PT:
+                label.xyann = (dx, dy)
+                moved = label.get_window_extent(renderer)
+                if not any(moved.overlaps(other) for other in placed):
+                    box = moved
+                    break
+            else:
+                label.xyann = (0, 0)
+        placed.append(box)
 
 
 def structure_positions(

@@ -7,12 +7,12 @@ from collections.abc import Iterable
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 from pandas.io.formats.style import Styler
 
 from cpts_training.columns import Column, declare_columns
 from cpts_training.display import french_table
-from cpts_training.figures import CourseFigure
+from cpts_training.figures import BOOK_FIGURE_WIDTH_IN, MIN_FONT_PT, CourseFigure, fit_title
 from cpts_training.formatting import format_number_fr, format_percent
 from cpts_training.territory.age import age_structure
 from cpts_training.territory.case_study import Territory
@@ -30,18 +30,31 @@ def population_chart(territory: Territory) -> Figure:
     Built without pyplot (no global state): a notebook displays the returned figure.
     """
     communes = territory.communes.sort_values("population")
-    figure = CourseFigure(figsize=(8, 0.32 * len(communes) + 1.4))
+    figure = CourseFigure(figsize=(BOOK_FIGURE_WIDTH_IN, 0.3 * len(communes) + 1.6))
     axis = figure.subplots()
     colours = [STATUT_COLOURS.get(s, "#9e9e9e") for s in communes["statut"]]
     axis.barh(communes["commune"], communes["population"], color=colours)
     axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: format_number_fr(x)))
-    axis.set_xlabel("Habitants")
-    axis.set_title(f"Population par commune — {territory.name}")
+    axis.set_xlabel("Habitants", fontsize=MIN_FONT_PT)
+    axis.tick_params(labelsize=MIN_FONT_PT)
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
+    fit_title(axis, f"Population par commune — {territory.name}", width_fraction=0.6)
     handles = [Rectangle((0, 0), 1, 1, color=c) for c in STATUT_COLOURS.values()]
-    axis.legend(handles, list(STATUT_COLOURS), title="Statut", loc="lower right")
+    axis.legend(
+        handles,
+        list(STATUT_COLOURS),
+        title="Statut",
+        loc="lower right",
+        fontsize=MIN_FONT_PT,
+        title_fontsize=MIN_FONT_PT,
+    )
     if territory.fictional:
         figure.text(
-            0.01, 0.005, "Données fictives créées pour la formation", fontsize=8, color="#616161"
+            0.01,
+            0.005,
+            "Données fictives créées pour la formation",
+            fontsize=MIN_FONT_PT,
+            color="#616161",
         )
     figure.tight_layout()
     return figure
@@ -121,7 +134,7 @@ def plot_age_pyramid(
         InputError: as :func:`~cpts_training.territory.age.age_structure`.
     """
     table = age_structure(territory, communes)
-    figure = CourseFigure(figsize=(8, 4.6))
+    figure = CourseFigure(figsize=(BOOK_FIGURE_WIDTH_IN, 4.8))
     axis = figure.subplots()
     positions = range(len(table))
     left = -100 * table["part"]
@@ -130,19 +143,31 @@ def plot_age_pyramid(
     axis.barh(positions, right, color=FRANCE_COLOUR, label="France")
     for y, (mine, france) in enumerate(zip(table["part"], table["part_france"], strict=True)):
         axis.text(
-            -100 * mine - 0.4, y, format_percent(mine, 1), ha="right", va="center", fontsize=9
+            -100 * mine - 0.4,
+            y,
+            format_percent(mine, 1),
+            ha="right",
+            va="center",
+            fontsize=MIN_FONT_PT,
         )
         axis.text(
-            100 * france + 0.4, y, format_percent(france, 1), ha="left", va="center", fontsize=9
+            100 * france + 0.4,
+            y,
+            format_percent(france, 1),
+            ha="left",
+            va="center",
+            fontsize=MIN_FONT_PT,
         )
     axis.set_yticks(list(positions), list(table["tranche_age"]))
+    axis.tick_params(labelsize=MIN_FONT_PT)
     widest = float(max(left.abs().max(), right.max()))
-    axis.set_xlim(-widest * 1.35, widest * 1.35)
+    axis.set_xlim(-widest * 1.6, widest * 1.6)
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
     axis.axvline(0, color="#424242", linewidth=0.8)
     axis.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{format_number_fr(abs(x))} %"))
-    axis.set_xlabel("Part de la population (%)")
+    axis.set_xlabel("Part de la population (%)", fontsize=MIN_FONT_PT)
     who = "Territoire" if communes is None else "Communes choisies"
-    axis.set_title(title or f"Pyramide des âges comparée — {territory.name}", fontsize=11)
+    fit_title(axis, title or f"Pyramide des âges comparée — {territory.name}", width_fraction=0.75)
     axis.legend(
         [
             Rectangle((0, 0), 1, 1, color=TERRITORY_COLOUR),
@@ -150,14 +175,18 @@ def plot_age_pyramid(
         ],
         [f"{who} ({format_number_fr(int(table['habitants'].sum()))} hab.)", "France (INSEE)"],
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-        ncol=2,
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=1,
         frameon=False,
-        fontsize=9,
+        fontsize=MIN_FONT_PT,
     )
     if territory.fictional:
         figure.text(
-            0.01, 0.005, "Données fictives créées pour la formation", fontsize=8, color="#616161"
+            0.01,
+            0.005,
+            "Données fictives créées pour la formation",
+            fontsize=MIN_FONT_PT,
+            color="#616161",
         )
     figure.tight_layout()
     return figure
