@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from cpts_training.book_exercises import add_exercise_blocks, assessment_display_notes
 from cpts_training.book_pages import (
     REPOSITORY_URL,
     LinkTargets,
@@ -176,13 +177,17 @@ def stage_book(staging: Path) -> Path:
         notebook = nbformat.read(modules_dir() / module.notebook, as_version=4)
         destination = staging / "modules" / module.notebook
         destination.parent.mkdir(parents=True, exist_ok=True)
-        public = public_module_version(notebook, targets, module_document(module.notebook))
+        # Exercise blocks first, so that a term's first linked occurrence is in the
+        # module's text rather than in a collapsed worked solution.
+        public = add_exercise_blocks(public_module_version(notebook), module.notebook)
+        link_notebook_cells(public.cells, targets, module_document(module.notebook))
         nbformat.write(public, destination)
     for assessment in syllabus.assessments:
         for source in assessment_notebooks(assessment.id, assessments_dir()):
             released = student_version(
                 nbformat.read(source, as_version=4), assessment.id, source.name
             )
+            released = assessment_display_notes(released)
             link_notebook_cells(released.cells, targets, f"/evaluations/{source.stem}")
             destination = staging / "evaluations" / source.name
             destination.parent.mkdir(parents=True, exist_ok=True)

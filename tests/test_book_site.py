@@ -4,7 +4,6 @@ pages in a real browser are in test_book_browser.py."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from html.parser import HTMLParser
@@ -13,8 +12,6 @@ from types import ModuleType, SimpleNamespace
 from urllib.parse import unquote
 
 import pytest
-
-from cpts_training.paths import book_dir
 
 REPOSITORY_URL = "https://github.com/cpts-training/cpts-training"
 
@@ -285,11 +282,9 @@ def test_module_pages_offer_binder_and_the_repository(built_book: Path) -> None:
 
 
 def _theme_extension() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cpts_theme", book_dir() / "_ext/cpts_theme.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from cpts_training import book_theme
+
+    return book_theme
 
 
 def test_jupyterhub_address_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""Local Sphinx extension of the course book: French search without accents, launch buttons.
+"""Sphinx extension of the course book (listed in book/_config.yml): French search without
+accents, launch buttons, French theme strings.
 
 - **Search.** Readers type « tresorerie » as often as « trésorerie ». The French search
   language registered here strips accents (Unicode NFD, combining marks removed) before the
@@ -21,7 +22,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import snowballstemmer
+import snowballstemmer  # type: ignore[import-untyped]
 import sphinx
 from sphinx.application import Sphinx
 from sphinx.config import Config
