@@ -96,6 +96,25 @@ def public_module_version(
     return notebook
 
 
+def stable_cell_ids(notebook: nbformat.NotebookNode, original_ids: set[str | None]) -> None:
+    """Give the cells added to ``notebook`` ids that are the same at every build.
+
+    nbformat gives a new cell a random id; the staged notebook would then change at every
+    build and Sphinx would rebuild its page. A cell whose id is not one of
+    ``original_ids`` (the source notebook's) is named after the last original cell above
+    it: ``<id>-1``, ``<id>-2``… (``debut-1``… before the first one).
+    """
+    last, added, seen = "debut", 0, set()
+    for cell in notebook.cells:
+        identifier = cell.get("id")
+        if identifier in original_ids and identifier not in seen:
+            seen.add(identifier)
+            last, added = str(identifier)[:50], 0
+            continue
+        added += 1
+        cell["id"] = f"{last}-{added}"
+
+
 def _toc(syllabus: Syllabus) -> dict[str, object]:
     modules = [{"file": module_document(m.notebook).lstrip("/")} for m in syllabus.modules]
     assessments = [
@@ -175,19 +194,23 @@ def stage_book(staging: Path) -> Path:
         page.write_text(text, encoding="utf-8")
     for module in syllabus.modules:
         notebook = nbformat.read(modules_dir() / module.notebook, as_version=4)
+        original_ids = {cell.get("id") for cell in notebook.cells}
         destination = staging / "modules" / module.notebook
         destination.parent.mkdir(parents=True, exist_ok=True)
         # Exercise blocks first, so that a term's first linked occurrence is in the
         # module's text rather than in a collapsed worked solution.
         public = add_exercise_blocks(public_module_version(notebook), module.notebook)
         link_notebook_cells(public.cells, targets, module_document(module.notebook))
+        stable_cell_ids(public, original_ids)
         nbformat.write(public, destination)
     for assessment in syllabus.assessments:
         for source in assessment_notebooks(assessment.id, assessments_dir()):
             released = student_version(
                 nbformat.read(source, as_version=4), assessment.id, source.name
             )
+            original_ids = {cell.get("id") for cell in released.cells}
             released = assessment_display_notes(released)
+            stable_cell_ids(released, original_ids)
             link_notebook_cells(released.cells, targets, f"/evaluations/{source.stem}")
             destination = staging / "evaluations" / source.name
             destination.parent.mkdir(parents=True, exist_ok=True)
