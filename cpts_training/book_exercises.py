@@ -22,10 +22,21 @@ staged:
             nom: fig-m01-tornade       # label for cross-references
             legende: "..."             # caption (French)
             alt: "..."                 # what the chart shows (French)
+        exemples:
+          - apres: "BudgetBuilder.for_module(cas)"  # a text of a form's cell
+            code: |                   # fills the form, as a trainee would (hidden)
+              constructeur.fill(...)
+            note: |                   # French markdown: what the book entered, and why
+              ...
 
 In the public version the outputs of the self-check cells are removed (an unanswered check
 says « ✘ Pas encore »); a solution with ``reponse`` repeats the exercise's check cell with
 the answer filled in, so the book executes it and shows the check accepting it.
+
+A form (an ipywidgets cell) is empty in the book, as it is when a trainee opens the module;
+the cells after it that read the form would show an empty budget. An ``exemples`` entry
+fills it the way a trainee would: its ``code`` runs right after the form's cell, hidden
+(tag ``remove-cell``), and its ``note`` tells the reader what the book entered.
 Assessments never pass through this module: they have no worked solution in the book.
 """
 
@@ -76,11 +87,23 @@ class FigureCaption:
 
 
 @dataclass(frozen=True)
+class FormExample:
+    """A form filled in for the book: after the code cell holding ``after``, the hidden
+    ``code`` fills it and ``note`` (French markdown) says what was entered."""
+
+    after: str
+    code: str
+    note: str
+
+
+@dataclass(frozen=True)
 class ModuleBookData:
-    """What the book adds to one module: worked solutions by exercise number, captions."""
+    """What the book adds to one module: worked solutions by exercise number, captions,
+    forms filled in with an example."""
 
     solutions: dict[int, Solution] = field(default_factory=dict)
     figures: tuple[FigureCaption, ...] = ()
+    examples: tuple[FormExample, ...] = ()
 
 
 def solutions_path() -> Path:
@@ -142,7 +165,15 @@ def load_book_data(path: Path | None = None) -> dict[str, ModuleBookData]:
             )
             for entry in module.get("figures") or []
         )
-        data[str(key)] = ModuleBookData(solutions=solutions, figures=figures)
+        examples = tuple(
+            FormExample(
+                after=_required_text(entry, "apres", f"{where}, exemple"),
+                code=_required_text(entry, "code", f"{where}, exemple"),
+                note=_required_text(entry, "note", f"{where}, exemple"),
+            )
+            for entry in module.get("exemples") or []
+        )
+        data[str(key)] = ModuleBookData(solutions=solutions, figures=figures, examples=examples)
     return data
 
 
@@ -267,6 +298,33 @@ def _caption_figures(cells: list[Any], figures: tuple[FigureCaption, ...]) -> No
         }
 
 
+REMOVE_CELL = "remove-cell"
+
+
+def _fill_forms(cells: list[Any], examples: tuple[FormExample, ...]) -> list[Any]:
+    """``cells`` with each example's hidden filling cell right after its form's cell, and
+    its note after the form's own note (the cell whose id ends in ``-note``), if any."""
+    result = list(cells)
+    for example in examples:
+        matches = [
+            i for i, c in enumerate(result) if c.cell_type == "code" and example.after in c.source
+        ]
+        if len(matches) != 1:
+            raise CPTSError(
+                f"L'exemple de formulaire doit suivre une seule cellule de code contenant "
+                f"« {example.after} » ; {len(matches)} trouvée(s). Corrigez {SOLUTIONS_FILENAME}."
+            )
+        position = matches[0] + 1
+        code = nbformat.v4.new_code_cell(example.code.rstrip("\n"))
+        code.metadata["tags"] = [REMOVE_CELL]
+        result.insert(position, code)
+        position += 1
+        if position < len(result) and str(result[position].get("id", "")).endswith("-note"):
+            position += 1
+        result.insert(position, _markdown(french_spacing(example.note)))
+    return result
+
+
 def add_exercise_blocks(
     notebook: nbformat.NotebookNode,
     notebook_name: str,
@@ -280,13 +338,14 @@ def add_exercise_blocks(
     When the solutions file holds a worked solution for it, a collapsed
     ``solution-start``/``solution-end`` block follows. The outputs of the self-check cells
     are removed (tag ``remove-output``); the captions of the file's figures are set on
-    their chart cells. ``notebook_name`` (``01_….ipynb``) gives the module's key.
-    Raises :class:`CPTSError` when the file names a figure cell that is not there or an
-    answer the exercise's check cell cannot take.
+    their chart cells; the file's form examples fill their forms (hidden cell and note).
+    ``notebook_name`` (``01_….ipynb``) gives the module's key.
+    Raises :class:`CPTSError` when the file names a figure or form cell that is not there
+    (or not once) or an answer the exercise's check cell cannot take.
     """
     key = module_key(notebook_name)
     module = (load_book_data() if data is None else data).get(key, ModuleBookData())
-    cells = _split_at_headings(list(notebook.cells))
+    cells = _fill_forms(_split_at_headings(list(notebook.cells)), module.examples)
     for cell in cells:
         if _is_check_cell(cell):
             tags = list(cell.metadata.get("tags", []))

@@ -697,7 +697,8 @@ def _status(verified: bool, unit: str) -> str:
 
 
 def render_sources_page(parameters: Iterable[Parameter]) -> str:
-    """The « Sources et paramètres » page: every parameter with its values, the date each
+    """The « Sources et paramètres » page: every parameter under its title (its
+    ``metadata.short_label``, else its name) with its file, its values, the date each
     takes effect, its unit, its sources (links) and its verification status."""
     parameters = sorted(parameters, key=lambda p: p.name)
     verified = sum(p.verified for p in parameters)
@@ -721,10 +722,11 @@ def render_sources_page(parameters: Iterable[Parameter]) -> str:
             out += [f"## {_group_heading(folder)}", ""]
         out += [
             f"({parameter_target(parameter.name)})=",
-            f"### {parameter.name}",
+            f"### {parameter.metadata.short_label or parameter.name}",
             "",
             " ".join(parameter.description.split()),
             "",
+            f"- **Fichier** : `{parameter.name}.yaml`.",
             f"- **Unité** : {UNIT_LABELS.get(parameter.unit, parameter.unit)}.",
             f"- **Statut** : {_status(parameter.verified, parameter.unit)}.",
             "- **Sources** :",

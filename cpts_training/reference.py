@@ -13,6 +13,7 @@ effect::
       unit: currency
       verified: true
       note: ...
+      short_label: Plafond annuel de la sécurité sociale (PASS)   # optional: a title
     values:
       2024-01-01: {value: 46368}
       2025-01-01: {value: 47100}
@@ -60,7 +61,7 @@ UNVERIFIED_VALUE_LABEL = "valeur indicative — à vérifier"
 """Warning shown to trainees next to a non-monetary value that no source confirmed."""
 
 _TOP_KEYS = {"description", "metadata", "values"}
-_METADATA_KEYS = {"reference", "unit", "verified", "note"}
+_METADATA_KEYS = {"reference", "unit", "verified", "note", "short_label"}
 _ENTRY_KEYS = {"value", "verified", "note"}
 
 
@@ -81,6 +82,9 @@ class ParameterMetadata:
     unit: str
     verified: bool
     note: str = ""
+    short_label: str = ""
+    """A title of a few words (« Plafond annuel de la sécurité sociale (PASS) »), as
+    OpenFisca's ``metadata.short_label``; empty when the file gives none."""
 
 
 @dataclass(frozen=True)
@@ -273,7 +277,7 @@ def _parse_metadata(raw: Any, src: str) -> ParameterMetadata:
     if extra:
         raise DataError(
             f"{src} : metadata : clé(s) inconnue(s) : {', '.join(extra)}. "
-            "Clés permises : reference, unit, verified, note."
+            "Clés permises : reference, unit, verified, note, short_label."
         )
     unit = raw["unit"]
     if unit not in UNITS:
@@ -290,6 +294,11 @@ def _parse_metadata(raw: Any, src: str) -> ParameterMetadata:
     note = raw.get("note") or ""
     if not isinstance(note, str):
         raise DataError(f"{src} : metadata.note doit être un texte.")
+    short_label = raw.get("short_label") or ""
+    if not isinstance(short_label, str):
+        raise DataError(
+            f"{src} : metadata.short_label doit être un titre court en français (quelques mots)."
+        )
     refs = raw["reference"]
     if not isinstance(refs, list) or not refs:
         raise DataError(
@@ -317,7 +326,11 @@ def _parse_metadata(raw: Any, src: str) -> ParameterMetadata:
             )
         references.append(Reference(label=ref["label"], url=url, title=title))
     return ParameterMetadata(
-        reference=tuple(references), unit=unit, verified=verified, note=note.strip()
+        reference=tuple(references),
+        unit=unit,
+        verified=verified,
+        note=note.strip(),
+        short_label=" ".join(short_label.split()),
     )
 
 

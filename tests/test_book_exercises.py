@@ -22,6 +22,7 @@ from cpts_training.book_exercises import (
     ASSESSMENT_DISPLAY_NOTE,
     EXERCISE_HEADING,
     FigureCaption,
+    FormExample,
     ModuleBookData,
     Solution,
     add_exercise_blocks,
@@ -160,6 +161,38 @@ def test_bad_data_is_refused_in_french() -> None:
         add_exercise_blocks(_notebook(), "01_essai.ipynb", no_cell)
     with pytest.raises(CPTSError, match="deux chiffres"):
         module_key("evaluation_01.ipynb")
+
+
+FORM = FormExample(
+    after="plot_chart(cas)", code="formulaire.fill(exemple)\n", note="Le livre a rempli."
+)
+
+
+def test_a_form_example_fills_the_form_in_a_hidden_cell_after_its_note() -> None:
+    notebook = _notebook()
+    notebook.cells[-1].id = "graphe"
+    note = nbformat.v4.new_markdown_cell("```{note}\nDans JupyterLab, un formulaire.\n```")
+    note.id = "graphe-note"  # the note public_module_version writes under a form
+    notebook.cells.append(note)
+    data = {"01": ModuleBookData(examples=(FORM,))}
+    cells = add_exercise_blocks(notebook, "01_essai.ipynb", data).cells
+    position = next(i for i, c in enumerate(cells) if c.source == "plot_chart(cas)")
+    filling, form_note, example_note = cells[position + 1 : position + 4]
+    assert filling.source == "formulaire.fill(exemple)"
+    assert filling.metadata["tags"] == ["remove-cell"]
+    assert form_note.id == "graphe-note"
+    assert example_note.source == "Le livre a rempli."
+    # Without a note under the form, the example's note follows the hidden cell.
+    plain = add_exercise_blocks(_notebook(), "01_essai.ipynb", data).cells
+    assert [c.source for c in plain[-2:]] == ["formulaire.fill(exemple)", "Le livre a rempli."]
+
+
+def test_a_form_example_without_its_form_cell_is_refused_in_french() -> None:
+    absent = FormExample(after="absent(", code="x = 1", note="Note.")
+    with pytest.raises(CPTSError, match="une seule cellule de code contenant « absent"):
+        add_exercise_blocks(
+            _notebook(), "01_essai.ipynb", {"01": ModuleBookData(examples=(absent,))}
+        )
 
 
 def test_a_malformed_solutions_file_is_refused_in_french(tmp_path: Path) -> None:
@@ -596,6 +629,46 @@ def _module_pages(built_book: Path) -> dict[str, str]:
         )
         for m in load_syllabus().modules
     }
+
+
+def test_the_budget_form_examples_are_balanced_and_quote_the_librarys_numbers() -> None:
+    from cpts_training.budget import load_budget_brief, load_case_study
+    from cpts_training.budget.builder import build_budget
+    from cpts_training.budget.checks import check_budget_2026
+    from cpts_training.budget.widgets import BudgetBuilder, CashPlanBuilder
+
+    example, cash = load_book_data()["01"].examples
+    case = load_case_study()
+    brief = BudgetBuilder.for_module(case)
+    brief.fill(load_budget_brief(), with_aci=True)
+    namespace: dict[str, Any] = {"cas": case, "constructeur": BudgetBuilder.for_module(case)}
+    exec(compile(example.code, "<exemple>", "exec"), namespace)  # noqa: S102  # course's own code
+    form = namespace["constructeur"]
+    # The cash plan filled with the case's rhythms has a plan, on the filled budget.
+    namespace["CashPlanBuilder"] = CashPlanBuilder
+    exec(compile(cash.code, "<exemple>", "exec"), namespace)  # noqa: S102
+    assert namespace["tresorerie"].plan is not None
+    assert len(namespace["tresorerie"].plan) == 12
+    surplus = build_budget(brief.hypotheses).summary.resultat_eur
+    result = build_budget(form.hypotheses).summary.resultat_eur
+    # 12 professionals × 35 more hours × 60 € = 25 200 € of the surplus spent.
+    assert surplus - result == pytest.approx(12 * 35 * 60)
+    assert check_budget_2026(form, case).correct
+    for number in (surplus, 12 * 35 * 60, result):
+        assert _euros(number) in example.note, _euros(number)
+
+
+def test_module_01_in_the_book_follows_the_filled_in_budget(built_book: Path) -> None:
+    html = _module_pages(built_book)["01_budget_aci_tresorerie"]
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert "le formulaire est rempli pour vous" in text
+    # The CA summary, the cash plan's levers and the risks follow a budget in balance
+    # (+ 199,07 €), not the empty form (a deficit, no plan).
+    assert "pas encore construit" not in text
+    flat = " ".join(text.replace("&nbsp;", " ").replace("\xa0", " ").split())
+    assert "Résultat (excédent) 199 €" in flat  # the CA summary: 230 568,75 − 230 369,68
+    assert "Scénario" in flat and "Variation du résultat (€)" in flat
+    assert "formulaire.fill" not in html and "load_budget_brief" not in html
 
 
 def test_every_module_page_shows_its_exercises_in_blocks_with_a_collapsed_solution(

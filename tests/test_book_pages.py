@@ -276,12 +276,16 @@ def test_sources_page_gives_each_value_with_its_date_as_in_its_file() -> None:
     # aci/versement/taux_avance_part_fixe.yaml: « 2019-08-25: value: 0.75 » (a rate).
     assert "  - à partir du **25/08/2019** : 75\xa0%\n" in page
     # aci/fonctionnement.yaml is verified: false, by size from 2019-08-25.
-    block = page.split("### aci/fonctionnement\n", 1)[1].split("\n### ", 1)[0]
+    block = page.split("### Financement du fonctionnement (ACI)\n", 1)[1].split("\n### ", 1)[0]
+    assert "- **Fichier** : `aci/fonctionnement.yaml`." in block
     assert "- **Statut** : montant indicatif — à vérifier dans votre contrat." in block
     assert "    - `taille_4` : 90\u202f000\xa0€" in block
     assert "[Sénat, rapport d'information r25-032 (MECSS, 2025)](https://www.senat.fr/" in block
+    # Each parameter under its title (a phone cannot wrap a heading made of a file path).
     for name in list_parameters():
-        assert f"({parameter_target(name)})=\n### {name}\n" in page
+        title = load_parameter(name).metadata.short_label
+        assert title and "/" not in title and len(title) <= 60, name
+        assert f"({parameter_target(name)})=\n### {title}\n" in page
 
 
 def test_staged_book_has_the_pages_in_order_with_links_and_the_repository(

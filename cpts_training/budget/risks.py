@@ -38,6 +38,7 @@ from cpts_training.budget.forecast import (
     budget_summary,
     ensure_budget,
 )
+from cpts_training.columns import Column, declare_columns
 from cpts_training.errors import InputError
 from cpts_training.formatting import format_decimal_fr
 
@@ -54,6 +55,13 @@ DEFAULT_DROPS = (0.10, 0.20)
 
 SENSITIVITY_COLUMNS = ("scenario", "variation_resultat_eur", "resultat_eur")
 """Columns of :func:`result_sensitivity`."""
+
+COLUMNS = declare_columns(
+    Column("scenario", "Scénario"),
+    Column("variation_resultat_eur", "Variation du résultat (€)", "€"),
+    Column("resultat_eur", "Résultat (€)", "€"),
+)
+"""French labels of :data:`SENSITIVITY_COLUMNS` (tables and exports)."""
 
 
 def aci_accounts_mask(budget: pd.DataFrame, aci_accounts: Sequence[str] = ACI_ACCOUNTS) -> Any:

@@ -196,6 +196,7 @@ def broken(**changes):
         (broken(metadata__unit="euro"), ["metadata.unit", "euro", "currency"]),
         (broken(metadata__verified="oui"), ["verified", "true", "false"]),
         (broken(metadata__reference=[{"label": "Sans lien"}]), ["url", "title", "traçable"]),
+        (broken(metadata__short_label=["Titre"]), ["metadata.short_label", "titre court"]),
         (broken(values={"début": {"value": 1}}), ["n'est pas une date", "AAAA-MM-JJ"]),
         (broken(values={"2020-01-01": {"value": -5}}), ["négative", "positif"]),
         (broken(values={"2020-01-01": {"value": "dix"}}), ["pas un nombre"]),
