@@ -57,6 +57,16 @@ WIDGET_NOTE = (
     "(`make lab`) pour l'utiliser.\n```"
 )
 
+READING_NOTE = (
+    "```{admonition} Lire ce module dans le livre\n:class: note\n"
+    "Cette page montre le module **déjà exécuté** : chaque résultat s'affiche sous sa "
+    "cellule, et chaque exercice est suivi d'un corrigé replié (« Afficher »). Les consignes "
+    "« **Maj + Entrée** », « double-cliquez » ou « remplissez le formulaire » valent dans "
+    "JupyterLab, où vous faites le module vous-même : installez le cours depuis "
+    f"[son dépôt]({REPOSITORY_URL}) (`make lab`).\n```"
+)
+"""Note at the top of every module page of the book (after the module's title cell)."""
+
 GENERATED_PAGES = ("referentiel", "programme", "couverture", "glossaire", "sources")
 """Pages of the book written from the course's data at each build."""
 
@@ -69,7 +79,8 @@ def public_module_version(
     targets: LinkTargets | None = None,
     document: str | None = None,
 ) -> nbformat.NotebookNode:
-    """A module notebook as the public sees it: no trainer-only cell, widgets explained.
+    """A module notebook as the public sees it: no trainer-only cell, widgets explained,
+    and :data:`READING_NOTE` under the first cell (the module's title).
 
     With ``targets``, the Markdown cells get their glossary terms and references linked
     (:func:`cpts_training.book_pages.link_markdown`; ``document`` is the module's own
@@ -90,6 +101,8 @@ def public_module_version(
             cells.append(note)
             continue
         cells.append(cell)
+        if len(cells) == 1:
+            cells.append(nbformat.v4.new_markdown_cell(READING_NOTE))
     if targets is not None:
         link_notebook_cells(cells, targets, document or "")
     notebook.cells = cells

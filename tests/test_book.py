@@ -11,7 +11,7 @@ import nbformat
 import pytest
 import yaml
 
-from cpts_training.book import WIDGET_NOTE, public_module_version
+from cpts_training.book import READING_NOTE, WIDGET_NOTE, public_module_version
 from cpts_training.paths import book_dir
 from cpts_training.referentiel import load_referentiel
 from tests.helpers import leaked_lines, secret_lines
@@ -113,8 +113,11 @@ def test_public_module_version_drops_trainer_cells_and_explains_widgets() -> Non
     public = public_module_version(notebook)
     sources = [cell.source for cell in public.cells]
     assert "Corrigé pour le formateur" not in sources
+    # Under the title, how to read a module in the book (its instructions are JupyterLab's).
+    assert sources[:2] == ["Intro", READING_NOTE]
+    assert "Maj + Entrée" in READING_NOTE and "make lab" in READING_NOTE
     assert sources[-1] == WIDGET_NOTE
-    assert "remove-output" in public.cells[1].metadata["tags"]
+    assert "remove-output" in public.cells[2].metadata["tags"]
 
 
 def test_book_refuses_to_empty_a_folder_it_did_not_create(tmp_path: Path) -> None:

@@ -356,3 +356,33 @@ def test_interface_is_french_once_scripts_ran(reader_factory, viewport) -> None:
     assert english == []
     # The copy buttons of the code cells were labelled by their script, in French.
     assert "Copier" in strings
+
+
+def test_no_page_is_wider_than_a_phone(reader_factory, built_book: Path) -> None:
+    # Every page of the book at 390 px: nothing (a long output line, a file path, a
+    # two-column summary) makes the page scroll sideways; wide tables scroll in their frame.
+    reader = reader_factory(PHONE)
+    pages = sorted(
+        str(p.relative_to(built_book))
+        for p in built_book.rglob("*.html")
+        if "_static" not in p.parts and p.name not in ("search.html", "index.html")
+    )
+    assert len(pages) >= 15
+    wide = {}
+    for path in pages:
+        reader.open(path)
+        width = reader.page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide[path] = width
+    assert wide == {}
+
+
+def test_search_extracts_quote_the_pages_text_not_their_buttons(reader_factory) -> None:
+    reader = reader_factory(DESKTOP)
+    reader.open("search.html?q=glossaire")
+    reader.page.wait_for_selector("#search-results ul.search li p.context", timeout=30_000)
+    reader.page.wait_for_timeout(1500)  # the extracts arrive one by one
+    extracts = reader.page.locator("#search-results ul.search li p.context").all_inner_texts()
+    assert extracts
+    for extract in extracts:
+        assert not re.search(r"\.(?:pdf|md|ipynb)\b", extract), extract

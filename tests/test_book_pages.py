@@ -9,7 +9,7 @@ import nbformat
 import pytest
 import yaml
 
-from cpts_training.book import public_module_version, stage_book
+from cpts_training.book import READING_NOTE, public_module_version, stage_book
 from cpts_training.book_pages import (
     LinkTargets,
     link_markdown,
@@ -156,6 +156,7 @@ def test_public_module_version_links_markdown_cells_only_once_per_notebook() -> 
     public = public_module_version(notebook, TARGETS, "/modules/00_x")
     assert [cell.source for cell in public.cells] == [
         f"# La CPTS\n\nLa {CPTS} et le {{doc}}`module 01 </modules/01_budget>`.",
+        READING_NOTE,
         'cpts = "CPTS"',
         "Encore la CPTS, revue dans le module 01.",
     ]
