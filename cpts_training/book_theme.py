@@ -11,6 +11,9 @@ accents, launch buttons, French theme strings.
   Assessment pages get no launch button: a trainee opens them from the course's own
   JupyterLab, where nbgrader collects them.
 - **Each script once per page**: sphinx-togglebutton registers its selector script twice.
+- **Each id once per page**: sphinx-exercise gives every exercise's and solution's content
+  the same id (``exercise-content``, ``solution-content``); each gets its block's label
+  instead (``m01-ex1-contenu``, ``m01-ex1-corrige-contenu``).
 - **French theme strings** that sphinx-book-theme's French catalogue lacks (the launch menu's
   tooltips, the icons' alt text): its template function ``translate`` is given them.
 """
@@ -24,6 +27,7 @@ from typing import Any
 
 import snowballstemmer  # type: ignore[import-untyped]
 import sphinx
+from docutils import nodes  # type: ignore[import-untyped]
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.search import SearchLanguage
@@ -146,9 +150,26 @@ def unique_scripts(
     context["script_files"] = unique
 
 
+SHARED_CONTENT_IDS = ("exercise-content", "solution-content")
+"""The ids sphinx-exercise gives the content of every exercise and solution of a page."""
+
+
+def unique_exercise_ids(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Rename each exercise's and solution's content id after its block's own id."""
+    for number, section in enumerate(doctree.findall(nodes.section), start=1):
+        shared = [i for i in section["ids"] if i in SHARED_CONTENT_IDS]
+        if not shared:
+            continue
+        parent = section.parent
+        owner = parent.get("ids", []) if isinstance(parent, nodes.Element) else []
+        new = f"{owner[0]}-contenu" if owner else f"{shared[0]}-{number}"
+        section["ids"] = [new if i in SHARED_CONTENT_IDS else i for i in section["ids"]]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_search_language(SearchFrenchUnaccented)
     app.connect("config-inited", jupyterhub_from_environment)
     app.connect("html-page-context", adjust_header_buttons, priority=510)
     app.connect("html-page-context", unique_scripts, priority=900)
+    app.connect("doctree-resolved", unique_exercise_ids)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

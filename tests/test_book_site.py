@@ -74,6 +74,7 @@ class _Page(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.lang: str | None = None
         self.ids: set[str] = set()
+        self.element_ids: list[str] = []  # the id attributes, in order, repeats kept
         self.links: list[str] = []
         self.images: list[tuple[str, str | None]] = []
         self.scripts: list[tuple[str, str]] = []  # (src, inline body)
@@ -91,6 +92,8 @@ class _Page(HTMLParser):
         classes = attributes.get("class", "").split()
         if tag == "html":
             self.lang = attributes.get("lang")
+        if attributes.get("id"):
+            self.element_ids.append(attributes["id"])
         for key in ("id", "name"):
             if attributes.get(key) and (key == "id" or tag == "a"):
                 self.ids.add(attributes[key])
@@ -216,6 +219,17 @@ def test_no_page_loads_a_script_twice(built_book: Path, pages: dict[Path, _Page]
             twice[_name(built_book, page)] = sorted(repeated)
     assert twice == {}
     assert not any("THEBE" in body for p in pages.values() for _, body in p.scripts)
+
+
+def test_no_page_gives_one_id_to_two_elements(pages: dict[Path, _Page]) -> None:
+    # sphinx-exercise gave every exercise and solution of a page the same content id.
+    repeated = {}
+    for path, page in pages.items():
+        ids = page.element_ids
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            repeated[path.name] = twice
+    assert repeated == {}
 
 
 def test_no_index_page(built_book: Path, pages: dict[Path, _Page]) -> None:
