@@ -214,6 +214,7 @@ def link_markdown(
     notebook share it. ``current`` is the page's own document (``"/modules/00_…"``) or
     ``"/referentiel"``, never linked to itself.
 
+    The same prose gets French typography's unbreakable spaces (:func:`french_punctuation`).
     Left untouched: fenced code and verbatim directives, the fence and option lines of a
     directive, headings, targets ``(x)=``, comments, HTML blocks, and inside a paragraph
     roles, inline code, math, links, images, HTML and addresses.
@@ -314,9 +315,31 @@ def _link_inline(text: str, targets: LinkTargets, linked: set[str], current: str
     return "".join(pieces)
 
 
+# After a non-space, or at the start of a piece of prose that follows a role or a link.
+_HIGH_PUNCTUATION = re.compile(r"(?:(?<=\S)|\A) (?P<mark>[;!?])(?=[\s*_)\]»]|$)")
+_COLON = re.compile(r"(?:(?<=\S)|\A) :(?=[\s*_)\]»]|$)")
+_QUOTES = re.compile(r"« | »")
+
+
+def french_punctuation(text: str) -> str:
+    """``text`` (plain prose) with the unbreakable spaces of French typography: a narrow one
+    before « ; », « ! », « ? » and a normal one before « : » and inside « ».
+
+    A line then never starts with a punctuation mark or a lone guillemet on a phone.
+    Only a plain space is replaced; the text's code, links and roles are not passed here.
+    """
+    text = _HIGH_PUNCTUATION.sub("\u202f\\g<mark>", text)
+    text = _COLON.sub("\u00a0:", text)
+    return _QUOTES.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)
+
+
 def _link_plain(text: str, targets: LinkTargets, linked: set[str], current: str | None) -> str:
     if not text:
         return text
+    return _linked_plain(french_punctuation(text), targets, linked, current)
+
+
+def _linked_plain(text: str, targets: LinkTargets, linked: set[str], current: str | None) -> str:
     found: list[tuple[int, int, str, str]] = []  # start, end, key, replacement
     for match in _REFERENCE.finditer(text):
         link = _reference_link(match, targets, current)

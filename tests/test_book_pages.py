@@ -12,6 +12,7 @@ import yaml
 from cpts_training.book import READING_NOTE, public_module_version, stage_book
 from cpts_training.book_pages import (
     LinkTargets,
+    french_punctuation,
     link_markdown,
     parameter_target,
     render_coverage_page,
@@ -117,7 +118,7 @@ def test_references_become_links() -> None:
     assert link(text) == (
         "Le {doc}`module 01 </modules/01_budget>`, "
         "l'{doc}`évaluation 00 </evaluations/evaluation_00>`, "
-        "le {ref}`référentiel <referentiel>` et {ref}`B5.C03 <competence-b5-c03>` ; "
+        "le {ref}`référentiel <referentiel>` et {ref}`B5.C03 <competence-b5-c03>`\u202f; "
         "Module 01 à nouveau."
     )
     assert link("Le **référentiel de compétences**") == (
@@ -156,13 +157,26 @@ def test_public_module_version_links_markdown_cells_only_once_per_notebook() -> 
     public = public_module_version(notebook, TARGETS, "/modules/00_x")
     assert [cell.source for cell in public.cells] == [
         f"# La CPTS\n\nLa {CPTS} et le {{doc}}`module 01 </modules/01_budget>`.",
-        READING_NOTE,
+        french_punctuation(READING_NOTE),
         'cpts = "CPTS"',
         "Encore la CPTS, revue dans le module 01.",
     ]
 
 
 # ----------------------------------------------------------------------------- glossary
+
+
+def test_french_punctuation_gets_unbreakable_spaces_in_prose_only() -> None:
+    text = "Le budget ; le plan : « ACI » ? Oui ! *Mon choix :*\n\n| :--- | 10:30 |"
+    assert french_punctuation(text) == (
+        "Le budget\u202f; le plan\u00a0: «\u00a0ACI\u00a0»\u202f? Oui\u202f! *Mon choix\u00a0:*"
+        "\n\n| :--- | 10:30 |"
+    )
+    # Through link_markdown: code, links and directive options keep their spaces.
+    page = "```{note}\n:class: tip\nLa CPTS ; voir [ici ; là](https://x.fr) et `x ; y`.\n```"
+    linked = link_markdown(page, TARGETS)
+    assert ":class: tip" in linked and "[ici ; là](https://x.fr)" in linked
+    assert "`x ; y`" in linked and "\u202f; voir" in linked
 
 
 def test_glossary_defines_the_course_acronyms() -> None:
