@@ -166,7 +166,12 @@ class Parameter:
         parts = []
         for ref in self.metadata.reference:
             detail = ref.url or ref.title
-            parts.append(f"{ref.label} ({detail})" if detail else ref.label)
+            if not detail:
+                parts.append(ref.label)
+            elif "(" in detail:  # no parentheses within parentheses
+                parts.append(f"{ref.label} — {detail}")
+            else:
+                parts.append(f"{ref.label} ({detail})")
         return "Source : " + " ; ".join(parts)
 
     def to_frame(self) -> pd.DataFrame:

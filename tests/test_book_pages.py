@@ -295,7 +295,7 @@ def test_sources_page_gives_each_value_with_its_date_as_in_its_file() -> None:
     assert "- **Fichier** : `aci/fonctionnement.yaml`." in block
     assert "- **Statut** : montant indicatif — à vérifier dans votre contrat." in block
     assert "    - `taille_4` : 90\u202f000\xa0€" in block
-    assert "[Sénat, rapport d'information r25-032 (MECSS, 2025)](https://www.senat.fr/" in block
+    assert "[Sénat, rapport d'information n° 32 (2025-2026)](https://www.senat.fr/" in block
     # Each parameter under its title (a phone cannot wrap a heading made of a file path).
     for name in list_parameters():
         title = load_parameter(name).metadata.short_label

@@ -234,3 +234,16 @@ def test_per_entry_verified_overrides_the_metadata():
     assert not parameter.verified_at("2022-03-31")
     assert not parameter.verified
     assert list(parameter.to_frame()["verifie"]) == [True, False]
+
+
+def test_source_label_never_nests_parentheses():
+    # pss/plafond_annuel: the JO title « Journal officiel (arrêté publié …) » has its own
+    # parentheses, so it follows its label after a dash.
+    label = load_parameter("pss/plafond_annuel").source_label()
+    assert "Arrêté annuel portant fixation du plafond de la sécurité sociale — Journal" in label
+    for name in list_parameters():
+        text = load_parameter(name).source_label()
+        depth = 0
+        for character in text:
+            depth += {"(": 1, ")": -1}.get(character, 0)
+            assert depth <= 1, (name, text)
