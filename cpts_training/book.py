@@ -60,7 +60,8 @@ WIDGET_NOTE = (
 READING_NOTE = (
     "```{admonition} Lire ce module dans le livre\n:class: note\n"
     "Cette page montre le module **déjà exécuté** : chaque résultat s'affiche sous sa "
-    "cellule, et chaque exercice est suivi d'un corrigé replié (« Afficher »). Les consignes "
+    "cellule, et chaque exercice est suivi d'un corrigé replié (cliquez sur « Solution »). "
+    "Les consignes "
     "« **Maj + Entrée** », « double-cliquez » ou « remplissez le formulaire » valent dans "
     "JupyterLab, où vous faites le module vous-même : installez le cours depuis "
     f"[son dépôt]({REPOSITORY_URL}) (`make lab`).\n```"

@@ -28,6 +28,7 @@ staged:
               constructeur.fill(...)
             note: |                   # French markdown: what the book entered, and why
               ...
+            montre: "french_table(…)" # optional: shown under the note, output only
 
 In the public version the outputs of the self-check cells are removed (an unanswered check
 says « ✘ Pas encore »); a solution with ``reponse`` repeats the exercise's check cell with
@@ -36,7 +37,8 @@ the answer filled in, so the book executes it and shows the check accepting it.
 A form (an ipywidgets cell) is empty in the book, as it is when a trainee opens the module;
 the cells after it that read the form would show an empty budget. An ``exemples`` entry
 fills it the way a trainee would: its ``code`` runs right after the form's cell, hidden
-(tag ``remove-cell``), and its ``note`` tells the reader what the book entered.
+(tag ``remove-cell``), and its ``note`` tells the reader what the book entered; an optional
+``montre`` cell follows, of which the book shows only the output (tag ``remove-input``).
 Assessments never pass through this module: they have no worked solution in the book.
 """
 
@@ -94,6 +96,7 @@ class FormExample:
     after: str
     code: str
     note: str
+    show: str = ""
 
 
 @dataclass(frozen=True)
@@ -170,6 +173,7 @@ def load_book_data(path: Path | None = None) -> dict[str, ModuleBookData]:
                 after=_required_text(entry, "apres", f"{where}, exemple"),
                 code=_required_text(entry, "code", f"{where}, exemple"),
                 note=_required_text(entry, "note", f"{where}, exemple"),
+                show=str(entry.get("montre") or "").strip(),
             )
             for entry in module.get("exemples") or []
         )
@@ -299,6 +303,7 @@ def _caption_figures(cells: list[Any], figures: tuple[FigureCaption, ...]) -> No
 
 
 REMOVE_CELL = "remove-cell"
+REMOVE_INPUT = "remove-input"
 
 
 def _fill_forms(cells: list[Any], examples: tuple[FormExample, ...]) -> list[Any]:
@@ -322,6 +327,10 @@ def _fill_forms(cells: list[Any], examples: tuple[FormExample, ...]) -> list[Any
         if position < len(result) and str(result[position].get("id", "")).endswith("-note"):
             position += 1
         result.insert(position, _markdown(french_spacing(example.note)))
+        if example.show:
+            shown = nbformat.v4.new_code_cell(example.show)
+            shown.metadata["tags"] = [REMOVE_INPUT]
+            result.insert(position + 1, shown)
     return result
 
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from cpts_training.book_exercises import french_spacing
 from cpts_training.dates import fr_date
 from cpts_training.errors import CPTSError
 from cpts_training.formatting import format_decimal_fr, format_euros, format_percent
@@ -323,11 +324,13 @@ _QUOTES = re.compile(r"« | »")
 
 def french_punctuation(text: str) -> str:
     """``text`` (plain prose) with the unbreakable spaces of French typography: a narrow one
-    before « ; », « ! », « ? » and a normal one before « : » and inside « ».
+    before « ; », « ! », « ? » and between digit groups (« 41 600 »), a normal one before
+    « : », « € », « % » and inside « ».
 
     A line then never starts with a punctuation mark or a lone guillemet on a phone.
     Only a plain space is replaced; the text's code, links and roles are not passed here.
     """
+    text = french_spacing(text)
     text = _HIGH_PUNCTUATION.sub("\u202f\\g<mark>", text)
     text = _COLON.sub("\u00a0:", text)
     return _QUOTES.sub(lambda m: m.group(0).replace(" ", "\u00a0"), text)

@@ -386,3 +386,5 @@ def test_search_extracts_quote_the_pages_text_not_their_buttons(reader_factory) 
     assert extracts
     for extract in extracts:
         assert not re.search(r"\.(?:pdf|md|ipynb)\b", extract), extract
+        # Nor the printed page's table of contents (« …Glossaire Contenu … »).
+        assert "Contenu" not in extract, extract

@@ -182,6 +182,12 @@ def test_a_form_example_fills_the_form_in_a_hidden_cell_after_its_note() -> None
     assert filling.metadata["tags"] == ["remove-cell"]
     assert form_note.id == "graphe-note"
     assert example_note.source == "Le livre a rempli."
+    # An example may show a cell's output (not its code) under its note.
+    shown = FormExample("plot_chart(cas)", "x = 1", "Note.", show="french_table(x)")
+    cells = add_exercise_blocks(
+        _notebook(), "01_essai.ipynb", {"01": ModuleBookData(examples=(shown,))}
+    ).cells
+    assert cells[-1].source == "french_table(x)" and cells[-1].metadata["tags"] == ["remove-input"]
     # Without a note under the form, the example's note follows the hidden cell.
     plain = add_exercise_blocks(_notebook(), "01_essai.ipynb", data).cells
     assert [c.source for c in plain[-2:]] == ["formulaire.fill(exemple)", "Le livre a rempli."]
@@ -668,6 +674,20 @@ def test_module_01_in_the_book_follows_the_filled_in_budget(built_book: Path) ->
     flat = " ".join(text.replace("&nbsp;", " ").replace("\xa0", " ").split())
     assert "Résultat (excédent) 199 €" in flat  # the CA summary: 230 568,75 − 230 369,68
     assert "Scénario" in flat and "Variation du résultat (€)" in flat
+    # The cash plan the book filled in is shown month by month, its code is not.
+    plan = flat.split("Voici ce plan, mois par mois", 1)[1]
+    assert "Solde en fin de mois (€)" in plan[:3000] and "décembre" in plan[:3000]
+    assert "tresorerie.plan" not in html
+    # The risks table is sorted like the tornado: the heaviest loss first.
+    risks = re.search(r"Variation du résultat \(€\)</th>.*?</table>", html, re.S)
+    assert risks
+    losses = [
+        float(v.replace("\u202f", "").replace(",", ".").replace("-", "-"))
+        for v in re.findall(
+            r">(-?[\d\u202f]+(?:,\d+)?)\xa0€</td>\s*<td[^>]*>[^<]*€</td>", risks.group(0)
+        )
+    ]
+    assert len(losses) >= 5 and losses == sorted(losses), losses
     assert "formulaire.fill" not in html and "load_budget_brief" not in html
 
 
