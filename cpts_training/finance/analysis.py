@@ -263,7 +263,7 @@ class FinancialBalance:
         """French table: ``masse``, ``montant_eur``, ``formule``."""
         bfr_name = "Besoin en fonds de roulement (BFR)"
         if self.bfr_eur < 0:
-            bfr_name = "Excédent de financement d'exploitation (EFE = BFR négatif)"
+            bfr_name = "BFR négatif (excédent de financement d'exploitation, EFE)"
         rows = [
             ("Financements stables d'investissement", self.financements_investissement_eur,
              "10 (hors 106), 10682, 13, 14, 16 (hors 165, 1688), 17, 18, 28, 29"),

@@ -92,7 +92,7 @@ def test_upload_shows_the_statements_caf_and_bilan_financier(form):
                                                   "15 989 €"]  # fmt: skip
     balance = {row[0]: row[1] for row in cells(form.balance_view.value)[1:]}
     assert balance["Fonds de roulement net global (FRNG)"] == "57 089 €"
-    assert balance["Excédent de financement d'exploitation (EFE = BFR négatif)"] == "−18 200 €"
+    assert balance["BFR négatif (excédent de financement d'exploitation, EFE)"] == "−18 200 €"
     assert balance["Trésorerie"] == "75 289 €"
     assert "disponibilités 75 289 € − concours bancaires 0 € = 75 289 € : égalité vérifiée" in (
         text_of(form.balance_view.value)
