@@ -388,3 +388,17 @@ def test_search_extracts_quote_the_pages_text_not_their_buttons(reader_factory) 
         assert not re.search(r"\.(?:pdf|md|ipynb)\b", extract), extract
         # Nor the printed page's table of contents (« …Glossaire Contenu … »).
         assert "Contenu" not in extract, extract
+
+
+def test_table_cells_holding_a_sentence_are_not_squeezed_on_a_phone(reader_factory) -> None:
+    # The levers' « Remarque » column of module 01 was 119 px wide on a phone: rows of
+    # 300 px for two words a line. A cell of more than 50 characters keeps 13rem (208 px).
+    reader = reader_factory(PHONE)
+    reader.open(MODULE_01)
+    widths = reader.page.evaluate(
+        """() => [...document.querySelectorAll('.bd-article td, .bd-article th')]
+              .filter(c => c.textContent.trim().length > 50 && !c.closest('table table'))
+              .map(c => c.getBoundingClientRect().width)"""
+    )
+    assert len(widths) >= 5
+    assert min(widths) >= 200, sorted(widths)[:5]

@@ -6,13 +6,17 @@
  * is wider than the frame, the cadre gets the class `cpts-deborde` and the hint the class
  * `cpts-visible` (French text shown above the table); a shadow marks each edge that hides
  * columns (`cpts-suite-droite`, `cpts-suite-gauche`), updated as the reader scrolls or
- * resizes.
+ * resizes. A cell holding a sentence (more than LONG_CELL characters) gets the class
+ * `cpts-cellule-longue`, a minimum width, so that it is not squeezed on a phone.
  * Printing shows whole tables (see cpts-livre.css).
  */
 (function () {
   "use strict";
 
   var HINT = "Tableau plus large que l'écran\u00a0: faites-le défiler horizontalement ↔";
+  /* A cell of more text than this keeps a readable width (cpts-livre.css) instead of
+   * being squeezed into a column of two words per line on a phone: the table scrolls. */
+  var LONG_CELL = 50;
 
   function frameTable(table) {
     var parent = table.parentElement;
@@ -28,6 +32,11 @@
     parent.insertBefore(outer, table);
     outer.appendChild(frame);
     frame.appendChild(table);
+    table.querySelectorAll("td, th").forEach(function (cell) {
+      if (cell.textContent.trim().length > LONG_CELL) {
+        cell.classList.add("cpts-cellule-longue");
+      }
+    });
     return frame;
   }
 
